@@ -1,0 +1,1 @@
+//! Orchestration of a build: load → metrics → charts → render → write.

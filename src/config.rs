@@ -1,0 +1,299 @@
+//! `casebook.toml` (SPEC §5): project settings with their defaults.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::diag::Diagnostics;
+use crate::tomlish::{self, Fields};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HealthComponent {
+    /// `nps`, `revenue_trend`, or an activity metric name.
+    pub metric: String,
+    pub weight: f64,
+    pub target: Option<f64>,
+    pub higher_is_better: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentThresholds {
+    pub at_risk_health: f64,
+    pub at_risk_nps: f64,
+    pub loyal_health: f64,
+    pub loyal_nps: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TouchThresholds {
+    pub high_share: f64,
+    pub low_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignalThresholds {
+    pub revenue_drop: f64,
+    pub activity_drop: f64,
+    pub tickets_up: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    pub lang: Lang,
+    pub currency: String,
+    pub gross_margin: Decimal,
+    pub churn_after_months: u32,
+    pub ltv_horizon_months: u32,
+    pub default_cac: Decimal,
+    pub cac_by_channel: BTreeMap<String, Decimal>,
+    pub health_components: Vec<HealthComponent>,
+    pub segments: SegmentThresholds,
+    pub touch: TouchThresholds,
+    pub signals: SignalThresholds,
+}
+
+impl Config {
+    /// The defaults of SPEC §5 around a title and a currency.
+    pub fn with_defaults(title: &str, currency: &str) -> Config {
+        Config {
+            title: title.to_string(),
+            base_url: String::new(),
+            lang: Lang::En,
+            currency: currency.to_string(),
+            gross_margin: Decimal::ONE,
+            churn_after_months: 3,
+            ltv_horizon_months: 60,
+            default_cac: Decimal::ZERO,
+            cac_by_channel: BTreeMap::new(),
+            health_components: vec![
+                HealthComponent { metric: "nps".into(), weight: 0.5, target: None, higher_is_better: true },
+                HealthComponent { metric: "revenue_trend".into(), weight: 0.5, target: None, higher_is_better: true },
+            ],
+            segments: SegmentThresholds { at_risk_health: 40.0, at_risk_nps: 6.0, loyal_health: 70.0, loyal_nps: 9.0 },
+            touch: TouchThresholds { high_share: 0.5, low_share: 0.8 },
+            signals: SignalThresholds { revenue_drop: 0.7, activity_drop: 0.7, tickets_up: 1.5 },
+        }
+    }
+
+    /// Parses `casebook.toml`; problems go to `diags` (with `path` as given).
+    pub fn parse(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Config> {
+        let table = tomlish::parse_table(text, path, diags)?;
+        let mut f = Fields::new(&table, text, path, diags);
+        let title = f.required_string("title");
+        let currency = f.required_string("currency");
+        let mut c = Config::with_defaults(title.as_deref().unwrap_or(""), currency.as_deref().unwrap_or(""));
+        if let Some(cur) = &currency {
+            if cur.len() != 3 || !cur.bytes().all(|b| b.is_ascii_uppercase()) {
+                f.error_at("currency", format!("`{cur}` is not a currency code; expected three capital letters such as JPY or USD"));
+            }
+        }
+        if let Some(v) = f.string("base_url") {
+            c.base_url = v.trim_end_matches('/').to_string();
+        }
+        if let Some(v) = f.string("lang") {
+            match v.as_str() {
+                "en" => c.lang = Lang::En,
+                "ja" => c.lang = Lang::Ja,
+                other => f.error_at("lang", format!("unknown lang `{other}`; expected \"en\" or \"ja\"")),
+            }
+        }
+        if let Some(v) = f.fraction("gross_margin") {
+            c.gross_margin = v;
+        }
+        if let Some(v) = f.positive_int("churn_after_months") {
+            c.churn_after_months = v;
+        }
+        if let Some(v) = f.positive_int("ltv_horizon_months") {
+            c.ltv_horizon_months = v;
+        }
+        if let Some(v) = f.money("default_cac") {
+            c.default_cac = v;
+        }
+        if let Some(t) = f.table("cac_by_channel") {
+            let mut sub = Fields::new(t, text, path, f.diags());
+            for key in t.keys() {
+                if let Some(v) = sub.money(key) {
+                    c.cac_by_channel.insert(key.clone(), v);
+                }
+            }
+        }
+        if let Some(h) = f.table("health") {
+            let mut sub = Fields::new(h, text, path, f.diags());
+            if let Some(items) = sub.array_of_tables("components") {
+                let mut comps = Vec::new();
+                for item in items {
+                    let mut cf = Fields::new(item, text, path, sub.diags());
+                    let metric = cf.required_string("metric");
+                    let weight = cf.number("weight");
+                    if let Some(w) = weight {
+                        if w < 0.0 {
+                            cf.error_at("weight", "a health weight must not be negative");
+                        }
+                    }
+                    let target = cf.number("target");
+                    if let Some(t) = target {
+                        if t <= 0.0 {
+                            cf.error_at("target", "a health target must be greater than 0");
+                        }
+                    }
+                    let higher_is_better = cf.boolean("higher_is_better").unwrap_or(true);
+                    cf.warn_unknown(&["metric", "weight", "target", "higher_is_better"]);
+                    if let Some(metric) = metric {
+                        if metric != "nps" && metric != "revenue_trend" && target.is_none() {
+                            cf.error_at("metric", format!("health component `{metric}` is an activity metric and needs a `target`"));
+                        }
+                        comps.push(HealthComponent { metric, weight: weight.unwrap_or(1.0), target, higher_is_better });
+                    }
+                }
+                c.health_components = comps;
+            }
+            sub.warn_unknown(&["components"]);
+        }
+        if let Some(t) = f.table("segments") {
+            let mut sub = Fields::new(t, text, path, f.diags());
+            set_num(&mut sub, "at_risk_health", &mut c.segments.at_risk_health);
+            set_num(&mut sub, "at_risk_nps", &mut c.segments.at_risk_nps);
+            set_num(&mut sub, "loyal_health", &mut c.segments.loyal_health);
+            set_num(&mut sub, "loyal_nps", &mut c.segments.loyal_nps);
+            sub.warn_unknown(&["at_risk_health", "at_risk_nps", "loyal_health", "loyal_nps"]);
+        }
+        if let Some(t) = f.table("touch") {
+            let mut sub = Fields::new(t, text, path, f.diags());
+            set_num(&mut sub, "high_share", &mut c.touch.high_share);
+            set_num(&mut sub, "low_share", &mut c.touch.low_share);
+            sub.warn_unknown(&["high_share", "low_share"]);
+            if c.touch.high_share > c.touch.low_share {
+                f.error_at("touch", "touch.high_share must not be greater than touch.low_share");
+            }
+        }
+        if let Some(t) = f.table("signals") {
+            let mut sub = Fields::new(t, text, path, f.diags());
+            set_num(&mut sub, "revenue_drop", &mut c.signals.revenue_drop);
+            set_num(&mut sub, "activity_drop", &mut c.signals.activity_drop);
+            set_num(&mut sub, "tickets_up", &mut c.signals.tickets_up);
+            sub.warn_unknown(&["revenue_drop", "activity_drop", "tickets_up"]);
+        }
+        f.warn_unknown(&[
+            "title",
+            "base_url",
+            "lang",
+            "currency",
+            "gross_margin",
+            "churn_after_months",
+            "ltv_horizon_months",
+            "default_cac",
+            "cac_by_channel",
+            "health",
+            "segments",
+            "touch",
+            "signals",
+        ]);
+        if title.is_none() || currency.is_none() {
+            return None;
+        }
+        Some(c)
+    }
+}
+
+fn set_num(f: &mut Fields<'_, '_>, key: &str, slot: &mut f64) {
+    if let Some(v) = f.number(key) {
+        *slot = v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_every_default() {
+        let mut d = Diagnostics::new();
+        let c = Config::parse("title = \"T\"\ncurrency = \"JPY\"\n", Path::new("casebook.toml"), &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c, Config::with_defaults("T", "JPY"));
+    }
+
+    #[test]
+    fn full_config_of_the_spec() {
+        let text = r#"
+title = "Studio"
+base_url = "https://example.com/"
+lang = "ja"
+currency = "JPY"
+gross_margin = 0.7
+churn_after_months = 2
+ltv_horizon_months = 48
+default_cac = 1000
+cac_by_channel = { referral = 30000, ads = "¥180,000" }
+[[health.components]]
+metric = "meetings"
+weight = 0.2
+target = 2
+[[health.components]]
+metric = "tickets"
+weight = 0.2
+target = 3
+higher_is_better = false
+[segments]
+at_risk_health = 30
+[touch]
+high_share = 0.4
+[signals]
+tickets_up = 2.0
+"#;
+        let mut d = Diagnostics::new();
+        let c = Config::parse(text, Path::new("casebook.toml"), &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.base_url, "https://example.com");
+        assert_eq!(c.lang, Lang::Ja);
+        assert_eq!(c.gross_margin, Decimal::new(7, 1));
+        assert_eq!(c.churn_after_months, 2);
+        assert_eq!(c.cac_by_channel["ads"], Decimal::from(180000));
+        assert_eq!(c.health_components.len(), 2);
+        assert!(!c.health_components[1].higher_is_better);
+        assert_eq!(c.segments.at_risk_health, 30.0);
+        assert_eq!(c.segments.loyal_nps, 9.0);
+        assert_eq!(c.touch.high_share, 0.4);
+        assert_eq!(c.signals.tickets_up, 2.0);
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_line() {
+        let text = "title = 3\ncurrency = \"yen\"\ngross_margin = 1.5\nlang = \"fr\"\nmystery = 1\n";
+        let mut d = Diagnostics::new();
+        assert!(Config::parse(text, Path::new("casebook.toml"), &mut d).is_none());
+        let all: Vec<String> = d.into_vec().iter().map(|x| x.to_string()).collect();
+        assert!(all.iter().any(|m| m.starts_with("casebook.toml:1:") && m.contains("title")), "{all:?}");
+        assert!(all.iter().any(|m| m.starts_with("casebook.toml:2:") && m.contains("currency")), "{all:?}");
+        assert!(all.iter().any(|m| m.starts_with("casebook.toml:3:") && m.contains("0 and 1")), "{all:?}");
+        assert!(all.iter().any(|m| m.starts_with("casebook.toml:4:") && m.contains("lang")), "{all:?}");
+        assert!(all.iter().any(|m| m.starts_with("casebook.toml:5:") && m.contains("warning")), "{all:?}");
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let mut d = Diagnostics::new();
+        assert!(Config::parse("title = \"x\ncurrency = \"JPY\"\n", Path::new("c.toml"), &mut d).is_none());
+        let first = d.into_vec().remove(0).to_string();
+        assert!(first.starts_with("c.toml:1:"), "{first}");
+    }
+}

@@ -1,0 +1,185 @@
+//! Problems found in a project, reported all at once as
+//! `path:line:column: message`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How many errors are printed before the rest are only counted.
+pub const MAX_LISTED: usize = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem at a place in a file (line and column are 1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub path: PathBuf,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        let label = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        write!(f, ": {label}{}", self.message)
+    }
+}
+
+/// Collects problems while loading; never stops at the first one.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn error(&mut self, path: &Path, line: Option<u64>, column: Option<u64>, message: impl Into<String>) {
+        self.push(Severity::Error, path, line, column, message.into());
+    }
+
+    pub fn warning(&mut self, path: &Path, line: Option<u64>, column: Option<u64>, message: impl Into<String>) {
+        self.push(Severity::Warning, path, line, column, message.into());
+    }
+
+    fn push(&mut self, severity: Severity, path: &Path, line: Option<u64>, column: Option<u64>, message: String) {
+        self.items.push(Diagnostic { severity, path: path.to_path_buf(), line, column, message });
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// Sorts by path, then position, so reports do not depend on the order
+    /// in which files were read (loading may run in parallel).
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.severity, &a.message).cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+        });
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// Renders the errors for a terminal: at most [`MAX_LISTED`], then a count
+/// of the rest.
+pub fn format_errors<'a>(errors: impl IntoIterator<Item = &'a Diagnostic>) -> String {
+    let errors: Vec<&Diagnostic> = errors.into_iter().collect();
+    let mut out = String::new();
+    for d in errors.iter().take(MAX_LISTED) {
+        out.push_str(&format!("{d}\n"));
+    }
+    if errors.len() > MAX_LISTED {
+        out.push_str(&format!("... and {} more errors\n", errors.len() - MAX_LISTED));
+    }
+    out
+}
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() as u64 + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() as u64 + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// 1-based line of the first `key = ...` (or `key: ...`) in a small TOML or
+/// YAML text, so that value errors can point at the line that holds them.
+pub fn key_line(text: &str, key: &str) -> Option<u64> {
+    text.lines().position(|l| {
+        let t = l.trim_start();
+        t.strip_prefix(key)
+            .map(|rest| {
+                let rest = rest.trim_start();
+                rest.starts_with('=') || rest.starts_with(':')
+            })
+            .unwrap_or(false)
+    })
+    .map(|i| i as u64 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_has_path_line_column() {
+        let mut d = Diagnostics::new();
+        d.error(Path::new("data/clients/a/invoices.csv"), Some(3), Some(12), "bad amount");
+        d.warning(Path::new("x.csv"), None, None, "unknown column");
+        let v = d.into_vec();
+        assert_eq!(v[0].to_string(), "data/clients/a/invoices.csv:3:12: bad amount");
+        assert_eq!(v[1].to_string(), "x.csv: warning: unknown column");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\n¥c,d\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        // '¥' is two bytes but one column.
+        assert_eq!(line_col(text, 6), (2, 3));
+    }
+
+    #[test]
+    fn caps_the_list() {
+        let mut d = Diagnostics::new();
+        for i in 0..105 {
+            d.error(Path::new("f"), Some(i), None, "x");
+        }
+        let text = format_errors(d.errors());
+        assert_eq!(text.lines().count(), 101);
+        assert!(text.ends_with("... and 5 more errors\n"));
+    }
+
+    #[test]
+    fn finds_key_lines() {
+        let text = "name = \"A\"\n  ended = 2024-01-01\nendedx = 1\n";
+        assert_eq!(key_line(text, "ended"), Some(2));
+        assert_eq!(key_line(text, "missing"), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! casebook: client reviews, lifetime-value metrics and consented success
+//! stories, built as two static sites from one project folder.
+//!
+//! Data flows one way: [`load`] (files → [`model::Project`], with every
+//! problem in [`diag::Diagnostics`]) → [`metrics`] (pure numbers as of a
+//! month) → [`charts`] (SVG strings) → [`render`] (tera pages) →
+//! [`output`] (a fresh folder swapped in at the end). [`publish`] holds the
+//! rules of what may reach the public site.
+
+pub mod build;
+pub mod config;
+pub mod csvread;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod money;
+pub mod month;
+pub mod output;
+pub mod tomlish;

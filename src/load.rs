@@ -1,0 +1,654 @@
+//! Loading and validating a project folder (SPEC §1). Knows files, CSV,
+//! TOML and markdown; nothing of HTML pages or metrics.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::csvread::{opt, parse_number, read_rows, req, Column};
+use crate::diag::{key_line, Diagnostics};
+use crate::markdown::{split_front_matter, to_safe_html};
+use crate::model::*;
+use crate::money::parse_money;
+use crate::month::{parse_date, Month};
+use crate::tomlish::{Fields, Table};
+
+const INVOICE_COLUMNS: &[Column] = &[req("date"), req("amount"), opt("service"), opt("kind"), opt("description")];
+const NPS_COLUMNS: &[Column] = &[req("date"), req("score"), opt("respondent"), opt("comment")];
+const ACTIVITY_COLUMNS: &[Column] = &[req("date"), req("metric"), req("value")];
+const OUTCOME_COLUMNS: &[Column] = &[
+    req("date"),
+    req("kpi"),
+    req("value"),
+    opt("unit"),
+    opt("baseline"),
+    opt("target"),
+    opt("higher_is_better"),
+];
+
+const CLIENT_FILES: &[&str] = &["client.toml", "invoices.csv", "nps.csv", "activity.csv", "outcomes.csv"];
+
+/// What a load produced: the project when there were no errors, and every
+/// problem (errors and warnings) sorted by place.
+pub struct Loaded {
+    pub project: Option<Project>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Is `id` a valid client id: 1–64 of `a-z 0-9 -`, not starting with `-`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Loads and validates the project at `root`.
+pub fn load(root: &Path) -> Loaded {
+    let mut diags = Diagnostics::new();
+    let config = load_config(root, &mut diags);
+
+    let clients_dir = root.join("data/clients");
+    let mut client_dirs = Vec::new();
+    if !clients_dir.is_dir() {
+        diags.error(
+            Path::new("data/clients"),
+            None,
+            None,
+            "folder not found; a project keeps one folder per client in data/clients/<id>/ (is --root the project folder?)",
+        );
+    } else {
+        for entry in sorted_entries(&clients_dir, &mut diags) {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let rel = rel_path(root, entry.path());
+            if !entry.file_type().is_dir() {
+                if name != ".DS_Store" {
+                    diags.warning(&rel, None, None, "not a client folder; ignored");
+                }
+                continue;
+            }
+            if !is_valid_id(&name) {
+                diags.error(
+                    &rel,
+                    None,
+                    None,
+                    format!("`{name}` is not a valid client id: use 1–64 characters of a-z, 0-9 and `-`, not starting with `-` (rename the folder)"),
+                );
+                continue;
+            }
+            client_dirs.push((name, entry.path().to_path_buf()));
+        }
+    }
+
+    let results: Vec<(Option<Client>, Diagnostics)> = client_dirs
+        .par_iter()
+        .map(|(id, dir)| {
+            let mut d = Diagnostics::new();
+            let client = load_client(root, id, dir, &mut d);
+            (client, d)
+        })
+        .collect();
+    let mut clients = Vec::new();
+    for (client, d) in results {
+        diags.extend(d);
+        if let Some(c) = client {
+            clients.push(c);
+        }
+    }
+
+    let known_ids: Vec<String> = client_dirs.iter().map(|(id, _)| id.clone()).collect();
+    check_orphan_content(root, &known_ids, &mut diags);
+    let pages = load_pages(root, &mut diags);
+
+    diags.sort();
+    let project = match config {
+        Some(config) if !diags.has_errors() => Some(Project { root: root.to_path_buf(), config, clients, pages }),
+        _ => None,
+    };
+    Loaded { project, diagnostics: diags }
+}
+
+fn load_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let rel = Path::new("casebook.toml");
+    match fs::read_to_string(root.join(rel)) {
+        Ok(text) => Config::parse(&text, rel, diags),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diags.error(
+                rel,
+                None,
+                None,
+                format!("not found in {}; run casebook in a project folder or pass --root DIR", root.display()),
+            );
+            None
+        }
+        Err(e) => {
+            diags.error(rel, None, None, format!("cannot read: {e}"));
+            None
+        }
+    }
+}
+
+fn sorted_entries(dir: &Path, diags: &mut Diagnostics) -> Vec<walkdir::DirEntry> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(1).sort_by_file_name() {
+        match entry {
+            Ok(e) => out.push(e),
+            Err(e) => diags.error(dir, None, None, format!("cannot list the folder: {e}")),
+        }
+    }
+    out
+}
+
+fn rel_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    match fs::read(path) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            diags.error(&rel_path(root, path), None, None, format!("cannot read: {e}"));
+            None
+        }
+    }
+}
+
+fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let bytes = read_file(root, path, diags)?;
+    match String::from_utf8(bytes) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            diags.error(&rel_path(root, path), None, None, "the file is not UTF-8 text");
+            None
+        }
+    }
+}
+
+fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Option<Client> {
+    let rel_dir = rel_path(root, dir);
+    for entry in sorted_entries(dir, diags) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !CLIENT_FILES.contains(&name.as_str()) && name != ".DS_Store" {
+            let what = if entry.file_type().is_dir() { "folder" } else { "file" };
+            diags.warning(
+                &rel_dir.join(&name),
+                None,
+                None,
+                format!("unknown {what} in a client folder is ignored (known files: {})", CLIENT_FILES.join(", ")),
+            );
+        }
+    }
+
+    let toml_path = dir.join("client.toml");
+    let rel_toml = rel_dir.join("client.toml");
+    let mut client = if toml_path.is_file() {
+        let text = read_text(root, &toml_path, diags)?;
+        parse_client_toml(id, &text, &rel_toml, diags)
+    } else {
+        diags.error(&rel_toml, None, None, "missing: every client folder needs a client.toml with at least `name = \"...\"`");
+        None
+    };
+
+    let invoices_path = dir.join("invoices.csv");
+    let invoices = if invoices_path.is_file() {
+        read_file(root, &invoices_path, diags).and_then(|b| parse_invoices(&b, &rel_dir.join("invoices.csv"), diags))
+    } else {
+        diags.error(
+            &rel_dir.join("invoices.csv"),
+            None,
+            None,
+            "missing: every client folder needs an invoices.csv (a header line `date,amount` alone is valid)",
+        );
+        None
+    };
+    let optional = |file: &str, diags: &mut Diagnostics| -> Option<(Vec<u8>, PathBuf)> {
+        let p = dir.join(file);
+        if p.is_file() { read_file(root, &p, diags).map(|b| (b, rel_dir.join(file))) } else { None }
+    };
+    let nps = optional("nps.csv", diags).and_then(|(b, p)| parse_nps(&b, &p, diags)).unwrap_or_default();
+    let activity = optional("activity.csv", diags).and_then(|(b, p)| parse_activity(&b, &p, diags)).unwrap_or_default();
+    let outcomes = optional("outcomes.csv", diags).and_then(|(b, p)| parse_outcomes(&b, &p, diags)).unwrap_or_default();
+
+    let content_dir = root.join("content/clients").join(id);
+    let notes = load_notes(root, &content_dir.join("notes"), diags);
+    let story_path = content_dir.join("story.md");
+    let story = if story_path.is_file() {
+        read_text(root, &story_path, diags).and_then(|t| parse_story(&t, &rel_path(root, &story_path), diags))
+    } else {
+        None
+    };
+
+    let c = client.as_mut()?;
+    c.invoices = invoices?;
+    c.nps = nps;
+    c.activity = activity;
+    c.outcomes = outcomes;
+    c.notes = notes;
+    c.story = story;
+    infer_kinds(&mut c.invoices);
+    if let (Some(ended), Some(start)) = (c.ended, c.start_month()) {
+        if Month::of(ended) < start {
+            let text = fs::read_to_string(&toml_path).unwrap_or_default();
+            diags.error(
+                &rel_toml,
+                key_line(&text, "ended"),
+                None,
+                format!("`ended` {ended} is before the client's start month {start} (its first invoice or `acquired`)"),
+            );
+        }
+    }
+    client
+}
+
+fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Client> {
+    let table = crate::tomlish::parse_table(text, rel, diags)?;
+    let mut f = Fields::new(&table, text, rel, diags);
+    let name = f.required_string("name");
+    let alias = f.string("alias").filter(|s| !s.trim().is_empty());
+    let aka: Vec<String> = f.strings("aka").into_iter().filter(|s| !s.trim().is_empty()).collect();
+    let industry = f.string("industry").filter(|s| !s.trim().is_empty());
+    let channel = f.string("channel").filter(|s| !s.trim().is_empty());
+    let acquired = f.date("acquired");
+    let cac = f.money("cac");
+    let gross_margin = f.fraction("gross_margin");
+    let ended = f.date("ended");
+    f.warn_unknown(&["name", "alias", "aka", "industry", "channel", "acquired", "cac", "gross_margin", "ended"]);
+    Some(Client {
+        id: id.to_string(),
+        name: name?,
+        alias,
+        aka,
+        industry,
+        channel,
+        acquired,
+        cac,
+        gross_margin,
+        ended,
+        invoices: Vec::new(),
+        nps: Vec::new(),
+        activity: Vec::new(),
+        outcomes: Vec::new(),
+        notes: Vec::new(),
+        story: None,
+    })
+}
+
+fn field_date(row: &crate::csvread::Row, col: &str, path: &Path, diags: &mut Diagnostics) -> Option<Date> {
+    match parse_date(row.get(col)) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            diags.error(path, Some(row.line), row.column(col), e);
+            None
+        }
+    }
+}
+
+fn parse_invoices(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<Invoice>> {
+    let rows = read_rows(bytes, path, INVOICE_COLUMNS, diags)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let date = field_date(&row, "date", path, diags);
+        let amount = match parse_money(row.get("amount")) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                diags.error(path, Some(row.line), row.column("amount"), e);
+                None
+            }
+        };
+        let kind_text = row.get("kind");
+        let kind = if kind_text.is_empty() {
+            Some(None)
+        } else {
+            match InvoiceKind::parse(kind_text) {
+                Some(k) => Some(Some(k)),
+                None => {
+                    diags.error(
+                        path,
+                        Some(row.line),
+                        row.column("kind"),
+                        format!("unknown kind `{kind_text}`; expected one of new, recurring, upsell, cross-sell, one-off (or leave it empty to infer it)"),
+                    );
+                    None
+                }
+            }
+        };
+        if let (Some(date), Some(amount), Some(kind)) = (date, amount, kind) {
+            out.push(Invoice {
+                date,
+                amount,
+                service: row.get("service").to_string(),
+                kind: kind.unwrap_or(InvoiceKind::Recurring),
+                kind_inferred: kind.is_none(),
+                description: row.get("description").to_string(),
+                line: row.line,
+            });
+        }
+    }
+    out.sort_by_key(|i| (i.date, i.line));
+    Some(out)
+}
+
+/// SPEC §1.2: an empty `kind` is `new` for the client's first invoice,
+/// `cross-sell` for the first invoice of a service never bought before
+/// (after the first invoice's month), else `recurring`. An empty `service`
+/// names no service, so it never makes a cross-sell.
+fn infer_kinds(invoices: &mut [Invoice]) {
+    let Some(first_month) = invoices.first().map(|i| Month::of(i.date)) else { return };
+    let mut seen_services: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (n, inv) in invoices.iter_mut().enumerate() {
+        let new_service = !inv.service.is_empty() && !seen_services.contains(&inv.service);
+        if inv.kind_inferred {
+            inv.kind = if n == 0 {
+                InvoiceKind::New
+            } else if new_service && Month::of(inv.date) > first_month {
+                InvoiceKind::CrossSell
+            } else {
+                InvoiceKind::Recurring
+            };
+        }
+        if !inv.service.is_empty() {
+            seen_services.insert(inv.service.clone());
+        }
+    }
+}
+
+fn parse_nps(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<NpsResponse>> {
+    let rows = read_rows(bytes, path, NPS_COLUMNS, diags)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let date = field_date(&row, "date", path, diags);
+        let text = row.get("score");
+        let score = match text.parse::<u8>() {
+            Ok(s) if s <= 10 => Some(s),
+            _ => {
+                diags.error(path, Some(row.line), row.column("score"), format!("NPS score `{text}` must be a whole number from 0 to 10"));
+                None
+            }
+        };
+        if let (Some(date), Some(score)) = (date, score) {
+            out.push(NpsResponse {
+                date,
+                score,
+                respondent: row.get("respondent").to_string(),
+                comment: row.get("comment").to_string(),
+                line: row.line,
+            });
+        }
+    }
+    out.sort_by_key(|r| (r.date, r.line));
+    Some(out)
+}
+
+fn parse_activity(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<ActivityRow>> {
+    let rows = read_rows(bytes, path, ACTIVITY_COLUMNS, diags)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let date = field_date(&row, "date", path, diags);
+        let metric = row.get("metric");
+        if metric.is_empty() {
+            diags.error(path, Some(row.line), row.column("metric"), "empty metric name");
+        }
+        let value = match parse_number(row.get("value")) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                diags.error(path, Some(row.line), row.column("value"), e);
+                None
+            }
+        };
+        if let (Some(date), Some(value), false) = (date, value, metric.is_empty()) {
+            out.push(ActivityRow { date, metric: metric.to_string(), value, line: row.line });
+        }
+    }
+    out.sort_by_key(|r| (r.date, r.line));
+    Some(out)
+}
+
+fn parse_outcomes(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<OutcomeRow>> {
+    let rows = read_rows(bytes, path, OUTCOME_COLUMNS, diags)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let date = field_date(&row, "date", path, diags);
+        let kpi = row.get("kpi");
+        if kpi.is_empty() {
+            diags.error(path, Some(row.line), row.column("kpi"), "empty KPI name");
+        }
+        let mut number = |col: &str, required: bool| -> Option<Option<f64>> {
+            let t = row.get(col);
+            if t.is_empty() && !required {
+                return Some(None);
+            }
+            match parse_number(t) {
+                Ok(v) => Some(Some(v)),
+                Err(e) => {
+                    diags.error(path, Some(row.line), row.column(col), e);
+                    None
+                }
+            }
+        };
+        let value = number("value", true);
+        let baseline = number("baseline", false);
+        let target = number("target", false);
+        let hib = match row.get("higher_is_better") {
+            "" | "true" | "TRUE" | "True" => Some(true),
+            "false" | "FALSE" | "False" => Some(false),
+            other => {
+                diags.error(
+                    path,
+                    Some(row.line),
+                    row.column("higher_is_better"),
+                    format!("`{other}` must be true or false"),
+                );
+                None
+            }
+        };
+        if let (Some(date), Some(Some(value)), Some(baseline), Some(target), Some(hib), false) =
+            (date, value, baseline, target, hib, kpi.is_empty())
+        {
+            out.push(OutcomeRow {
+                date,
+                kpi: kpi.to_string(),
+                value,
+                unit: row.get("unit").to_string(),
+                baseline,
+                target,
+                higher_is_better: hib,
+                line: row.line,
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.kpi, a.date, a.line).cmp(&(&b.kpi, b.date, b.line)));
+    Some(out)
+}
+
+fn front_matter<'t>(text: &'t str, rel: &Path, diags: &mut Diagnostics) -> (Option<Table>, &'t str, bool) {
+    let split = split_front_matter(text);
+    match split.front {
+        None => (None, split.body, true),
+        Some(Ok(t)) => (Some(t), split.body, true),
+        Some(Err((line, col, msg))) => {
+            diags.error(rel, Some(line), Some(col), msg);
+            (None, split.body, false)
+        }
+    }
+}
+
+fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Note> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut notes = Vec::new();
+    for entry in sorted_entries(dir, diags) {
+        let rel = rel_path(root, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        let month = name.strip_suffix(".md").and_then(|m| Month::parse(m).ok());
+        let Some(month) = month.filter(|_| entry.file_type().is_file()) else {
+            diags.warning(&rel, None, None, "not a monthly note (expected notes/YYYY-MM.md); ignored");
+            continue;
+        };
+        let Some(text) = read_text(root, entry.path(), diags) else { continue };
+        let (front, body, ok) = front_matter(&text, &rel, diags);
+        if !ok {
+            continue;
+        }
+        let mut title = None;
+        if let Some(t) = &front {
+            let mut f = Fields::new(t, &text, &rel, diags);
+            title = f.string("title");
+            // Notes may carry any other front matter (attendees, tags, ...).
+        }
+        notes.push(Note { month, title, markdown: body.to_string(), html: to_safe_html(body), path: rel });
+    }
+    notes
+}
+
+fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story> {
+    let (front, body, ok) = front_matter(text, rel, diags);
+    if !ok {
+        return None;
+    }
+    let Some(front) = front else {
+        diags.error(rel, Some(1), Some(1), "a story needs front matter with at least `title` and a `[consent]` table");
+        return None;
+    };
+    let mut f = Fields::new(&front, text, rel, diags);
+    let title = f.required_string("title");
+    let slug = f.string("slug");
+    if let Some(s) = &slug {
+        if !is_valid_slug(s) {
+            f.error_at("slug", format!("slug `{s}` must be lowercase letters, digits and `-` (e.g. \"retail-cpa\")"));
+        }
+    }
+    let summary = f.string("summary");
+    let date = f.date("date");
+    let quote = f.string("quote");
+    let consent_table = f.table("consent");
+    f.warn_unknown(&["title", "slug", "summary", "date", "quote", "consent"]);
+    let consent = match consent_table {
+        None => Some(Consent { status: ConsentStatus::None, granted_on: None, approved_by: None, expires: None, scope: Vec::new() }),
+        Some(t) => {
+            let mut c = Fields::new(t, text, rel, diags);
+            let status_text = c.string("status").unwrap_or_else(|| "none".to_string());
+            let status = ConsentStatus::parse(&status_text);
+            if status.is_none() {
+                c.error_at(
+                    "status",
+                    format!("unknown consent status `{status_text}`; expected granted, pending, revoked or none"),
+                );
+            }
+            let granted_on = c.date("granted_on");
+            let approved_by = c.string("approved_by");
+            let expires = c.date("expires");
+            let scope = c.strings("scope");
+            let mut scope_ok = true;
+            for s in &scope {
+                if !["name", "figures", "quotes"].contains(&s.as_str()) {
+                    c.error_at("scope", format!("unknown consent scope `{s}`; expected any of \"name\", \"figures\", \"quotes\""));
+                    scope_ok = false;
+                }
+            }
+            c.warn_unknown(&["status", "granted_on", "approved_by", "expires", "scope"]);
+            match (status, scope_ok) {
+                (Some(status), true) => Some(Consent { status, granted_on, approved_by, expires, scope }),
+                _ => None,
+            }
+        }
+    };
+    Some(Story {
+        title: title?,
+        slug,
+        summary,
+        date,
+        quote,
+        consent: consent?,
+        markdown: body.to_string(),
+        path: rel.to_path_buf(),
+    })
+}
+
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && !s.starts_with('-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Content for a client id that has no data folder is a mistake (a typo in
+/// a folder name would silently drop a story or notes).
+fn check_orphan_content(root: &Path, known: &[String], diags: &mut Diagnostics) {
+    let dir = root.join("content/clients");
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in sorted_entries(&dir, diags) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if entry.file_type().is_dir() && !known.contains(&name) {
+            diags.error(
+                &rel_path(root, entry.path()),
+                None,
+                None,
+                format!("no client `{name}` in data/clients/; content for a client needs its data folder (check the spelling)"),
+            );
+        } else if !entry.file_type().is_dir() && name != ".DS_Store" {
+            diags.warning(&rel_path(root, entry.path()), None, None, "not a client folder; ignored");
+        }
+    }
+}
+
+fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
+    let dir = root.join("content/pages");
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut pages = Vec::new();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for entry in sorted_entries(&dir, diags) {
+        let rel = rel_path(root, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(slug) = name.strip_suffix(".md").filter(|_| entry.file_type().is_file()) else {
+            diags.warning(&rel, None, None, "not a markdown page (*.md); ignored");
+            continue;
+        };
+        if !is_valid_slug(slug) {
+            diags.error(&rel, None, None, format!("page file name `{slug}` must be lowercase letters, digits and `-`"));
+            continue;
+        }
+        let Some(text) = read_text(root, entry.path(), diags) else { continue };
+        let (front, body, ok) = front_matter(&text, &rel, diags);
+        if !ok {
+            continue;
+        }
+        let mut title = None;
+        if let Some(t) = &front {
+            let mut f = Fields::new(t, &text, &rel, diags);
+            title = f.string("title");
+            f.warn_unknown(&["title"]);
+        }
+        let title = title.unwrap_or_else(|| crate::markdown::to_plain_text(body.lines().next().unwrap_or(slug)));
+        seen.insert(slug.to_string(), rel.clone());
+        pages.push(Page { slug: slug.to_string(), title, markdown: body.to_string(), path: rel });
+    }
+    pages
+}
+
+/// Counts for `casebook check`'s summary line.
+pub struct Counts {
+    pub clients: usize,
+    pub invoices: usize,
+    pub nps: usize,
+    pub notes: usize,
+    pub stories: usize,
+}
+
+pub fn counts(p: &Project) -> Counts {
+    Counts {
+        clients: p.clients.len(),
+        invoices: p.clients.iter().map(|c| c.invoices.len()).sum(),
+        nps: p.clients.iter().map(|c| c.nps.len()).sum(),
+        notes: p.clients.iter().map(|c| c.notes.len()).sum(),
+        stories: p.clients.iter().filter(|c| c.story.is_some()).count(),
+    }
+}

@@ -1,0 +1,249 @@
+//! The loaded project: what the files say, checked and typed, nothing
+//! computed. Every later stage reads this model and never touches files.
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::config::Config;
+use crate::month::Month;
+
+/// A whole casebook project, loaded and validated.
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Sorted by id.
+    pub clients: Vec<Client>,
+    /// Free pages of the public site (`content/pages/*.md`), sorted by slug.
+    pub pages: Vec<Page>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Client {
+    /// The folder name; private (never used in public URLs).
+    pub id: String,
+    pub name: String,
+    pub alias: Option<String>,
+    pub aka: Vec<String>,
+    pub industry: Option<String>,
+    pub channel: Option<String>,
+    pub acquired: Option<Date>,
+    /// Explicit `cac` of client.toml; see [`Project::cac_of`] for the default chain.
+    pub cac: Option<Decimal>,
+    pub gross_margin: Option<Decimal>,
+    pub ended: Option<Date>,
+    /// Sorted by date, then by line in the file.
+    pub invoices: Vec<Invoice>,
+    /// Sorted by date, then by line.
+    pub nps: Vec<NpsResponse>,
+    /// Sorted by date, then by line.
+    pub activity: Vec<ActivityRow>,
+    /// Sorted by KPI name, then date, then line.
+    pub outcomes: Vec<OutcomeRow>,
+    /// Sorted by month.
+    pub notes: Vec<Note>,
+    pub story: Option<Story>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvoiceKind {
+    New,
+    Recurring,
+    Upsell,
+    CrossSell,
+    OneOff,
+}
+
+impl InvoiceKind {
+    pub fn parse(text: &str) -> Option<InvoiceKind> {
+        Some(match text.trim() {
+            "new" => InvoiceKind::New,
+            "recurring" => InvoiceKind::Recurring,
+            "upsell" => InvoiceKind::Upsell,
+            "cross-sell" => InvoiceKind::CrossSell,
+            "one-off" => InvoiceKind::OneOff,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceKind::New => "new",
+            InvoiceKind::Recurring => "recurring",
+            InvoiceKind::Upsell => "upsell",
+            InvoiceKind::CrossSell => "cross-sell",
+            InvoiceKind::OneOff => "one-off",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Invoice {
+    pub date: Date,
+    pub amount: Decimal,
+    pub service: String,
+    /// The kind written in the file, or the inferred one (SPEC §1.2).
+    pub kind: InvoiceKind,
+    pub kind_inferred: bool,
+    pub description: String,
+    /// Line in invoices.csv (1-based, header is line 1).
+    pub line: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct NpsResponse {
+    pub date: Date,
+    pub score: u8,
+    pub respondent: String,
+    pub comment: String,
+    pub line: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct ActivityRow {
+    pub date: Date,
+    pub metric: String,
+    pub value: f64,
+    pub line: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct OutcomeRow {
+    pub date: Date,
+    pub kpi: String,
+    pub value: f64,
+    pub unit: String,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub higher_is_better: bool,
+    pub line: u64,
+}
+
+/// `content/clients/<id>/notes/YYYY-MM.md`.
+#[derive(Clone, Debug)]
+pub struct Note {
+    pub month: Month,
+    pub title: Option<String>,
+    /// Markdown source without the front matter.
+    pub markdown: String,
+    /// Sanitised HTML of the markdown.
+    pub html: String,
+    pub path: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentStatus {
+    Granted,
+    Pending,
+    Revoked,
+    None,
+}
+
+impl ConsentStatus {
+    pub fn parse(text: &str) -> Option<ConsentStatus> {
+        Some(match text {
+            "granted" => ConsentStatus::Granted,
+            "pending" => ConsentStatus::Pending,
+            "revoked" => ConsentStatus::Revoked,
+            "none" => ConsentStatus::None,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consent {
+    pub status: ConsentStatus,
+    pub granted_on: Option<Date>,
+    pub approved_by: Option<String>,
+    pub expires: Option<Date>,
+    /// Any of `name`, `figures`, `quotes`.
+    pub scope: Vec<String>,
+}
+
+impl Consent {
+    pub fn allows(&self, what: &str) -> bool {
+        self.scope.iter().any(|s| s == what)
+    }
+
+    /// Published on `today`: granted and not expired (SPEC §6).
+    pub fn is_publishable(&self, today: Date) -> bool {
+        self.status == ConsentStatus::Granted && self.expires.is_none_or(|e| e >= today)
+    }
+}
+
+/// `content/clients/<id>/story.md`.
+#[derive(Clone, Debug)]
+pub struct Story {
+    pub title: String,
+    /// The slug written in the front matter, if any (the public slug is
+    /// derived after anonymisation otherwise).
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub date: Option<Date>,
+    pub quote: Option<String>,
+    pub consent: Consent,
+    /// Markdown source without the front matter.
+    pub markdown: String,
+    pub path: PathBuf,
+}
+
+/// `content/pages/<slug>.md`.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub markdown: String,
+    pub path: PathBuf,
+}
+
+impl Project {
+    /// The acquisition cost of a client: its own `cac`, else the channel's,
+    /// else the project's `default_cac` (SPEC §1.1).
+    pub fn cac_of(&self, client: &Client) -> Decimal {
+        client
+            .cac
+            .or_else(|| client.channel.as_ref().and_then(|ch| self.config.cac_by_channel.get(ch).copied()))
+            .unwrap_or(self.config.default_cac)
+    }
+
+    /// A client's gross margin: its own, else the project's.
+    pub fn margin_of(&self, client: &Client) -> Decimal {
+        client.gross_margin.unwrap_or(self.config.gross_margin)
+    }
+
+    /// The latest month with an invoice anywhere in the project: the default
+    /// as-of month (SPEC §2).
+    pub fn latest_invoice_month(&self) -> Option<Month> {
+        self.clients.iter().filter_map(|c| c.invoices.last()).map(|i| Month::of(i.date)).max()
+    }
+}
+
+impl Client {
+    /// `s(c)`: the earlier of the month of `acquired` and the month of the
+    /// first invoice; `None` for a client with neither.
+    pub fn start_month(&self) -> Option<Month> {
+        let first = self.invoices.first().map(|i| Month::of(i.date));
+        let acquired = self.acquired.map(Month::of);
+        match (first, acquired) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The public name under a story's consent: the real name with `name` in
+    /// scope, else the alias, else "a client in <industry>".
+    pub fn public_alias(&self) -> String {
+        if let Some(a) = &self.alias {
+            return a.clone();
+        }
+        match &self.industry {
+            Some(i) => format!("a client in {i}"),
+            None => "a client".to_string(),
+        }
+    }
+}
