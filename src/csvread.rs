@@ -116,13 +116,19 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| {
+                    let start = (p.byte() as usize).min(text.len());
+                    text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1
+                });
                 diags.error(path, line, None, format!("cannot read this row: {}", csv_error_text(&e)));
                 continue;
             }
         };
         let pos = record.position().expect("records from a reader have positions");
-        let line = pos.line();
+        // Count lines from the byte offset: csv's own line count skips
+        // blank lines.
+        let start = (pos.byte() as usize).min(text.len());
+        let line = text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1;
         if record.iter().all(|f| f.is_empty()) {
             continue;
         }
@@ -135,7 +141,7 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
             );
             continue;
         }
-        let line_text = text[pos.byte() as usize..].lines().next().unwrap_or("");
+        let line_text = text[start..].lines().next().unwrap_or("");
         let cols = field_columns(line_text);
         let fields = index
             .iter()
