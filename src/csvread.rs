@@ -127,7 +127,10 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
         let pos = record.position().expect("records from a reader have positions");
         // Count lines from the byte offset: csv's own line count skips
         // blank lines.
-        let start = (pos.byte() as usize).min(text.len());
+        let mut start = (pos.byte() as usize).min(text.len());
+        while text.as_bytes().get(start) == Some(&b'\n') {
+            start += 1;
+        }
         let line = text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1;
         if record.iter().all(|f| f.is_empty()) {
             continue;
