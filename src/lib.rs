@@ -8,11 +8,13 @@
 //! rules of what may reach the public site.
 
 pub mod build;
+pub mod charts;
 pub mod config;
 pub mod csvread;
 pub mod diag;
 pub mod load;
 pub mod markdown;
+pub mod metrics;
 pub mod model;
 pub mod money;
 pub mod month;

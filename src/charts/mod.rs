@@ -1,0 +1,1 @@
+//! SVG charts: numbers in, deterministic SVG strings out.
