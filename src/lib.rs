@@ -19,4 +19,5 @@ pub mod model;
 pub mod money;
 pub mod month;
 pub mod output;
+pub mod publish;
 pub mod tomlish;

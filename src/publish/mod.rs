@@ -1,0 +1,1 @@
+//! What may reach the public site: consent gate, anonymisation, leak scan.
