@@ -1,1 +1,3 @@
 //! What may reach the public site: consent gate, anonymisation, leak scan.
+
+mod text;
