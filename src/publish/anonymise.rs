@@ -4,11 +4,11 @@ use std::ops::Range;
 
 use crate::model::Client;
 
-use super::text::{Decode, Matcher};
+use super::text::{Decode, MARKDOWN_VIEWS, Matcher};
 
 /// Replaces a client's real name and every `aka` with its alias.
 ///
-/// Matching follows [the text rules](super::text): case, width (NFKC),
+/// Matching follows the rules of the private `text` module: case, width (NFKC),
 /// accents, separators and HTML/percent encodings do not hide a name;
 /// several names are tried longest first; a name of a script written with
 /// spaces must stand as a word (`Acme` is not replaced inside `Acmeville`),
@@ -68,21 +68,51 @@ impl Anonymiser {
 
     /// Does `text` contain one of the names?
     pub fn matches(&self, text: &str) -> bool {
-        !self.matcher.find_in(text, Decode::Markdown).is_empty()
+        !self.edits(text).is_empty()
+    }
+
+    /// Byte ranges of the names in `text`, searched as it is, as markdown
+    /// shows it (references and escapes decoded) and with percent-encoding
+    /// decoded too: rendered, the page is searched in the same views.
+    fn hits(&self, text: &str) -> Vec<Range<usize>> {
+        self.matcher
+            .find_views(text, &MARKDOWN_VIEWS)
+            .into_iter()
+            .map(|h| h.range)
+            .collect()
     }
 
     /// `text` (plain text or markdown) with every occurrence of the names
     /// replaced.
+    ///
+    /// Replacing can change what surrounds another spelling (in `ACME&#65;cme`
+    /// only `ACME` stands as a word, but once it is replaced, `&#65;cme` does),
+    /// so replacement repeats until nothing is found (a few rounds at most;
+    /// once only when the alias itself contains a name, which
+    /// [`super::validate_stories`] reports).
     pub fn apply(&self, text: &str) -> String {
-        let hits = self.matcher.find_in(text, Decode::Markdown);
-        if hits.is_empty() {
-            return text.to_string();
+        let mut out = self.replace_once(text);
+        if self.matches(&self.alias) {
+            return out;
         }
+        for _ in 0..16 {
+            if !self.matches(&out) {
+                break;
+            }
+            out = self.replace_once(&out);
+        }
+        out
+    }
+
+    /// What to replace in `text`: sorted, not overlapping. A name inside a
+    /// URL-like span takes the whole span; URL-like spans are also searched
+    /// as the rendered, percent-encoded `href` will read.
+    fn edits(&self, text: &str) -> Vec<(Range<usize>, Span)> {
+        let hits = self.hits(text);
         let spans = url_spans(text);
         let mut edits: Vec<(Range<usize>, Span)> = hits
             .into_iter()
-            .map(|h| {
-                let mut range = h.range;
+            .map(|mut range| {
                 let mut kind = Span::Text;
                 for (s, k) in &spans {
                     if s.start < range.end && range.start < s.end {
@@ -93,6 +123,11 @@ impl Anonymiser {
                 (range, kind)
             })
             .collect();
+        for (s, k) in &spans {
+            if !self.matcher.find_in(&text[s.clone()], Decode::URL_ENCODED).is_empty() {
+                edits.push((s.clone(), *k));
+            }
+        }
         edits.sort_by_key(|(r, _)| (r.start, r.end));
         let mut merged: Vec<(Range<usize>, Span)> = Vec::new();
         for (r, k) in edits {
@@ -106,9 +141,17 @@ impl Anonymiser {
                 _ => merged.push((r, k)),
             }
         }
-        let mut out = String::with_capacity(text.len() + merged.len() * self.alias.len());
+        merged
+    }
+
+    fn replace_once(&self, text: &str) -> String {
+        let edits = self.edits(text);
+        if edits.is_empty() {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len() + edits.len() * self.alias.len());
         let mut at = 0;
-        for (r, kind) in merged {
+        for (r, kind) in edits {
             out.push_str(&text[at..r.start]);
             match kind {
                 Span::Destination => out.push('#'),
@@ -161,6 +204,12 @@ fn starts_sentence(text: &str, pos: usize) -> bool {
     before.len() < prefix.len() && before.ends_with(TERMINATORS)
 }
 
+/// What may precede a reference definition on its line: indentation, list
+/// markers, block quote markers.
+const CONTAINER_MARKERS: &[char] = &[
+    ' ', '\t', '-', '*', '+', '>', '.', ')', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+];
+
 /// How a URL-like span containing a name is replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Span {
@@ -206,12 +255,13 @@ fn url_spans(text: &str) -> Vec<(Range<usize>, Span)> {
             spans.push((s..end, Span::Destination));
         }
     }
-    // Reference definitions: `[label]: dest`.
+    // Reference definitions: `[label]: dest`, also inside list items and
+    // block quotes.
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start_matches(' ').len();
+        let indent = line.len() - line.trim_start_matches(CONTAINER_MARKERS).len();
         let t = &line[indent..];
-        if indent <= 3 && t.starts_with('[') {
+        if t.starts_with('[') {
             if let Some(close) = t.find("]:") {
                 let after = &t[close + 2..];
                 let lead = after.len() - after.trim_start().len();

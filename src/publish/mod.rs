@@ -42,7 +42,7 @@ pub use scan::{Leak, scan_dir};
 pub use slug::{public_slug, slugify};
 
 use slug::{PrivateName, private_names};
-use text::{Decode, Matcher, name_width};
+use text::{Decode, MARKDOWN_VIEWS, Matcher, name_width};
 
 /// A story as it may appear publicly, every text field already anonymised
 /// when the consent lacks `"name"`.
@@ -144,7 +144,7 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
         if !story.consent.allows("name") {
             if let Some(slug) = &story.slug {
                 let private = private_names(client);
-                if let Some(hit) = private.find_in(slug, Decode::Plain).first() {
+                if let Some(hit) = private.find_in(slug, Decode::PLAIN).first() {
                     let what = describe(&hit.tags[0], client);
                     errors.push((
                         story.path.clone(),
@@ -161,7 +161,7 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
                     .chain(client.aka.iter().map(String::as_str))
                     .map(|n| (n, ())),
             );
-            if !names.find_in(anon.alias(), Decode::Markdown).is_empty() {
+            if !names.find_views(anon.alias(), &MARKDOWN_VIEWS).is_empty() {
                 let toml = PathBuf::from("data/clients").join(&client.id).join("client.toml");
                 let toml_text = std::fs::read_to_string(project.root.join(&toml)).ok();
                 let key = if client.alias.is_some() { "alias" } else { "industry" };

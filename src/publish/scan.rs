@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::text::{Decode, Matcher};
+use super::text::{HTML_VIEWS, Matcher};
 
 /// A forbidden name found in the public site.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,9 +43,10 @@ const OVERLAP: usize = 4096;
 /// bytes read as text (invalid UTF-8 replaced, so names inside binary files
 /// are found too).
 ///
-/// Text is searched twice: as it is, and with HTML character references
-/// (`&amp;`, `&#65;`, legacy `&eacute` without `;`) and percent-encoding
-/// decoded, so an encoded name cannot hide. Matching ignores case, width,
+/// Text is searched in three views: as it is; as a browser shows it, with
+/// HTML character references decoded (`&amp;`, `&#65;`, legacy `&eacute`
+/// without `;`); and with percent-encoding decoded as well (names inside
+/// URLs). An encoded name cannot hide. Matching ignores case, width,
 /// accents and separators and respects word boundaries like
 /// [`super::Anonymiser`]; a name split by markup (`Ac<b>me</b>`), base64,
 /// or drawn in an image is not found.
@@ -107,15 +108,13 @@ fn find(matcher: &Matcher<&str>, text: &str) -> BTreeSet<(String, String)> {
         let start = floor_boundary(text, core.saturating_sub(OVERLAP));
         let end = ceil_boundary(text, core_end + OVERLAP);
         let window = &text[start..end];
-        for mode in [Decode::Plain, Decode::Html] {
-            for hit in matcher.find_in(window, mode) {
-                let at = start + hit.range.start;
-                if at < core || at >= core_end {
-                    continue;
-                }
-                for id in hit.tags {
-                    found.insert((id.to_string(), window[hit.range.clone()].to_string()));
-                }
+        for hit in matcher.find_views(window, &HTML_VIEWS) {
+            let at = start + hit.range.start;
+            if at < core || at >= core_end {
+                continue;
+            }
+            for id in hit.tags {
+                found.insert((id.to_string(), window[hit.range.clone()].to_string()));
             }
         }
         core = core_end;

@@ -28,7 +28,7 @@ pub fn public_slug(client: &Client, story: &Story) -> String {
     let leaks = |s: &str| {
         private
             .as_ref()
-            .is_some_and(|m| !m.find_in(s, Decode::Plain).is_empty())
+            .is_some_and(|m| !m.find_in(s, Decode::PLAIN).is_empty())
     };
     if let Some(explicit) = &story.slug {
         if is_valid_slug(explicit) && !leaks(explicit) {

@@ -469,3 +469,136 @@ fn forbidden_names_cover_every_client_not_published_under_its_name() {
         ]
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::text::{HTML_VIEWS, Matcher};
+    use super::*;
+
+    const NAMES: &[&str] = &["Acme", "A&B Co", "株式会社サンプル"];
+
+    /// Markdown made of pieces that often sit around names. Raw HTML comes
+    /// in well-formed pieces, and `<` only as a comparison: the anonymiser
+    /// reads markdown approximately (it does not parse it), and for malformed
+    /// HTML such as `<a href="Ac<a href=" -->">me`, or `<Acme` (which an
+    /// alias starting with "a" turns into a tag) only the final leak scan
+    /// sees the name. The build then fails, which is the safe direction.
+    fn markdown() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "Acme",
+            "ACME",
+            "Ａｃｍｅ",
+            "acme",
+            "A&B Co",
+            "A&amp;B Co",
+            "A\\&B Co",
+            "&#65;cme",
+            "A&#x63;me",
+            "株式会社サンプル",
+            "ｻﾝﾌﾟﾙ",
+            "株式会社",
+            "Ac",
+            "me",
+            "Co",
+            "B",
+            " ",
+            "\n",
+            "\n\n",
+            "# ",
+            "- ",
+            "> ",
+            "[",
+            "]",
+            "(",
+            ")",
+            "](",
+            "![",
+            "https://",
+            "www.",
+            ".com",
+            "@",
+            "*",
+            "_",
+            "`",
+            "```\n",
+            "<https://acme.com/x>",
+            " < ",
+            " > ",
+            "<a href=\"https://acme.com/x\">",
+            "</a>",
+            "<img alt=\"Acme logo\" src=\"/img/acme.png\">",
+            "<a href='x'>",
+            "<span>",
+            "</span>",
+            "<br>",
+            "<!-- Acme -->",
+            "!",
+            "&",
+            ";",
+            "#",
+            "%41",
+            "%",
+            "-",
+            "x",
+            "é",
+            "\\",
+            "'",
+            "\"",
+            "=",
+            ".",
+            "。",
+            "の",
+            "1. ",
+            "&shy;",
+            "\u{AD}",
+            "&nbsp;",
+            "%20",
+            "A",
+            "E",
+            "\\\n",
+            "  \n",
+            "|",
+            "~~",
+            "\t",
+            "<b>",
+            "</b>",
+            "[x]: ",
+            "&amp",
+        ]);
+        prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Nothing the anonymiser writes is found again, neither in the
+        /// markdown nor in the rendered page by the leak scan's matcher.
+        #[test]
+        fn anonymised_markdown_renders_without_names(md in markdown()) {
+            let anon = Anonymiser::new(NAMES.iter().copied(), "a client");
+            let out = anon.apply(&md);
+            prop_assert!(!anon.matches(&out), "{md:?} -> {out:?}");
+            let html = crate::markdown::to_safe_html(&out);
+            let scan = Matcher::new(NAMES.iter().map(|n| (*n, ())));
+            prop_assert!(scan.find_views(&html, &HTML_VIEWS).is_empty(), "{md:?} -> {out:?} -> {html:?}");
+        }
+
+        /// Any text: no panic, and text without a name is left as it is.
+        #[test]
+        fn apply_is_total_and_leaves_other_text_alone(text in "\\PC*") {
+            let anon = Anonymiser::new(NAMES.iter().copied(), "a client");
+            let out = anon.apply(&text);
+            if !anon.matches(&text) {
+                prop_assert_eq!(out, text);
+            }
+        }
+
+        #[test]
+        fn slugs_are_valid_or_empty(title in "\\PC{0,200}") {
+            let s = slugify(&title);
+            prop_assert!(s.is_empty() || crate::load::is_valid_slug(&s), "{s:?}");
+            prop_assert!(!s.ends_with('-'), "{s:?}");
+        }
+    }
+}

@@ -2,11 +2,17 @@
 //!
 //! Text goes through three steps before names are compared:
 //!
-//! 1. **Decoding** (optional): HTML character references (`&amp;`,
-//!    `&#65;`, `&#x41;`, every named HTML5 entity), percent-encoding
-//!    (`%41`, `%E6%A0%AA`) and, in markdown, backslash escapes (`\&`). A
+//! 1. **Decoding**, in several *views* ([`Decode`]) since each sees names
+//!    the others miss: as it is; HTML character references decoded
+//!    (`&amp;`, `&#65;`, `&#x41;`, every named HTML5 entity);
+//!    percent-encoding decoded (`%41`, `%E6%A0%AA`); tags and comments read
+//!    through as a browser renders them (`Ac<em>me</em>`); in markdown,
+//!    backslash escapes (`\&`) and markup (`Ac*me*`, `` `Ac`me ``). A
 //!    decoded character remembers the byte range of its source so that a
-//!    match can be reported or replaced in the original text.
+//!    match can be reported or replaced in the original text. The
+//!    anonymiser searches markdown in every view the leak scan uses on the
+//!    rendered page and more (a property test renders anonymised markdown
+//!    and scans it), so the scan does not flag what the anonymiser wrote.
 //! 2. **Folding**, character by character: compatibility decomposition
 //!    (NFKD, so full-width `Ａ`, half-width `ｻ`, ligatures and circled
 //!    letters meet their plain forms, and composed and decomposed accents
@@ -19,7 +25,10 @@
 //!    characters but *gaps*: a separator in a name matches any run of
 //!    separators in the text, or none (`Acme Corp` = `acme-corp` =
 //!    `AcmeCorp` = `Acme\nCorp`); around punctuation in a name the gap is
-//!    optional too (`A&B` = `A & B`).
+//!    optional too (`A&B` = `A & B`), and so is it between two characters
+//!    of a script written without spaces (`株式会社サンプル` =
+//!    `株式会社 サンプル`, or broken across lines). No name spans a
+//!    paragraph break (a blank line, a block-level HTML tag).
 //!
 //! A match must start and end on a word boundary where the script writes
 //! spaces between words: `Acme` matches `Acme's`, `acme.com`, `ACME-2024`
@@ -35,18 +44,140 @@ use std::ops::Range;
 use markup5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
-/// Which encodings are decoded before matching.
+/// Which encodings are decoded before matching: a *view* of the text.
+///
+/// Different views see different names (`%41cme` decodes to a name,
+/// `%41Acme` reads as one only undecoded), so a text is searched in several.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Decode {
-    /// Nothing: the text as it is.
-    Plain,
-    /// CommonMark rules: character references need their `;`; backslash
-    /// escapes; percent-encoding.
-    Markdown,
-    /// Browser rules: also the legacy references without `;` (`&amp`,
-    /// `&eacute`) and numeric ones without `;`; percent-encoding.
-    Html,
+pub(crate) struct Decode {
+    references: References,
+    /// `%XX` (UTF-8) decoded.
+    percent: bool,
+    /// Markdown backslash escapes (`\&`) and hard breaks (`\` + newline).
+    backslash: bool,
+    tags: Tags,
+    /// Markdown markup (`*`, `_`, `~`, `` ` ``, `[`, `](destination)`, `>`
+    /// at the start of a line) read as [`MARKUP`].
+    markdown: bool,
+    /// Every non-ASCII character read as `%` (a percent-encoded `href`).
+    url_encoded: bool,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum References {
+    None,
+    /// CommonMark: only with their `;`.
+    Strict,
+    /// Browsers: also legacy named references and numeric ones without `;`.
+    Legacy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tags {
+    /// Tags are text.
+    Text,
+    /// Tags and comments left out as a reader of the page sees it: an inline
+    /// tag or a comment joins its neighbours (`Ac<em>me</em>` reads "Acme"),
+    /// `<br>` separates them like a space, an image or a block-level tag like
+    /// a blank line.
+    Rendered,
+    /// As `Rendered`, in markdown: inline tags and comments are
+    /// [`MARKUP`], and a comment inside a paragraph ends at a blank line.
+    Markdown,
+    /// As `Markdown`, but comments and link destinations read as text (as
+    /// in a code span, or where brackets are not a link): only `<!--`,
+    /// `-->` and `]` are markup.
+    MarkdownOpenComments,
+}
+
+impl Decode {
+    const NONE: Decode = Decode {
+        references: References::None,
+        percent: false,
+        backslash: false,
+        tags: Tags::Text,
+        markdown: false,
+        url_encoded: false,
+    };
+    /// The text as it is.
+    pub const PLAIN: Decode = Decode::NONE;
+    /// What a browser shows of text: character references decoded.
+    pub const HTML_TEXT: Decode = Decode {
+        references: References::Legacy,
+        ..Decode::NONE
+    };
+    /// `HTML_TEXT` plus percent-encoding (what an address bar shows).
+    pub const HTML: Decode = Decode {
+        percent: true,
+        ..Decode::HTML_TEXT
+    };
+    /// `HTML_TEXT` as rendered: tags and comments left out.
+    pub const HTML_RENDERED: Decode = Decode {
+        tags: Tags::Rendered,
+        ..Decode::HTML_TEXT
+    };
+    /// What markdown rendering shows of text: character references with
+    /// their `;`, backslash escapes.
+    pub const MARKDOWN_TEXT: Decode = Decode {
+        references: References::Strict,
+        backslash: true,
+        ..Decode::NONE
+    };
+    /// `MARKDOWN_TEXT` plus percent-encoding (names inside URLs).
+    pub const MARKDOWN: Decode = Decode {
+        percent: true,
+        ..Decode::MARKDOWN_TEXT
+    };
+    /// A markdown link destination as the rendered `href` holds it:
+    /// `MARKDOWN_TEXT` with every non-ASCII character percent-encoded (seen
+    /// as `%`), which can turn `Acmeé` into `Acme%C3%A9`.
+    pub const URL_ENCODED: Decode = Decode {
+        url_encoded: true,
+        ..Decode::MARKDOWN_TEXT
+    };
+
+    /// Markdown as rendered: markup and raw HTML read through.
+    const fn markdown_rendered(open_comments: bool, percent: bool) -> Decode {
+        Decode {
+            tags: if open_comments {
+                Tags::MarkdownOpenComments
+            } else {
+                Tags::Markdown
+            },
+            markdown: true,
+            percent,
+            ..Decode::MARKDOWN_TEXT
+        }
+    }
+}
+
+/// The views of a published file that the leak scan searches.
+pub(crate) const HTML_VIEWS: [Decode; 4] = [Decode::PLAIN, Decode::HTML_TEXT, Decode::HTML, Decode::HTML_RENDERED];
+/// The views of markdown (or plain) text that the anonymiser searches:
+/// those of the leak scan (raw HTML inside markdown follows browser rules)
+/// and markdown's own, so that the scan does not find a name in a page
+/// rendered from anonymised markdown.
+pub(crate) const MARKDOWN_VIEWS: [Decode; 10] = [
+    Decode::PLAIN,
+    Decode::HTML_TEXT,
+    Decode::HTML,
+    Decode::HTML_RENDERED,
+    Decode::MARKDOWN_TEXT,
+    Decode::MARKDOWN,
+    Decode::markdown_rendered(false, false),
+    Decode::markdown_rendered(false, true),
+    Decode::markdown_rendered(true, false),
+    Decode::markdown_rendered(true, true),
+];
+
+/// Elements that break a line but not a paragraph: a space.
+const LINE_TAGS: &[&str] = &["br"];
+/// Inline HTML elements: their tags do not separate words. Any other tag is
+/// a paragraph break.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+];
 
 /// One folded character and where it came from.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +190,12 @@ pub(crate) struct FoldedChar {
     /// A separator (or several) stands between this character and the
     /// previous one.
     pub gap_before: bool,
+    /// A paragraph break (a blank line, a block-level tag) stands between
+    /// this character and the previous one: no name spans it.
+    pub hard_before: bool,
+    /// Markdown markup stands between this character and the previous one:
+    /// a name may run through it, and it is a word boundary as well.
+    pub markup_before: bool,
     /// Case of the source character (for camel-case boundaries).
     pub upper: bool,
     pub lower: bool,
@@ -67,21 +204,29 @@ pub(crate) struct FoldedChar {
 /// Decodes and folds `text`.
 pub(crate) fn fold_text(text: &str, mode: Decode) -> Vec<FoldedChar> {
     let mut out = Vec::with_capacity(text.len());
-    let mut gap = false;
+    let (mut gap, mut hard, mut markup, mut newlines) = (false, false, false, 0);
     decode(text, mode, |start, end, ch| {
         let (upper, lower) = (ch.is_uppercase(), ch.is_lowercase());
         fold_char(ch, &mut |f| match f {
-            Folded::Gap => gap = true,
+            Folded::Gap { newline } => {
+                gap = true;
+                newlines += usize::from(newline);
+                hard |= newlines >= 2;
+            }
+            Folded::Break => (gap, hard) = (true, true),
+            Folded::Markup => markup = true,
             Folded::Char(c) => {
                 out.push(FoldedChar {
                     c,
                     start,
                     end,
                     gap_before: gap,
+                    hard_before: hard,
+                    markup_before: markup,
                     upper,
                     lower,
                 });
-                gap = false;
+                (gap, hard, markup, newlines) = (false, false, false, 0);
             }
         });
     });
@@ -90,7 +235,15 @@ pub(crate) fn fold_text(text: &str, mode: Decode) -> Vec<FoldedChar> {
 
 pub(crate) enum Folded {
     Char(char),
-    Gap,
+    /// A separator (`newline`: a line break).
+    Gap {
+        newline: bool,
+    },
+    /// A paragraph break (U+2029, which decoding emits for block-level
+    /// tags).
+    Break,
+    /// Markdown markup ([`MARKUP`]).
+    Markup,
 }
 
 /// Folds one character (see the module docs); `emit` receives nothing for
@@ -105,8 +258,18 @@ pub(crate) fn fold_char(ch: char, emit: &mut impl FnMut(Folded)) {
         c => c,
     };
     decompose_compatible(ch, |d| {
+        if d == '\u{2029}' {
+            emit(Folded::Break);
+            return;
+        }
+        if d == MARKUP {
+            emit(Folded::Markup);
+            return;
+        }
         if is_separator(d) {
-            emit(Folded::Gap);
+            emit(Folded::Gap {
+                newline: matches!(d, '\n' | '\u{2028}' | '\u{85}'),
+            });
             return;
         }
         if is_ignorable(d) || is_latin_accent(d) {
@@ -188,7 +351,7 @@ fn class(c: char) -> Class {
 /// edge of the text)?
 fn boundary(prev: Option<&FoldedChar>, next: Option<&FoldedChar>) -> bool {
     let (Some(p), Some(n)) = (prev, next) else { return true };
-    if n.gap_before {
+    if n.gap_before || n.markup_before {
         return true;
     }
     if is_combining_mark(n.c) {
@@ -203,22 +366,82 @@ fn boundary(prev: Option<&FoldedChar>, next: Option<&FoldedChar>) -> bool {
 
 // ---------------------------------------------------------------- decoding
 
+/// Stands for markdown markup (`*`, `` ` ``, `[`, inline tags, ...) in the
+/// rendered markdown view: a name may run through it (`Ac*me*` renders
+/// "Ac<em>me</em>"), and it may also end a word (`` `Ac`me[x] `` renders
+/// "Acme[x]"), so both readings are searched at once. A noncharacter, never
+/// in real text.
+pub(crate) const MARKUP: char = '\u{FDD0}';
+
 /// Calls `emit(start, end, ch)` for every character of `text` after
 /// decoding (a character reference may yield two characters with the same
 /// range).
-pub(crate) fn decode(text: &str, mode: Decode, mut emit: impl FnMut(usize, usize, char)) {
+pub(crate) fn decode(text: &str, mode: Decode, mut emit_decoded: impl FnMut(usize, usize, char)) {
+    let url_encoded = mode.url_encoded;
+    let mut emit = |s, e, c: char| emit_decoded(s, e, if url_encoded && !c.is_ascii() { '%' } else { c });
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
         let b = bytes[i];
-        if mode != Decode::Plain {
+        if mode != Decode::PLAIN {
+            let open_comments = mode.tags == Tags::MarkdownOpenComments;
             let consumed = match b {
-                b'&' => decode_reference(text, i, mode, &mut emit),
-                b'%' => decode_percent(text, i, &mut emit),
-                b'\\' if mode == Decode::Markdown => match bytes.get(i + 1) {
+                b'&' if mode.references != References::None => decode_reference(text, i, mode, &mut emit),
+                b'<' if open_comments && text[i..].starts_with("<!--") => {
+                    emit(i, i + 4, MARKUP);
+                    Some(4)
+                }
+                b'-' if open_comments && text[i..].starts_with("-->") => {
+                    emit(i, i + 3, MARKUP);
+                    Some(3)
+                }
+                b'<' if mode.tags != Tags::Text => skip_tag(text, i, mode.markdown, &mut emit),
+                // Code spans: the backticks and one space or line break
+                // next to them (stripped from the code).
+                b'`' if mode.markdown => {
+                    let run = text[i..].bytes().take_while(|b| *b == b'`').count();
+                    let after = if matches!(bytes.get(i + run), Some(b' ' | b'\n')) {
+                        1
+                    } else {
+                        0
+                    };
+                    emit(i, i + run + after, MARKUP);
+                    Some(run + after)
+                }
+                b' ' | b'\n' if mode.markdown && bytes.get(i + 1) == Some(&b'`') => {
+                    emit(i, i + 1, MARKUP);
+                    Some(1)
+                }
+                b'*' | b'_' | b'~' | b'[' if mode.markdown => {
+                    emit(i, i + 1, MARKUP);
+                    Some(1)
+                }
+                // A block quote marker: as the start of a line.
+                b'>' if mode.markdown && at_line_start(text, i, &[' ', '>']) => {
+                    emit(i, i + 1, ' ');
+                    Some(1)
+                }
+                b'!' if mode.markdown && bytes.get(i + 1) == Some(&b'[') => {
+                    emit(i, i + 1, MARKUP);
+                    Some(1)
+                }
+                b']' if mode.markdown => {
+                    let n = if open_comments { 1 } else { skip_link_end(text, i) };
+                    emit(i, i + n, MARKUP);
+                    Some(n)
+                }
+                b'%' if mode.percent => decode_percent(text, i, &mut emit),
+                b'\\' if mode.backslash => match bytes.get(i + 1) {
+                    // `\%20` renders `%20`, which is percent-decoded next.
+                    Some(b'%') if mode.percent => Some(1),
                     Some(&p) if p.is_ascii_punctuation() => {
                         emit(i, i + 2, p as char);
                         Some(2)
+                    }
+                    // A hard line break.
+                    Some(b'\n' | b'\r') => {
+                        emit(i, i + 1, ' ');
+                        Some(1)
                     }
                     _ => None,
                 },
@@ -251,7 +474,7 @@ fn decode_reference(text: &str, i: usize, mode: Decode, emit: &mut impl FnMut(us
         let mut len = 2 + prefix + digits_len;
         if text[i + len..].starts_with(';') {
             len += 1;
-        } else if mode == Decode::Markdown {
+        } else if mode.references == References::Strict {
             return None;
         }
         let value = u32::from_str_radix(&num[prefix..prefix + digits_len], radix).unwrap_or(u32::MAX);
@@ -281,7 +504,7 @@ fn decode_reference(text: &str, i: usize, mode: Decode, emit: &mut impl FnMut(us
             }
         }
     }
-    if mode == Decode::Html {
+    if mode.references == References::Legacy {
         // Legacy references without `;` (the table holds them as keys
         // without `;`; its other semicolon-less keys map to 0).
         for l in (1..=name_len).rev() {
@@ -291,6 +514,91 @@ fn decode_reference(text: &str, i: usize, mode: Decode, emit: &mut impl FnMut(us
                     return Some(l + 1);
                 }
             }
+        }
+    }
+    None
+}
+
+/// Is `text[..i]`, from the start of its line, made of `chars` only?
+fn at_line_start(text: &str, i: usize, chars: &[char]) -> bool {
+    let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+    text[line_start..i].chars().all(|c| chars.contains(&c))
+}
+
+/// Skips the end of a markdown link or image at `text[i] == ']'`: the
+/// bracket and a following `(destination)` or `[label]`.
+fn skip_link_end(text: &str, i: usize) -> usize {
+    let rest = &text[i + 1..];
+    let (open, close) = match rest.as_bytes().first() {
+        Some(b'(') => ('(', ')'),
+        Some(b'[') => ('[', ']'),
+        _ => return 1,
+    };
+    let mut depth = 0usize;
+    for (k, c) in rest.char_indices() {
+        match c {
+            '\n' => return 1,
+            c if c == open => depth += 1,
+            c if c == close => {
+                depth -= 1;
+                if depth == 0 {
+                    return 1 + k + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    1
+}
+
+/// Skips a comment or a tag at `text[i] == '<'`: a comment or an inline
+/// tag yields nothing (in markdown: [`MARKUP`]), `<br>` a space, another
+/// tag a paragraph break. In markdown, a comment inside a
+/// paragraph ends at a blank line (it is then no comment but text); one
+/// that starts a line is an HTML block and may span them.
+fn skip_tag(text: &str, i: usize, markdown: bool, emit: &mut impl FnMut(usize, usize, char)) -> Option<usize> {
+    let rest = &text[i..];
+    if let Some(comment) = rest.strip_prefix("<!--") {
+        let end = comment.find("-->")?;
+        if markdown {
+            let starts_block = at_line_start(text, i, &[' ', '>']);
+            let lines: Vec<&str> = comment[..end].split('\n').collect();
+            let blank_line = lines.len() > 2 && lines[1..lines.len() - 1].iter().any(|l| l.trim().is_empty());
+            if blank_line && !starts_block {
+                return None;
+            }
+        }
+        if markdown {
+            emit(i, i + 4 + end + 3, MARKUP);
+        }
+        return Some(4 + end + 3);
+    }
+    let after = rest[1..].strip_prefix('/').unwrap_or(&rest[1..]);
+    if !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let name_len = after
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    let name = after[..name_len].to_ascii_lowercase();
+    let mut quote = None;
+    for (k, c) in rest.char_indices().skip(1) {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '<') => return None,
+            (None, '>') => {
+                if LINE_TAGS.contains(&name.as_str()) {
+                    emit(i, i + k + 1, ' ');
+                } else if !INLINE_TAGS.contains(&name.as_str()) {
+                    emit(i, i + k + 1, '\u{2029}');
+                } else if markdown {
+                    emit(i, i + k + 1, MARKUP);
+                }
+                return Some(k + 1);
+            }
+            _ => {}
         }
     }
     None
@@ -355,7 +663,7 @@ struct Tokens(Vec<(char, bool)>);
 
 /// Compiles a name; `None` when nothing of it is a letter or digit.
 fn compile(name: &str) -> Option<Tokens> {
-    let folded = fold_text(name, Decode::Plain);
+    let folded = fold_text(name, Decode::PLAIN);
     let first = folded.iter().position(|f| f.c.is_alphanumeric())?;
     let last = folded.iter().rposition(|f| f.c.is_alphanumeric())?;
     let f = &folded[first..=last];
@@ -363,7 +671,13 @@ fn compile(name: &str) -> Option<Tokens> {
         .iter()
         .enumerate()
         .map(|(k, x)| {
-            let gap_ok = k > 0 && (x.gap_before || !x.c.is_alphanumeric() || !f[k - 1].c.is_alphanumeric());
+            let prev = f.get(k.wrapping_sub(1));
+            let gap_ok = prev.is_some_and(|p| {
+                x.gap_before
+                    || !x.c.is_alphanumeric()
+                    || !p.c.is_alphanumeric()
+                    || (is_unspaced_script(x.c) && is_unspaced_script(p.c))
+            });
             (x.c, gap_ok)
         })
         .collect();
@@ -463,13 +777,20 @@ impl<T: Clone + PartialEq> Matcher<T> {
         self.find(&fold_text(text, mode))
     }
 
+    /// The hits of every view of `text` (a view may see a name that another
+    /// does not: `%41cme` decodes to a name, `%41Acme` reads as one only
+    /// undecoded). The same occurrence may be reported by several views.
+    pub fn find_views<'m>(&'m self, text: &str, views: &[Decode]) -> Vec<Hit<'m, T>> {
+        views.iter().flat_map(|mode| self.find_in(text, *mode)).collect()
+    }
+
     /// The end (exclusive, in folded characters) of pattern `p` matched at
     /// `i`, if it matches there.
     fn match_at(&self, p: usize, f: &[FoldedChar], i: usize) -> Option<usize> {
         let mut j = i;
         for (k, &(c, gap_ok)) in self.patterns[p].0.0.iter().enumerate() {
             let x = f.get(j)?;
-            if x.c != c || (k > 0 && x.gap_before && !gap_ok) {
+            if x.c != c || (k > 0 && (x.hard_before || (x.gap_before && !gap_ok))) {
                 return None;
             }
             j += 1;
@@ -491,7 +812,7 @@ mod tests {
     }
 
     fn plain(names: &[&str], text: &str) -> Vec<String> {
-        found(names, text, Decode::Plain)
+        found(names, text, Decode::PLAIN)
     }
 
     #[test]
@@ -540,10 +861,21 @@ mod tests {
             plain(&["株式会社サンプル"], "（株式会社サンプル）"),
             ["株式会社サンプル"]
         );
+        assert_eq!(
+            plain(&["株式会社サンプル"], "株式会社 サンプル、株式会社\nサンプル"),
+            ["株式会社 サンプル", "株式会社\nサンプル"]
+        );
         assert_eq!(plain(&["ACME"], "ACMEグループ"), ["ACME"]);
         // Half-width katakana and the voiced marks.
         assert_eq!(plain(&["サンプル"], "ｻﾝﾌﾟﾙ"), ["ｻﾝﾌﾟﾙ"]);
         assert!(plain(&["サンフ"], "サンプル").is_empty());
+    }
+
+    #[test]
+    fn no_name_spans_a_paragraph_break() {
+        assert!(plain(&["Acme Corp"], "Acme\n\nCorp").is_empty());
+        assert!(plain(&["株式会社サンプル"], "株式会社\n \nサンプル").is_empty());
+        assert_eq!(plain(&["Acme Corp"], "Acme\r\nCorp"), ["Acme\r\nCorp"]);
     }
 
     #[test]
@@ -568,7 +900,7 @@ mod tests {
 
     #[test]
     fn html_and_percent_encodings_are_decoded() {
-        let html = |t: &str| found(&["Acme", "A&B Co"], t, Decode::Html);
+        let html = |t: &str| found(&["Acme", "A&B Co"], t, Decode::HTML);
         assert_eq!(html("&#65;cme"), ["&#65;cme"]);
         assert_eq!(html("&#x41;&#X43;me"), ["&#x41;&#X43;me"]);
         assert_eq!(html("A&amp;B Co"), ["A&amp;B Co"]);
@@ -576,18 +908,41 @@ mod tests {
         assert_eq!(html("https://x.example/%41cme/"), ["%41cme"]);
         assert_eq!(html("&Aacute;cme"), ["&Aacute;cme"]);
         let ja = "%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%E3%82%B5%E3%83%B3%E3%83%97%E3%83%AB";
-        assert_eq!(found(&["株式会社サンプル"], ja, Decode::Html), [ja]);
+        assert_eq!(found(&["株式会社サンプル"], ja, Decode::HTML), [ja]);
         // Markdown needs the `;` and knows backslash escapes.
-        assert!(found(&["Acme"], "&#65cme", Decode::Markdown).is_empty());
-        assert_eq!(found(&["A&B Co"], "A\\&B Co", Decode::Markdown), ["A\\&B Co"]);
+        assert!(found(&["Acme"], "&#65cme", Decode::MARKDOWN).is_empty());
+        assert!(found(&["Acme"], "&Aacutecme", Decode::MARKDOWN_TEXT).is_empty());
+        assert_eq!(found(&["Acme"], "&Aacutecme", Decode::HTML_TEXT), ["&Aacutecme"]);
+        // The text views leave percent-encoding alone.
+        assert!(found(&["Acme"], "%41cme", Decode::HTML_TEXT).is_empty());
+        assert!(found(&["Acme"], "%41cme", Decode::MARKDOWN_TEXT).is_empty());
+        assert_eq!(found(&["Acme"], "%41cme", Decode::MARKDOWN), ["%41cme"]);
+        assert_eq!(found(&["A&B Co"], "A\\&B Co", Decode::MARKDOWN), ["A\\&B Co"]);
         // Not decoded in plain mode.
         assert!(plain(&["Acme"], "&#65;cme").is_empty());
     }
 
     #[test]
+    fn rendered_views_read_through_markup() {
+        let html = |t: &str| found(&["Acme", "Acme Corp"], t, Decode::HTML_RENDERED);
+        assert_eq!(html("<p>Ac<em class=\"x\">me</em></p>"), ["Ac<em class=\"x\">me"]);
+        assert_eq!(html("Ac<!-- x -->me"), ["Ac<!-- x -->me"]);
+        assert!(html("<td>Ac</td><td>me</td>").is_empty());
+        assert_eq!(html("<p>Acme</p><p>Corp</p>"), ["Acme"]);
+        assert_eq!(html("<p>Acme<br>Corp</p>"), ["Acme<br>Corp"]);
+        assert_eq!(html("a < b and Acme > c"), ["Acme"]);
+        let md = |t: &str| found(&["Acme"], t, Decode::markdown_rendered(false, true));
+        assert_eq!(md("Ac*me* and A`cm`e and A\\*cme"), ["Ac*me", "A`cm`e"]);
+        assert_eq!(
+            md("Ac[me](https://x.example/(y)) and ![A](z)cme"),
+            ["Ac[me", "A](z)cme"]
+        );
+    }
+
+    #[test]
     fn invalid_percent_sequences_stay_text() {
-        assert_eq!(found(&["Acme"], "100%ACME", Decode::Html), ["ACME"]);
-        assert_eq!(found(&["Acme"], "%Acme %zz acme%", Decode::Html), ["Acme", "acme"]);
+        assert_eq!(found(&["Acme"], "100%ACME", Decode::HTML), ["ACME"]);
+        assert_eq!(found(&["Acme"], "%Acme %zz acme%", Decode::HTML), ["Acme", "acme"]);
     }
 
     #[test]
