@@ -17,9 +17,13 @@
 //!   client that is not published under its own name; a hit fails the build.
 //!
 //! How names are matched (case, width, accents, separators, encodings,
-//! word boundaries) is described in the `text` module and is the same for
-//! anonymising, validating and scanning, so the scan never flags what the
-//! anonymiser produced.
+//! markup, word boundaries) is described in the private `text` module and
+//! is the same for anonymising, validating and scanning. The anonymiser
+//! searches every view of the text that the scan uses on the rendered page,
+//! so the scan does not flag what the anonymiser wrote (a property test
+//! renders anonymised markdown and scans it). The anonymiser reads markdown
+//! approximately, without parsing it: for malformed raw HTML it may miss a
+//! name that the scan then finds, and the build fails — the safe direction.
 
 mod anonymise;
 mod scan;
