@@ -334,3 +334,257 @@ const HEADER: [&str; 22] = [
     "touch",
     "signals",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+
+    /// One USD client, as of 2025-02:
+    ///   acme ("Acme \"Tools\"", referral, cac 60.0375 by channel)
+    ///   invoices 800.50 (2025-01-10) and 400.25 (2025-02-10); NPS 9 in Feb.
+    fn tiny() -> Metrics {
+        project()
+            .config(|c| {
+                c.currency = "USD".into();
+                c.cac_by_channel.insert("referral".into(), dec("60.0375"));
+            })
+            .client({
+                let mut b = client("acme")
+                    .channel("referral")
+                    .inv_dec("2025-01-10", "800.50");
+                b = b.inv_dec("2025-02-10", "400.25").nps("2025-02-01", 9);
+                b.name("Acme \"Tools\"")
+            })
+            .metrics("2025-02")
+    }
+
+    #[test]
+    fn json_by_hand() {
+        // revenue_t12 = 800.50 + 400.25 = 1200.75; alive 1 in Jan and Feb:
+        //   arpa_t12 = 1200.75 / 2 = 600.375 -> written 600.38 (half away from 0)
+        //   churn_t12 = 0 churned / 1 alive-in-m-1 (Jan) = 0 -> L = cap 60
+        //   predicted_ltv = 600.375 × 1.0 × 60 = 36022.5
+        //   avg_cac = 60.0375 -> written 60.04; ratio 36022.5 / 60.0375 = 600
+        //   payback = 60.0375 / 600.375 = 0.1
+        //   nps_t12 = 100 × (1 − 0) / 1 = 100
+        // cohort 2025-01: revenue [800.5, 400.25], revenue_retention [1, 0.5],
+        //   cumulative [800.5, 1200.75]
+        // acme: profit = 1200.75 − 60.0375 = 1140.7125 -> 1140.71; ratio
+        //   1200.75 / 60.0375 = 20; avg_invoice 600.375 -> 600.38; 2 invoices
+        //   over 2 months = 1.0; health: nps 90 and trend 100 (P3 = 0, T3 > 0)
+        //   -> 95; loyal (95 >= 70, nps 9 >= 9); the only alive client: high.
+        let expected = r#"{
+  "as_of": "2025-02",
+  "currency": "USD",
+  "portfolio": {
+    "clients_total": 1,
+    "clients_alive": 1,
+    "clients_new": 0,
+    "clients_churned": 0,
+    "revenue_month": 400.25,
+    "revenue_t12": 1200.75,
+    "arpa_month": 400.25,
+    "arpa_t12": 600.38,
+    "churn_month": 0.0,
+    "churn_t12": 0.0,
+    "gross_margin": 1.0,
+    "predicted_ltv": 36022.5,
+    "avg_cac": 60.04,
+    "ltv_cac_ratio": 600.0,
+    "cac_payback_months": 0.1,
+    "nrr_t12": null,
+    "grr_t12": null,
+    "nps_t12": 100.0,
+    "upsell_rate_t12": 0.0,
+    "cross_sell_rate_t12": 0.0,
+    "by_channel": [
+      {
+        "channel": "referral",
+        "clients": 1,
+        "avg_cac": 60.04,
+        "revenue_ltv_mean": 1200.75,
+        "ltv_cac_ratio": 20.0
+      }
+    ]
+  },
+  "monthly": [
+    {
+      "month": "2025-01",
+      "revenue": 800.5,
+      "alive": 1,
+      "new": 1,
+      "churned": 0,
+      "reactivated": 0,
+      "churn_rate": null,
+      "arpa": 800.5
+    },
+    {
+      "month": "2025-02",
+      "revenue": 400.25,
+      "alive": 1,
+      "new": 0,
+      "churned": 0,
+      "reactivated": 0,
+      "churn_rate": 0.0,
+      "arpa": 400.25
+    }
+  ],
+  "cohorts": [
+    {
+      "cohort": "2025-01",
+      "size": 1,
+      "active": [1, 1],
+      "revenue": [800.5, 400.25],
+      "retention": [1.0, 1.0],
+      "revenue_retention": [1.0, 0.5],
+      "cumulative_ltv": [800.5, 1200.75]
+    }
+  ],
+  "clients": [
+    {
+      "id": "acme",
+      "name": "Acme \"Tools\"",
+      "channel": "referral",
+      "start_month": "2025-01",
+      "last_revenue_month": "2025-02",
+      "alive": true,
+      "tenure_months": 2,
+      "revenue_ltv": 1200.75,
+      "profit_ltv": 1140.71,
+      "cac": 60.04,
+      "ltv_cac_ratio": 20.0,
+      "avg_invoice": 600.38,
+      "invoices_per_month": 1.0,
+      "revenue_month": 400.25,
+      "revenue_t3": 1200.75,
+      "revenue_p3": 0,
+      "revenue_t12": 1200.75,
+      "nps_latest": 9,
+      "health": 95.0,
+      "segment": "loyal",
+      "touch": "high",
+      "signals": []
+    }
+  ]
+}
+"#;
+        assert_eq!(to_json(&tiny()), expected);
+    }
+
+    #[test]
+    fn csv_by_hand() {
+        let expected = "id,name,channel,start_month,last_revenue_month,alive,tenure_months,revenue_ltv,profit_ltv,cac,\
+ltv_cac_ratio,avg_invoice,invoices_per_month,revenue_month,revenue_t3,revenue_p3,revenue_t12,nps_latest,health,segment,touch,signals
+acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.04,20.0,600.38,1.0,400.25,1200.75,0,1200.75,9,95.0,loyal,high,
+";
+        assert_eq!(clients_csv(&tiny()), expected);
+    }
+
+    #[test]
+    fn csv_nulls_are_empty_and_signals_joined() {
+        // d: P3 = 300, T3 = 50 − 200 = −150: revenue_drop; nothing in May
+        // (−200) nor June: no_revenue. n: acquired in June, nothing else:
+        // no channel, no revenue month, no avg invoice, no NPS, no health.
+        let m = project()
+            .client(
+                client("d")
+                    .monthly("2025-01", "2025-03", 100)
+                    .inv("2025-04", 50)
+                    .inv("2025-05", -200),
+            )
+            .client(client("n").acquired("2025-06-01"))
+            .metrics("2025-06");
+        let csv = clients_csv(&m);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[1].starts_with("d,Client d,,2025-01,2025-04,true,6,"),
+            "{}",
+            lines[1]
+        );
+        // d holds all of the T12 revenue (150 of 150): high touch.
+        assert!(
+            lines[1].ends_with(",at_risk,high,revenue_drop;no_revenue"),
+            "{}",
+            lines[1]
+        );
+        // n: id, name, channel "", start, last revenue "", alive, tenure 1,
+        // revenue_ltv 0, profit 0, cac 0, ratio "", avg_invoice "", 0 a month,
+        // revenue 0 ×4, nps "", health "", at_risk, tech, no_revenue
+        assert_eq!(
+            lines[2],
+            "n,Client n,,2025-06,,true,1,0,0,0,,,0.0,0,0,0,0,,,at_risk,tech,no_revenue"
+        );
+    }
+
+    #[test]
+    fn empty_project_still_has_a_header_and_valid_json() {
+        let m = project().metrics("2025-01");
+        assert_eq!(clients_csv(&m), format!("{}\n", HEADER.join(",")));
+        let v: serde_json::Value = serde_json::from_str(&to_json(&m)).unwrap();
+        assert_eq!(v["monthly"], serde_json::json!([]));
+        assert_eq!(v["portfolio"]["arpa_t12"], serde_json::Value::Null);
+        assert_eq!(v["portfolio"]["by_channel"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn header_matches_the_client_record() {
+        let m = tiny();
+        let w = Writer { currency: "USD" };
+        let keys: Vec<&str> = client_record(&w, &m.clients[0])
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(keys, HEADER);
+    }
+
+    fn render(j: J) -> String {
+        let mut s = String::new();
+        write(&mut s, &j, 0);
+        s
+    }
+
+    #[test]
+    fn money_is_rounded_to_the_minor_unit_only_when_written() {
+        let jpy = Writer { currency: "JPY" };
+        let usd = Writer { currency: "USD" };
+        let kwd = Writer { currency: "KWD" };
+        assert_eq!(render(jpy.money(dec("1000.5"))), "1001");
+        assert_eq!(render(jpy.money(dec("-1234.5"))), "-1235");
+        assert_eq!(
+            render(jpy.money(dec("333.3333333333333333333333333"))),
+            "333"
+        );
+        // −0.4 yen rounds to zero: written 0, not −0
+        assert_eq!(render(jpy.money(dec("-0.4"))), "0");
+        assert_eq!(render(usd.money(dec("10.005"))), "10.01");
+        assert_eq!(render(usd.money(dec("1200.00"))), "1200");
+        assert_eq!(render(kwd.money(dec("1.23456"))), "1.235");
+        assert_eq!(render(usd.opt_money(None)), "null");
+    }
+
+    #[test]
+    fn rates_are_unrounded_and_finite() {
+        assert_eq!(render(rate(1.0 / 3.0)), "0.3333333333333333");
+        assert_eq!(render(rate(-0.0)), "0.0");
+        assert_eq!(render(rate(f64::NAN)), "null");
+        assert_eq!(render(rate(f64::INFINITY)), "null");
+        assert_eq!(render(opt_rate(None)), "null");
+    }
+
+    #[test]
+    fn sums_are_rounded_after_adding() {
+        // Three invoices of 0.4 yen: each would round to 0, the sum 1.2 rounds to 1.
+        let m = project()
+            .client(
+                client("a")
+                    .inv_dec("2025-01-01", "0.4")
+                    .inv_dec("2025-01-02", "0.4")
+                    .inv_dec("2025-01-03", "0.4"),
+            )
+            .metrics("2025-01");
+        let v: serde_json::Value = serde_json::from_str(&to_json(&m)).unwrap();
+        assert_eq!(v["portfolio"]["revenue_month"], serde_json::json!(1));
+    }
+}

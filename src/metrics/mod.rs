@@ -43,6 +43,12 @@ pub use json::{clients_csv, to_json};
 
 use series::{ClientSeries, Timeline};
 
+#[cfg(test)]
+mod testkit;
+
+#[cfg(test)]
+mod tests;
+
 /// Every metric of SPEC §3 as of one month.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Metrics {
