@@ -49,6 +49,9 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod props;
+
 /// Every metric of SPEC §3 as of one month.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Metrics {
