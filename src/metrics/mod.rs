@@ -350,8 +350,7 @@ fn client_metrics(project: &Project, s: &ClientSeries<'_>) -> ClientMetrics {
     let value = g * revenue_ltv;
     let last_alive = s.last_alive_month();
     // The start month is always alive (a new client is alive for its first N
-    // months, and validation keeps `ended` on or after it), so a tenure of 0
-    // only happens for data that validation would have rejected.
+    // months, and `ended` is never before it), so the tenure is at least 1.
     let tenure_months = last_alive.map_or(0, |l| l.since(s.start) as u32 + 1);
     let alive = s.alive_at(m);
     let a = health::assess(config, s);

@@ -65,19 +65,22 @@ impl<'a> ClientSeries<'a> {
             }
         }
         // `ended` dated after M is not known as of M (and could not matter:
-        // every month up to M is before it anyway).
+        // every month up to M is before it anyway). Validation rejects an
+        // `ended` before s(c); should one get through, it ends the client in
+        // its start month, so that every client is alive when it is new.
         let ended = client
             .ended
             .filter(|e| *e <= last_day)
-            .map(|e| Month::of(e).since(start));
-        let grace = grace as usize;
+            .map(|e| Month::of(e).since(start).max(0) as usize);
+        // `churn_after_months` is at least 1 (casebook.toml validation).
+        let grace = grace.max(1) as usize;
         let mut alive = Vec::with_capacity(len);
         let mut last_revenue: Option<usize> = None;
         for (i, r) in revenue.iter().enumerate() {
             if *r > Decimal::ZERO {
                 last_revenue = Some(i);
             }
-            let not_ended = ended.is_none_or(|e| i as i64 <= i64::from(e));
+            let not_ended = ended.is_none_or(|e| i <= e);
             // a new client is alive for its first N months ...
             let young = i < grace;
             // ... or R(c, k) > 0 for some k in m-N+1 ..= m

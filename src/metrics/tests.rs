@@ -1289,3 +1289,17 @@ fn revenue_series_of_a_client() {
         client_revenue_series(&p, &p.clients[0], month("2025-03"), month("2025-01")).is_empty()
     );
 }
+
+#[test]
+fn invalid_ended_before_start_still_keeps_the_invariants() {
+    // Validation rejects this; the metrics stay consistent anyway: the
+    // client is alive in its start month only (new, then churned).
+    let m = project()
+        .client(client("x").inv("2025-03", 100).ended("2025-01-10"))
+        .metrics("2025-04");
+    let alive: Vec<usize> = m.monthly.iter().map(|r| r.alive).collect();
+    assert_eq!(alive, [1, 0]);
+    assert_eq!(m.row("2025-04").churned, 1);
+    assert_eq!(m.client("x").tenure_months, 1);
+}
+
