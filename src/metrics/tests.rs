@@ -1302,4 +1302,3 @@ fn invalid_ended_before_start_still_keeps_the_invariants() {
     assert_eq!(m.row("2025-04").churned, 1);
     assert_eq!(m.client("x").tenure_months, 1);
 }
-
