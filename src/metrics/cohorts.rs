@@ -47,20 +47,11 @@ fn cohort(start: Month, members: &[&ClientSeries<'_>]) -> Cohort {
     Cohort {
         cohort: start,
         size,
-        retention: active
-            .iter()
-            .map(|a| count_ratio(*a, size).unwrap_or(0.0))
-            .collect(),
+        retention: active.iter().map(|a| count_ratio(*a, size).unwrap_or(0.0)).collect(),
         // null when revenue[0] <= 0: a share of nothing (or of a credit) means nothing.
         revenue_retention: revenue
             .iter()
-            .map(|r| {
-                if first > Decimal::ZERO {
-                    ratio(*r, first)
-                } else {
-                    None
-                }
-            })
+            .map(|r| if first > Decimal::ZERO { ratio(*r, first) } else { None })
             .collect(),
         active,
         revenue,

@@ -72,10 +72,7 @@ pub(crate) fn assess(config: &Config, s: &ClientSeries<'_>) -> Assessment {
         for row in client.activity.iter().filter(|r| r.date <= last_day) {
             let month = Month::of(row.date);
             let offset = usize::try_from(month.since(p3_from)).ok();
-            for w in windows
-                .iter_mut()
-                .filter(|w| w.component.metric == row.metric)
-            {
+            for w in windows.iter_mut().filter(|w| w.component.metric == row.metric) {
                 w.any = true;
                 if let Some(i) = offset {
                     w.months[i] += row.value;
@@ -87,11 +84,7 @@ pub(crate) fn assess(config: &Config, s: &ClientSeries<'_>) -> Assessment {
     let t3 = s.sum(m.plus(-2), m);
     let p3 = s.sum(m.plus(-5), m.plus(-3));
     // r = revenue(T3) / revenue(P3) when revenue(P3) > 0
-    let trend = if p3 > Decimal::ZERO {
-        ratio(t3, p3)
-    } else {
-        None
-    };
+    let trend = if p3 > Decimal::ZERO { ratio(t3, p3) } else { None };
 
     let t12_from = m.plus(-11);
     let mut scores: Vec<(f64, Option<f64>)> = Vec::new();
@@ -113,11 +106,7 @@ pub(crate) fn assess(config: &Config, s: &ClientSeries<'_>) -> Assessment {
         };
         scores.push((component.weight, score.map(|x| x.clamp(0.0, 100.0))));
     }
-    let total_weight: f64 = scores
-        .iter()
-        .filter(|(_, s)| s.is_some())
-        .map(|(w, _)| w)
-        .sum();
+    let total_weight: f64 = scores.iter().filter(|(_, s)| s.is_some()).map(|(w, _)| w).sum();
     // Decision: when the components with data all weigh 0 there is nothing to
     // renormalise, and the health is unknown (null) as with no component.
     let usable = total_weight > 0.0;
@@ -217,11 +206,7 @@ fn signals(
         .collect();
     let drops: Vec<MetricChange> = distinct
         .iter()
-        .filter(|w| {
-            w.component.higher_is_better
-                && w.p3_mean() > 0.0
-                && w.t3_mean() < th.activity_drop * w.p3_mean()
-        })
+        .filter(|w| w.component.higher_is_better && w.p3_mean() > 0.0 && w.t3_mean() < th.activity_drop * w.p3_mean())
         .map(|w| change(w))
         .collect();
     if !drops.is_empty() {
@@ -229,11 +214,7 @@ fn signals(
     }
     let rises: Vec<MetricChange> = distinct
         .iter()
-        .filter(|w| {
-            !w.component.higher_is_better
-                && w.p3_mean() > 0.0
-                && w.t3_mean() > th.tickets_up * w.p3_mean()
-        })
+        .filter(|w| !w.component.higher_is_better && w.p3_mean() > 0.0 && w.t3_mean() > th.tickets_up * w.p3_mean())
         .map(|w| change(w))
         .collect();
     if !rises.is_empty() {
@@ -254,7 +235,10 @@ pub(crate) fn sentence(kind: &SignalKind) -> String {
             "There was no net revenue in the last 3 months, after revenue in the 3 months before.".to_string()
         }
         SignalKind::RevenueDrop { ratio, .. } => {
-            format!("Revenue of the last 3 months is {:.0}% below the 3 months before.", (1.0 - ratio) * 100.0)
+            format!(
+                "Revenue of the last 3 months is {:.0}% below the 3 months before.",
+                (1.0 - ratio) * 100.0
+            )
         }
         SignalKind::NoRevenue { previous, month } => format!("No revenue in {previous} or {month}."),
         SignalKind::NpsDrop { previous, latest } => format!("The latest NPS score is {latest}, down from {previous}."),

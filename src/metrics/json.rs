@@ -32,11 +32,7 @@ impl Writer<'_> {
     fn money(&self, v: Decimal) -> J {
         let r = round_to_minor(v, self.currency);
         // `-0` after rounding (e.g. -0.4 JPY) is written as 0.
-        J::Num(if r.is_zero() {
-            "0".to_string()
-        } else {
-            r.to_string()
-        })
+        J::Num(if r.is_zero() { "0".to_string() } else { r.to_string() })
     }
 
     fn opt_money(&self, v: Option<Decimal>) -> J {
@@ -74,9 +70,7 @@ fn opt_text(s: Option<impl Into<String>>) -> J {
 
 /// The SPEC §4 JSON, pretty-printed with a trailing newline.
 pub fn to_json(m: &Metrics) -> String {
-    let w = Writer {
-        currency: &m.currency,
-    };
+    let w = Writer { currency: &m.currency };
     let p = &m.portfolio;
     let portfolio = J::Obj(vec![
         ("clients_total", usize_count(p.clients_total)),
@@ -141,18 +135,9 @@ pub fn to_json(m: &Metrics) -> String {
                 J::Obj(vec![
                     ("cohort", text(c.cohort.to_string())),
                     ("size", usize_count(c.size)),
-                    (
-                        "active",
-                        J::Arr(c.active.iter().map(|a| usize_count(*a)).collect()),
-                    ),
-                    (
-                        "revenue",
-                        J::Arr(c.revenue.iter().map(|r| w.money(*r)).collect()),
-                    ),
-                    (
-                        "retention",
-                        J::Arr(c.retention.iter().map(|r| rate(*r)).collect()),
-                    ),
+                    ("active", J::Arr(c.active.iter().map(|a| usize_count(*a)).collect())),
+                    ("revenue", J::Arr(c.revenue.iter().map(|r| w.money(*r)).collect())),
+                    ("retention", J::Arr(c.retention.iter().map(|r| rate(*r)).collect())),
                     (
                         "revenue_retention",
                         J::Arr(c.revenue_retention.iter().map(|r| opt_rate(*r)).collect()),
@@ -165,12 +150,7 @@ pub fn to_json(m: &Metrics) -> String {
             })
             .collect(),
     );
-    let clients = J::Arr(
-        m.clients
-            .iter()
-            .map(|c| J::Obj(client_record(&w, c)))
-            .collect(),
-    );
+    let clients = J::Arr(m.clients.iter().map(|c| J::Obj(client_record(&w, c))).collect());
     let root = J::Obj(vec![
         ("as_of", text(m.as_of.to_string())),
         ("currency", text(&*m.currency)),
@@ -212,10 +192,7 @@ fn client_record(w: &Writer<'_>, c: &ClientMetrics) -> Vec<(&'static str, J)> {
         ("health", opt_rate(c.health)),
         ("segment", text(c.segment.as_str())),
         ("touch", opt_text(c.touch.map(|t| t.as_str()))),
-        (
-            "signals",
-            J::Arr(c.signals.iter().map(|s| text(s.code())).collect()),
-        ),
+        ("signals", J::Arr(c.signals.iter().map(|s| text(s.code())).collect())),
     ]
 }
 
@@ -295,9 +272,7 @@ fn cell(j: &J) -> String {
 /// The `clients` table as CSV: a header line, then one line per client in
 /// id order, the same columns and number formats as the JSON.
 pub fn clients_csv(m: &Metrics) -> String {
-    let w = Writer {
-        currency: &m.currency,
-    };
+    let w = Writer { currency: &m.currency };
     let mut csv = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -350,9 +325,7 @@ mod tests {
                 c.cac_by_channel.insert("referral".into(), dec("60.0375"));
             })
             .client({
-                let mut b = client("acme")
-                    .channel("referral")
-                    .inv_dec("2025-01-10", "800.50");
+                let mut b = client("acme").channel("referral").inv_dec("2025-01-10", "800.50");
                 b = b.inv_dec("2025-02-10", "400.25").nps("2025-02-01", 9);
                 b.name("Acme \"Tools\"")
             })
@@ -532,10 +505,7 @@ acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.0
     fn header_matches_the_client_record() {
         let m = tiny();
         let w = Writer { currency: "USD" };
-        let keys: Vec<&str> = client_record(&w, &m.clients[0])
-            .iter()
-            .map(|(k, _)| *k)
-            .collect();
+        let keys: Vec<&str> = client_record(&w, &m.clients[0]).iter().map(|(k, _)| *k).collect();
         assert_eq!(keys, HEADER);
     }
 
@@ -552,10 +522,7 @@ acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.0
         let kwd = Writer { currency: "KWD" };
         assert_eq!(render(jpy.money(dec("1000.5"))), "1001");
         assert_eq!(render(jpy.money(dec("-1234.5"))), "-1235");
-        assert_eq!(
-            render(jpy.money(dec("333.3333333333333333333333333"))),
-            "333"
-        );
+        assert_eq!(render(jpy.money(dec("333.3333333333333333333333333"))), "333");
         // −0.4 yen rounds to zero: written 0, not −0
         assert_eq!(render(jpy.money(dec("-0.4"))), "0");
         assert_eq!(render(usd.money(dec("10.005"))), "10.01");

@@ -251,11 +251,7 @@ impl Signal {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum SignalKind {
     /// `revenue(P3) > 0` and `revenue(T3) / revenue(P3)` below the threshold.
-    RevenueDrop {
-        t3: Decimal,
-        p3: Decimal,
-        ratio: f64,
-    },
+    RevenueDrop { t3: Decimal, p3: Decimal, ratio: f64 },
     /// No revenue in `previous` (M-1) nor in `month` (M).
     NoRevenue { previous: Month, month: Month },
     /// The latest NPS score is 2 or more below the previous one.
@@ -294,17 +290,11 @@ pub fn default_as_of(project: &Project) -> Option<Month> {
 
 /// `R(c, m)` for every month `from ..= to` (credit notes included); only
 /// invoices dated on or before the last day of `to` count.
-pub fn client_revenue_series(
-    _project: &Project,
-    client: &Client,
-    from: Month,
-    to: Month,
-) -> Vec<(Month, Decimal)> {
+pub fn client_revenue_series(_project: &Project, client: &Client, from: Month, to: Month) -> Vec<(Month, Decimal)> {
     if from > to {
         return Vec::new();
     }
-    let mut out: Vec<(Month, Decimal)> =
-        Month::range(from, to).map(|m| (m, Decimal::ZERO)).collect();
+    let mut out: Vec<(Month, Decimal)> = Month::range(from, to).map(|m| (m, Decimal::ZERO)).collect();
     for inv in &client.invoices {
         let m = Month::of(inv.date);
         if m >= from && m <= to {
@@ -325,8 +315,7 @@ pub fn compute(project: &Project, as_of: Month) -> Metrics {
         .collect();
     let timeline = Timeline::new(&series, as_of);
 
-    let mut client_metrics: Vec<ClientMetrics> =
-        series.iter().map(|s| client_metrics(project, s)).collect();
+    let mut client_metrics: Vec<ClientMetrics> = series.iter().map(|s| client_metrics(project, s)).collect();
     segments::assign_touch(&mut client_metrics, &config.touch);
 
     Metrics {
@@ -354,13 +343,7 @@ fn client_metrics(project: &Project, s: &ClientSeries<'_>) -> ClientMetrics {
     let tenure_months = last_alive.map_or(0, |l| l.since(s.start) as u32 + 1);
     let alive = s.alive_at(m);
     let a = health::assess(config, s);
-    let segment = segments::segment(
-        &config.segments,
-        alive,
-        a.health,
-        a.nps_latest,
-        !a.signals.is_empty(),
-    );
+    let segment = segments::segment(&config.segments, alive, a.health, a.nps_latest, !a.signals.is_empty());
     ClientMetrics {
         id: c.id.clone(),
         name: c.name.clone(),

@@ -40,10 +40,7 @@ pub(crate) fn portfolio(
     let predicted_ltv = arpa_t12.map(|a| a * g * lifetime);
 
     let t12_from = m.plus(-11);
-    let new_t12: Vec<&ClientMetrics> = clients
-        .iter()
-        .filter(|c| c.start_month >= t12_from)
-        .collect();
+    let new_t12: Vec<&ClientMetrics> = clients.iter().filter(|c| c.start_month >= t12_from).collect();
     let avg_cac = mean(new_t12.iter().map(|c| c.cac).sum(), new_t12.len());
     let ltv_cac_ratio = match (predicted_ltv, avg_cac) {
         (Some(p), Some(c)) => ratio(p, c),
@@ -93,10 +90,7 @@ pub(crate) fn portfolio(
 /// prev)`): credit notes can make a year's revenue negative, but a client
 /// cannot retain less than nothing, and GRR stays a share in [0, 1]. NRR
 /// uses the plain sums.
-pub(crate) fn net_and_gross_retention(
-    series: &[ClientSeries<'_>],
-    m: Month,
-) -> (Option<f64>, Option<f64>) {
+pub(crate) fn net_and_gross_retention(series: &[ClientSeries<'_>], m: Month) -> (Option<f64>, Option<f64>) {
     let mut prev_sum = Decimal::ZERO;
     let mut now_sum = Decimal::ZERO;
     let mut kept_sum = Decimal::ZERO;
@@ -120,12 +114,7 @@ fn nps_t12(series: &[ClientSeries<'_>], m: Month) -> Option<f64> {
     let to = m.last_day();
     let (mut promoters, mut detractors, mut responses) = (0i64, 0i64, 0i64);
     for s in series {
-        for r in s
-            .client
-            .nps
-            .iter()
-            .filter(|r| r.date >= from && r.date <= to)
-        {
+        for r in s.client.nps.iter().filter(|r| r.date >= from && r.date <= to) {
             responses += 1;
             match r.score {
                 9..=10 => promoters += 1,
@@ -151,9 +140,7 @@ fn by_channel(clients: &[ClientMetrics]) -> Vec<ChannelMetrics> {
     }
     let mut groups: BTreeMap<&str, Acc> = BTreeMap::new();
     for c in clients {
-        let acc = groups
-            .entry(c.channel.as_deref().unwrap_or("none"))
-            .or_default();
+        let acc = groups.entry(c.channel.as_deref().unwrap_or("none")).or_default();
         acc.clients += 1;
         acc.cac += c.cac;
         acc.revenue_ltv += c.revenue_ltv;

@@ -144,11 +144,7 @@ fn build(spec: &Spec) -> Project {
             b = b.nps(&day(*m, *d), *score);
         }
         for (m, d, tickets, value) in &cs.activity {
-            b = b.act(
-                &day(*m, *d),
-                if *tickets { "tickets" } else { "meetings" },
-                *value,
-            );
+            b = b.act(&day(*m, *d), if *tickets { "tickets" } else { "meetings" }, *value);
         }
         p = p.client(b);
     }
@@ -176,20 +172,12 @@ fn in_unit(x: f64) -> bool {
 fn check(m: &Metrics) -> Result<(), TestCaseError> {
     let p = &m.portfolio;
     // Cohort sizes sum to clients_total.
-    prop_assert_eq!(
-        m.cohorts.iter().map(|c| c.size).sum::<usize>(),
-        p.clients_total
-    );
+    prop_assert_eq!(m.cohorts.iter().map(|c| c.size).sum::<usize>(), p.clients_total);
     prop_assert_eq!(m.clients.len(), p.clients_total);
     // alive(m) = alive(m-1) + new + reactivated - churned for every row.
     let mut before = 0usize;
     for r in &m.monthly {
-        prop_assert_eq!(
-            r.alive + r.churned,
-            before + r.new + r.reactivated,
-            "month {}",
-            r.month
-        );
+        prop_assert_eq!(r.alive + r.churned, before + r.new + r.reactivated, "month {}", r.month);
         before = r.alive;
     }
     if let Some(last) = m.monthly.last() {
@@ -228,11 +216,7 @@ fn check(m: &Metrics) -> Result<(), TestCaseError> {
         prop_assert_eq!(c.touch.is_some(), c.alive, "{}", c.id);
         prop_assert!(c.alive || c.signals.is_empty());
         // Health in [0, 100] or null.
-        prop_assert!(
-            c.health.is_none_or(|h| (0.0..=100.0).contains(&h)),
-            "{:?}",
-            c.health
-        );
+        prop_assert!(c.health.is_none_or(|h| (0.0..=100.0).contains(&h)), "{:?}", c.health);
         let weights: f64 = c.health_components.iter().map(|h| h.weight).sum();
         if c.health.is_some() {
             prop_assert!((weights - 1.0).abs() < 1e-9, "{weights}");
@@ -240,10 +224,7 @@ fn check(m: &Metrics) -> Result<(), TestCaseError> {
             prop_assert_eq!(weights, 0.0);
         }
         prop_assert!(c.tenure_months >= 1);
-        prop_assert_eq!(
-            c.revenue_by_month.len(),
-            m.as_of.since(c.start_month) as usize + 1
-        );
+        prop_assert_eq!(c.revenue_by_month.len(), m.as_of.since(c.start_month) as usize + 1);
     }
     // The monthly revenue adds up to the portfolio's T12 revenue.
     let t12: rust_decimal::Decimal = m

@@ -20,13 +20,9 @@ pub(crate) fn segment(
     let nps = nps_latest.map(f64::from);
     if !alive {
         Segment::Churned
-    } else if health.is_some_and(|h| h < th.at_risk_health)
-        || nps.is_some_and(|n| n <= th.at_risk_nps)
-        || any_signal
-    {
+    } else if health.is_some_and(|h| h < th.at_risk_health) || nps.is_some_and(|n| n <= th.at_risk_nps) || any_signal {
         Segment::AtRisk
-    } else if health.is_some_and(|h| h >= th.loyal_health) && nps.is_some_and(|n| n >= th.loyal_nps)
-    {
+    } else if health.is_some_and(|h| h >= th.loyal_health) && nps.is_some_and(|n| n >= th.loyal_nps) {
         Segment::Loyal
     } else {
         Segment::Stable
@@ -41,9 +37,7 @@ pub(crate) fn assign_touch(clients: &mut [ClientMetrics], th: &TouchThresholds) 
     let mut alive: Vec<usize> = (0..clients.len()).filter(|i| clients[*i].alive).collect();
     alive.sort_by(|a, b| {
         let (a, b) = (&clients[*a], &clients[*b]);
-        b.revenue_t12
-            .cmp(&a.revenue_t12)
-            .then_with(|| a.id.cmp(&b.id))
+        b.revenue_t12.cmp(&a.revenue_t12).then_with(|| a.id.cmp(&b.id))
     });
     let total: Decimal = alive.iter().map(|i| clients[*i].revenue_t12).sum();
     let mut before = Decimal::ZERO;

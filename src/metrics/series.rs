@@ -127,10 +127,7 @@ impl<'a> ClientSeries<'a> {
     }
 
     pub fn last_alive_month(&self) -> Option<Month> {
-        self.alive
-            .iter()
-            .rposition(|a| *a)
-            .map(|i| self.start.plus(i as i32))
+        self.alive.iter().rposition(|a| *a).map(|i| self.start.plus(i as i32))
     }
 
     /// The latest month `<= M` with revenue (`R > 0`).
@@ -195,9 +192,7 @@ impl Timeline {
     }
 
     fn at(&self, m: Month) -> Option<&Counts> {
-        usize::try_from(m.since(self.first))
-            .ok()
-            .and_then(|j| self.rows.get(j))
+        usize::try_from(m.since(self.first)).ok().and_then(|j| self.rows.get(j))
     }
 
     /// Clients alive in `m` (0 before the first start month).

@@ -69,13 +69,7 @@ impl ClientBuilder {
         self.line
     }
 
-    fn push_invoice(
-        mut self,
-        when: &str,
-        amount: Decimal,
-        service: &str,
-        kind: Option<InvoiceKind>,
-    ) -> Self {
+    fn push_invoice(mut self, when: &str, amount: Decimal, service: &str, kind: Option<InvoiceKind>) -> Self {
         let line = self.next_line();
         self.c.invoices.push(Invoice {
             date: date(when),
@@ -237,12 +231,7 @@ impl ProjectBuilder {
     }
 }
 
-pub fn component(
-    metric: &str,
-    weight: f64,
-    target: Option<f64>,
-    higher_is_better: bool,
-) -> HealthComponent {
+pub fn component(metric: &str, weight: f64, target: Option<f64>, higher_is_better: bool) -> HealthComponent {
     HealthComponent {
         metric: metric.to_string(),
         weight,

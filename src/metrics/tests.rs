@@ -48,13 +48,11 @@ fn scenario() -> ProjectBuilder {
                 .inv_kind("2025-04", 1000, InvoiceKind::Upsell)
                 .monthly("2025-05", "2025-06", 1000),
         )
-        .client(
-            client("b")
-                .channel("ads")
-                .margin("0.8")
-                .inv("2025-01", 2000)
-                .inv_kind("2025-02", 2000, InvoiceKind::Upsell),
-        )
+        .client(client("b").channel("ads").margin("0.8").inv("2025-01", 2000).inv_kind(
+            "2025-02",
+            2000,
+            InvoiceKind::Upsell,
+        ))
         .client(
             client("c")
                 .cac(600)
@@ -71,9 +69,7 @@ fn monthly_series_alive_new_churned() {
     let months: Vec<String> = m.monthly.iter().map(|r| r.month.to_string()).collect();
     assert_eq!(
         months,
-        [
-            "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"
-        ]
+        ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
     );
     let col = |f: fn(&super::MonthRow) -> usize| m.monthly.iter().map(f).collect::<Vec<_>>();
     assert_eq!(col(|r| r.alive), [2, 2, 3, 3, 2, 2]);
@@ -243,12 +239,7 @@ fn by_channel_pools_several_clients() {
     // avg_cac = 200; revenue_ltv_mean = 2000;
     // ratio = (1.0 × 1000 + 0.5 × 3000) / (100 + 300) = 2500 / 400 = 6.25
     let m = project()
-        .client(
-            client("r1")
-                .channel("referral")
-                .cac(100)
-                .inv("2025-01", 1000),
-        )
+        .client(client("r1").channel("referral").cac(100).inv("2025-01", 1000))
         .client(
             client("r2")
                 .channel("referral")
@@ -280,10 +271,7 @@ fn cohorts_by_hand() {
     assert_eq!(jan.revenue_retention[1], Some(1.0));
     close(jan.revenue_retention[2], 1.0 / 3.0);
     // cumulative_ltv = running sum / 2: 1500, 3000, 3500, 4000, 4500, 5000
-    assert_eq!(
-        jan.cumulative_ltv,
-        [1500, 3000, 3500, 4000, 4500, 5000].map(money)
-    );
+    assert_eq!(jan.cumulative_ltv, [1500, 3000, 3500, 4000, 4500, 5000].map(money));
     let mar = m.cohort("2025-03");
     assert_eq!(mar.size, 1);
     assert_eq!(mar.active, [0, 1, 0, 1]); // Mar..Jun
@@ -318,20 +306,10 @@ fn cross_sell_is_inferred_from_a_new_service() {
                 .inv_service("2025-03-20", 100, "training"),
         )
         .build();
-    let kinds = |i: usize| {
-        p.clients[i]
-            .invoices
-            .iter()
-            .map(|i| i.kind)
-            .collect::<Vec<_>>()
-    };
+    let kinds = |i: usize| p.clients[i].invoices.iter().map(|i| i.kind).collect::<Vec<_>>();
     assert_eq!(
         kinds(0),
-        [
-            InvoiceKind::New,
-            InvoiceKind::Recurring,
-            InvoiceKind::CrossSell
-        ]
+        [InvoiceKind::New, InvoiceKind::Recurring, InvoiceKind::CrossSell]
     );
     assert_eq!(kinds(1), [InvoiceKind::New, InvoiceKind::Recurring]);
     // Alive in March: x and y; only x has a cross-sell in T12: 1 / 2.
@@ -344,11 +322,11 @@ fn cross_sell_is_inferred_from_a_new_service() {
 fn a_refunded_upsell_is_not_an_upsell() {
     // The only upsell-kind row is a credit note: no client "has an upsell".
     let m = project()
-        .client(client("r").monthly("2025-01", "2025-03", 100).inv_kind(
-            "2025-03",
-            -50,
-            InvoiceKind::Upsell,
-        ))
+        .client(
+            client("r")
+                .monthly("2025-01", "2025-03", 100)
+                .inv_kind("2025-03", -50, InvoiceKind::Upsell),
+        )
         .metrics("2025-03");
     assert_eq!(m.portfolio.upsell_rate_t12, Some(0.0));
 }
@@ -426,10 +404,7 @@ fn nps_portfolio_and_latest() {
     assert_eq!(p.segment, Segment::AtRisk);
     let codes: Vec<&str> = p.signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["nps_drop"]);
-    assert_eq!(
-        p.signals[0].sentence,
-        "The latest NPS score is 3, down from 8."
-    );
+    assert_eq!(p.signals[0].sentence, "The latest NPS score is 3, down from 8.");
 }
 
 // ---------------------------------------------------------------------------
@@ -587,11 +562,7 @@ fn stale_nps_is_left_out_of_health_but_still_segments() {
     // nps component has no data; health = revenue_trend alone = 100.
     // nps_latest is still 10 (the latest on or before M) -> loyal.
     let m = project()
-        .client(
-            client("s")
-                .monthly("2024-01", "2025-06", 100)
-                .nps("2024-05", 10),
-        )
+        .client(client("s").monthly("2024-01", "2025-06", 100).nps("2024-05", 10))
         .metrics("2025-06");
     let s = m.client("s");
     assert_eq!(s.nps_latest, Some(10));
@@ -605,16 +576,10 @@ fn health_null_without_any_component() {
     // Acquired in June, nothing else: no NPS, and T3 = P3 = 0 -> no
     // revenue_trend. Health is null; the client is alive (first months) and
     // no_revenue fires (nothing in May and June) -> at risk.
-    let m = project()
-        .client(client("n").acquired("2025-06-01"))
-        .metrics("2025-06");
+    let m = project().client(client("n").acquired("2025-06-01")).metrics("2025-06");
     let n = m.client("n");
     assert_eq!(n.health, None);
-    assert!(
-        n.health_components
-            .iter()
-            .all(|p| p.score.is_none() && p.weight == 0.0)
-    );
+    assert!(n.health_components.iter().all(|p| p.score.is_none() && p.weight == 0.0));
     assert!(n.alive);
     let codes: Vec<&str> = n.signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["no_revenue"]);
@@ -665,16 +630,8 @@ fn segments_by_hand() {
     //           no signal, nps 7 > 6, but nps < 9 -> stable
     //   gone:   only a January invoice: dead from April -> churned
     let m = project()
-        .client(
-            client("loyal")
-                .monthly("2025-01", "2025-06", 100)
-                .nps("2025-06", 9),
-        )
-        .client(
-            client("stable")
-                .monthly("2025-01", "2025-06", 100)
-                .nps("2025-06", 8),
-        )
+        .client(client("loyal").monthly("2025-01", "2025-06", 100).nps("2025-06", 9))
+        .client(client("stable").monthly("2025-01", "2025-06", 100).nps("2025-06", 8))
         .client(
             client("risky")
                 .monthly("2025-01", "2025-03", 200)
@@ -714,11 +671,7 @@ fn low_health_alone_makes_at_risk() {
             c.health_components = vec![component("revenue_trend", 1.0, None, true)];
             c.signals.revenue_drop = 0.1;
         })
-        .client(
-            client("w")
-                .monthly("2025-01", "2025-03", 100)
-                .inv("2025-04", 105),
-        )
+        .client(client("w").monthly("2025-01", "2025-03", 100).inv("2025-04", 105))
         .metrics("2025-06");
     // With the 105 in April: alive in June (April is within Apr..Jun), and
     // nothing in May and June fires no_revenue.
@@ -733,11 +686,7 @@ fn low_health_alone_makes_at_risk() {
             c.health_components = vec![component("revenue_trend", 1.0, None, true)];
             c.signals.revenue_drop = 0.1;
         })
-        .client(
-            client("w")
-                .monthly("2025-01", "2025-03", 100)
-                .inv("2025-06", 105),
-        )
+        .client(client("w").monthly("2025-01", "2025-03", 100).inv("2025-06", 105))
         .metrics("2025-06");
     assert!(m.client("w").signals.is_empty());
     assert_eq!(m.client("w").segment, Segment::AtRisk);
@@ -758,8 +707,7 @@ fn touch_tiers_by_cumulative_share() {
         .client(client("k2").inv("2025-06", 300))
         .client(client("k1").inv("2025-06", 400))
         .metrics("2025-06");
-    let tiers: Vec<(&str, Option<Touch>)> =
-        m.clients.iter().map(|c| (c.id.as_str(), c.touch)).collect();
+    let tiers: Vec<(&str, Option<Touch>)> = m.clients.iter().map(|c| (c.id.as_str(), c.touch)).collect();
     assert_eq!(
         tiers,
         [
@@ -780,11 +728,7 @@ fn touch_all_tech_when_total_is_not_positive() {
         .client(client("a").acquired("2025-06-01"))
         .client(client("b").inv("2025-05", -100))
         .metrics("2025-06");
-    assert!(
-        m.clients
-            .iter()
-            .all(|c| c.alive && c.touch == Some(Touch::Tech))
-    );
+    assert!(m.clients.iter().all(|c| c.alive && c.touch == Some(Touch::Tech)));
 }
 
 #[test]
@@ -847,11 +791,7 @@ fn edge_explicit_ended() {
     // after the month of ended"), not alive in May and June although May
     // and June have revenue; churned in May.
     let p = project()
-        .client(
-            client("e")
-                .monthly("2025-01", "2025-06", 100)
-                .ended("2025-04-15"),
-        )
+        .client(client("e").monthly("2025-01", "2025-06", 100).ended("2025-04-15"))
         .build();
     let m = compute(&p, month("2025-06"));
     let alive: Vec<usize> = m.monthly.iter().map(|r| r.alive).collect();
@@ -879,11 +819,7 @@ fn edge_gap_longer_than_n_then_reactivation() {
     // Alive Apr (Mar within Feb..Apr), May (Mar..May); June: Apr..Jun empty
     // -> churned in June; Jul, Aug dead; September revenue -> reactivated.
     let m = project()
-        .client(
-            client("g")
-                .monthly("2025-01", "2025-03", 100)
-                .inv("2025-09", 100),
-        )
+        .client(client("g").monthly("2025-01", "2025-03", 100).inv("2025-09", 100))
         .metrics("2025-10");
     let alive: Vec<usize> = m.monthly.iter().map(|r| r.alive).collect();
     assert_eq!(alive, [1, 1, 1, 1, 1, 0, 0, 0, 1, 1]);
@@ -903,11 +839,7 @@ fn edge_gap_of_exactly_n_months() {
     // revenue. June's window Apr..Jun is empty: churned in June, reactivated
     // in July.
     let m = project()
-        .client(
-            client("g")
-                .monthly("2025-01", "2025-03", 100)
-                .inv("2025-07", 100),
-        )
+        .client(client("g").monthly("2025-01", "2025-03", 100).inv("2025-07", 100))
         .metrics("2025-07");
     let alive: Vec<usize> = m.monthly.iter().map(|r| r.alive).collect();
     assert_eq!(alive, [1, 1, 1, 1, 1, 0, 1]);
@@ -916,11 +848,7 @@ fn edge_gap_of_exactly_n_months() {
     // A gap of N − 1 = 2 months (Apr, May) never churns: June's window
     // Apr..Jun holds June's revenue, May's window Mar..May holds March's.
     let m = project()
-        .client(
-            client("g")
-                .monthly("2025-01", "2025-03", 100)
-                .inv("2025-06", 100),
-        )
+        .client(client("g").monthly("2025-01", "2025-03", 100).inv("2025-06", 100))
         .metrics("2025-07");
     assert!(
         m.monthly
@@ -997,11 +925,7 @@ fn edge_no_activity() {
     // revenue_trend (0.3 each) get 0.5 each.
     // nps 6 -> 60; revenue_trend 100: health = 80. No activity signals.
     let m = four_components()
-        .client(
-            client("na")
-                .monthly("2025-01", "2025-06", 100)
-                .nps("2025-06", 6),
-        )
+        .client(client("na").monthly("2025-01", "2025-06", 100).nps("2025-06", 6))
         .metrics("2025-06");
     let c = m.client("na");
     close(c.health, 80.0);
@@ -1068,12 +992,7 @@ fn edge_channel_less_client() {
     assert_eq!(x.cac, money(50));
     assert_eq!(m.client("z").cac, money(50));
     assert_eq!(m.client("y").cac, money(500));
-    let names: Vec<&str> = m
-        .portfolio
-        .by_channel
-        .iter()
-        .map(|c| c.channel.as_str())
-        .collect();
+    let names: Vec<&str> = m.portfolio.by_channel.iter().map(|c| c.channel.as_str()).collect();
     assert_eq!(names, ["ads", "none", "zines"]);
     // "none": x alone, 1.0 × 100 / 50 = 2
     close(m.portfolio.by_channel[1].ltv_cac_ratio, 2.0);
@@ -1094,10 +1013,7 @@ fn edge_non_default_thresholds() {
         .metrics("2025-03");
     let alive: Vec<usize> = m.monthly.iter().map(|r| r.alive).collect();
     assert_eq!(alive, [1, 0, 1]);
-    assert_eq!(
-        (m.row("2025-02").churned, m.row("2025-03").reactivated),
-        (1, 1)
-    );
+    assert_eq!((m.row("2025-02").churned, m.row("2025-03").reactivated), (1, 1));
 
     // ltv_horizon_months = 12 caps L: one churn among many alive-months.
     // c1..c3 pay every month of 2025; d pays Jan only -> alive Jan..Mar,
@@ -1130,11 +1046,7 @@ fn edge_non_default_thresholds() {
             c.touch.high_share = 0.3;
             c.touch.low_share = 0.6;
         })
-        .client(
-            client("l")
-                .monthly("2025-01", "2025-06", 100)
-                .nps("2025-06", 8),
-        )
+        .client(client("l").monthly("2025-01", "2025-06", 100).nps("2025-06", 8))
         .client(
             client("m")
                 .monthly("2025-01", "2025-03", 200)
@@ -1175,12 +1087,7 @@ fn edge_non_default_thresholds() {
             .metrics("2025-06")
     };
     assert!(build(0.5, 3.0).client("act").signals.is_empty());
-    let codes: Vec<&str> = build(0.7, 1.5)
-        .client("act")
-        .signals
-        .iter()
-        .map(|s| s.code())
-        .collect();
+    let codes: Vec<&str> = build(0.7, 1.5).client("act").signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["activity_drop", "tickets_up"]);
 }
 
@@ -1285,9 +1192,7 @@ fn revenue_series_of_a_client() {
             (month("2025-03"), money(3)),
         ]
     );
-    assert!(
-        client_revenue_series(&p, &p.clients[0], month("2025-03"), month("2025-01")).is_empty()
-    );
+    assert!(client_revenue_series(&p, &p.clients[0], month("2025-03"), month("2025-01")).is_empty());
 }
 
 #[test]
