@@ -1,6 +1,6 @@
 //! Vertical bar charts over categories (months, NPS scores).
 
-use super::format::{Ticks, money_ticks, number, percent, plain_ticks};
+use super::format::{Ticks, money_ticks, number, plain_ticks};
 use super::layout::{Axis, LegendItem, Swatch, TICK_SIZE, Xy, XySpec, any_data, finite, min_max, series_line};
 use super::svg::{Font, WIDTH, clean, looks_japanese, palette, render};
 use super::{Locale, Text};
@@ -201,8 +201,3 @@ pub fn nps_distribution(t: &Text, counts: &[u32; 11]) -> String {
     })
 }
 
-/// Percent label of a fraction, for value labels.
-#[allow(dead_code)]
-pub(crate) fn fraction_label(v: f64) -> String {
-    percent(v * 100.0, 0)
-}

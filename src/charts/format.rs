@@ -44,12 +44,15 @@ fn compact_abs(a: f64, loc: &Locale) -> String {
         Lang::En => &[(1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T")],
         Lang::Ja => &[(1e4, "万"), (1e8, "億"), (1e12, "兆")],
     };
-    // The largest unit the amount reaches once rounded for display.
-    let mut pick: Option<usize> = None;
-    for (i, (u, _)) in units.iter().enumerate() {
-        if round_scaled(a / u) >= 1.0 {
-            pick = Some(i);
+    // The largest unit the amount reaches; the next one up when rounding
+    // would write 1000K or 10000万.
+    let mut pick = units.iter().rposition(|(u, _)| a >= *u);
+    if let Some(i) = pick {
+        if i + 1 < units.len() && round_scaled(a / units[i].0) * units[i].0 >= units[i + 1].0 {
+            pick = Some(i + 1);
         }
+    } else if round_scaled(a / units[0].0) >= 1.0 && a >= units[0].0 * 0.9995 {
+        pick = Some(0);
     }
     match pick {
         None => {
@@ -185,9 +188,12 @@ impl Ticks {
         while ((max - min) / step).ceil() > 12.0 {
             step = nice_step(step * 1.5);
         }
-        let k0 = (min / step + 1e-9).floor() as i64;
-        let k1 = ((max / step - 1e-9).ceil() as i64).max(k0 + 1);
-        let values: Vec<f64> = (k0..=k1).map(|k| clean(k as f64 * step)).collect();
+        let (k0, k1) = ((min / step + 1e-9).floor(), (max / step - 1e-9).ceil().max((min / step + 1e-9).floor() + 1.0));
+        if !(k0.abs() < 1e15 && k1.abs() < 1e15 && k1 - k0 <= 24.0) {
+            // Beyond what f64 ticks can tell apart: just the two ends.
+            return Ticks { lo: min, hi: max, step: max - min, values: vec![min, max] };
+        }
+        let values: Vec<f64> = (k0 as i64..=k1 as i64).map(|k| clean(k as f64 * step)).collect();
         Ticks { lo: values[0], hi: values[values.len() - 1], step, values }
     }
 
@@ -202,7 +208,7 @@ impl Ticks {
     pub fn aligned(max: f64, intervals: usize, min_step: f64) -> Ticks {
         let intervals = intervals.max(1);
         let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
-        let step = nice_step_ceil(max / intervals as f64).max(min_step);
+        let step = nice_step(max / intervals as f64).max(min_step);
         let values = (0..=intervals).map(|k| clean(k as f64 * step)).collect();
         Ticks { lo: 0.0, hi: intervals as f64 * step, step, values }
     }
@@ -221,10 +227,6 @@ fn clean(v: f64) -> f64 {
 
 /// The nice step (1, 2 or 5 × 10^k) closest above `raw`.
 fn nice_step(raw: f64) -> f64 {
-    nice_step_ceil(raw)
-}
-
-fn nice_step_ceil(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
         return 1.0;
     }

@@ -87,7 +87,7 @@ fn hbars(s: HSpec<'_>) -> String {
         c.line(&[(zero, top), (zero, bottom)], palette::AXIS, 1);
         if let Some((r, _)) = &s.reference {
             let x = xv(*r);
-            c.dashed(x, top - 4.0, x, bottom, palette::VERMILLION, 2, "6 4");
+            c.dashed((x, top - 4.0), (x, bottom), palette::VERMILLION, 2, "6 4");
         }
         if !has_data {
             no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, s.ja);

@@ -1,6 +1,6 @@
 //! Cohort heatmap: rows are cohorts, columns month offsets 0, 1, 2, ...
 
-use super::format::{compact_money, percent};
+use super::format::{Ticks, compact_money, percent};
 use super::layout::{Header, LABEL_SIZE, PAD, TICK_SIZE, min_max, no_data, pick_step};
 use super::svg::{Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
 use super::{Locale, Text};
@@ -17,14 +17,15 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
         values[..n_rows].iter().map(|r| r.iter().map(|v| v.filter(|v| v.is_finite())).collect()).collect();
     let cols = grid.iter().map(Vec::len).max().unwrap_or(0);
     let (lo, hi) = min_max(grid.iter().flatten().flatten().copied());
-    let (c_lo, c_hi) = if percent_values {
+    let key = if percent_values {
         // Retention sits mostly between 50 % and 100 %: start the scale at the
-        // lower of 50 % and the lowest value (a tenth), end it at 100 % or the
-        // highest value (a tenth, at most 200 %).
-        ((lo * 10.0).floor().clamp(0.0, 5.0) / 10.0, (hi * 10.0).ceil().clamp(10.0, 20.0) / 10.0)
+        // lower of 50 % and the lowest value, end it at 100 % or the highest
+        // value (at most 200 %).
+        Ticks::nice(lo.clamp(0.0, 0.5), hi.clamp(1.0, 2.0), 5, 0.01)
     } else {
-        (lo.min(0.0), hi.max(lo.min(0.0) + f64::EPSILON))
+        Ticks::nice(lo.min(0.0), hi.max(0.0), 5, 0.0)
     };
+    let (c_lo, c_hi) = (key.lo, key.hi);
     let shade = |v: f64| palette::blues((v - c_lo) / (c_hi - c_lo));
     let plain = Locale { lang: if ja { Lang::Ja } else { Lang::En }, currency: String::new() };
     let label = |v: f64| if percent_values { percent(v * 100.0, 0) } else { compact_money(v, &plain) };
@@ -87,14 +88,13 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
             }
         }
         if has_data {
-            // Colour key: five steps across the scale.
+            // Colour key: one swatch per key tick.
             let key_w = 44.0;
-            let steps: Vec<f64> = (0..5).map(|k| c_lo + (c_hi - c_lo) * k as f64 / 4.0).collect();
-            for (k, v) in steps.iter().enumerate() {
+            for (k, v) in key.values.iter().enumerate() {
                 let x = left + key_w * k as f64;
                 c.rect(x, scale_y, x + key_w - 1.0, scale_y + 10.0, shade(*v));
             }
-            for (k, v) in steps.iter().enumerate() {
+            for (k, v) in key.values.iter().enumerate() {
                 let x = left + key_w * k as f64;
                 c.text(&label(*v), x + key_w / 2.0, scale_y + 13.0, Font::new(11.0, palette::MUTED).center().top());
             }

@@ -39,7 +39,9 @@ impl LegendItem {
 const SWATCH_W: f64 = 18.0;
 const LEGEND_ROW: f64 = 18.0;
 /// Bottom of a header with one legend row.
-const ONE_ROW_HEADER: f64 = 38.0 + LEGEND_ROW / 2.0 + 6.0;
+const ONE_ROW_HEADER: f64 = LEGEND_TOP + LEGEND_ROW / 2.0 + 6.0;
+/// Centre line of the first legend row (CJK titles need the room).
+const LEGEND_TOP: f64 = 46.0;
 
 /// Title and legend, laid out before drawing so the chart height is known.
 pub(crate) struct Header {
@@ -60,7 +62,7 @@ impl Header {
             title_size = (title_size * max_w / w).max(12.0);
         }
         let title = fit(&title, title_size * 1.05, max_w);
-        let mut y = 38.0;
+        let mut y = LEGEND_TOP;
         let mut x = PAD;
         let mut placed = Vec::new();
         let items: Vec<&LegendItem> = legend.iter().filter(|i| !i.label.is_empty()).collect();
@@ -74,7 +76,7 @@ impl Header {
             placed.push((x, y, LegendItem { swatch: item.swatch, label }));
             x += w + 18.0;
         }
-        let bottom = if items.is_empty() { 36.0 } else { y + LEGEND_ROW / 2.0 + 6.0 };
+        let bottom = if items.is_empty() { 40.0 } else { y + LEGEND_ROW / 2.0 + 6.0 };
         Header { title, title_size, legend: placed, bottom }
     }
 
@@ -89,7 +91,7 @@ impl Header {
                     c.line(&[(x, y), (x + SWATCH_W, y)], col, 2);
                     c.dot(x + SWATCH_W / 2.0, y, 3, col, false);
                 }
-                Swatch::Dashed(col, dash) => c.dashed(x, y, x + SWATCH_W, y, col, 2, dash),
+                Swatch::Dashed(col, dash) => c.dashed((x, y), (x + SWATCH_W, y), col, 2, dash),
             }
             c.text(&item.label, x + SWATCH_W + 6.0, y, Font::new(LABEL_SIZE, palette::INK));
         }
@@ -126,7 +128,13 @@ pub(crate) struct Xy {
     pub height: f64,
     header: Header,
     label_step: usize,
+    /// The category labels, cleaned and cut to a sane width.
+    x_labels: Vec<String>,
 }
+
+/// Longest tick label and category label kept (longer ones get an ellipsis).
+const MAX_TICK_W: f64 = 150.0;
+const MAX_X_LABEL_W: f64 = 140.0;
 
 fn max_width(labels: &[String], size: f64) -> f64 {
     labels.iter().map(|l| text_width(l, size)).fold(0.0, f64::max)
@@ -136,31 +144,32 @@ impl Xy {
     pub fn new(spec: &XySpec<'_>) -> Xy {
         let header = Header::new(spec.t, &spec.legend);
         let n = spec.x_labels.len().max(1);
-        let left = PAD + max_width(&spec.left.labels, TICK_SIZE) + 8.0;
+        let left = PAD + max_width(&spec.left.labels, TICK_SIZE).min(MAX_TICK_W) + 8.0;
         let mut right = WIDTH - PAD - 4.0;
         if let Some(r) = &spec.right {
-            right = WIDTH - PAD - max_width(&r.labels, TICK_SIZE) - 8.0;
+            right = WIDTH - PAD - max_width(&r.labels, TICK_SIZE).min(MAX_TICK_W) - 8.0;
         }
-        let x_label_w: Vec<f64> = spec.x_labels.iter().map(|l| text_width(&clean(l), TICK_SIZE)).collect();
+        let x_labels: Vec<String> = spec.x_labels.iter().map(|l| fit(&clean(l), TICK_SIZE, MAX_X_LABEL_W)).collect();
+        let widest = max_width(&x_labels, TICK_SIZE);
         let mut label_step = 1;
         // Two passes: the label step depends on the plot width and vice versa.
         for _ in 0..2 {
             let slot = (right - left) / n as f64;
-            label_step = pick_step(n, slot, x_label_w.iter().copied().fold(0.0, f64::max) + 10.0);
-            if let Some(w) = x_label_w.last() {
-                let overflow = w / 2.0 - slot / 2.0;
+            label_step = pick_step(n, slot, widest + 10.0);
+            if let Some(last) = x_labels.last() {
+                let overflow = text_width(last, TICK_SIZE) / 2.0 - slot / 2.0;
                 if overflow > 0.0 {
                     right = right.min(WIDTH - 4.0 - overflow);
                 }
             }
         }
         let height = spec.height + (header.bottom - ONE_ROW_HEADER).max(0.0);
-        let top = header.bottom + 22.0;
+        let top = header.bottom + 26.0;
         let mut bottom = height - 6.0 - 22.0;
         if !clean(&spec.t.x_label).is_empty() {
             bottom -= 20.0;
         }
-        Xy { left, right, top, bottom, n, height, header, label_step }
+        Xy { left, right, top, bottom, n, height, header, label_step, x_labels }
     }
 
     pub fn slot(&self) -> f64 {
@@ -193,7 +202,7 @@ impl Xy {
     pub fn draw_frame(&self, c: &mut Canvas<'_>, spec: &XySpec<'_>) {
         self.header.draw(c);
         let half = WIDTH / 2.0 - PAD - 6.0;
-        let title_y = self.top - 16.0;
+        let title_y = self.top - 18.0;
         c.text(&fit(&clean(&spec.left.title), LABEL_SIZE, half), PAD, title_y, Font::new(LABEL_SIZE, palette::MUTED));
         if let Some(r) = &spec.right {
             let f = Font::new(LABEL_SIZE, palette::MUTED).right();
@@ -208,17 +217,17 @@ impl Xy {
         for (v, label) in spec.left.ticks.values.iter().zip(&spec.left.labels) {
             let y = self.y(&spec.left.ticks, *v);
             if spec.has_data || *v == 0.0 {
-                c.text(label, self.left - 8.0, y, Font::new(TICK_SIZE, palette::MUTED).right());
+                c.text(&fit(label, TICK_SIZE, MAX_TICK_W), self.left - 8.0, y, Font::new(TICK_SIZE, palette::MUTED).right());
             }
         }
         if let (Some(r), true) = (&spec.right, spec.has_data) {
             for (v, label) in r.ticks.values.iter().zip(&r.labels) {
                 let y = self.y(&r.ticks, *v);
-                c.text(label, self.right + 8.0, y, Font::new(TICK_SIZE, palette::MUTED).left());
+                c.text(&fit(label, TICK_SIZE, MAX_TICK_W), self.right + 8.0, y, Font::new(TICK_SIZE, palette::MUTED).left());
             }
         }
-        let n = spec.x_labels.len();
-        for (i, label) in spec.x_labels.iter().enumerate() {
+        let n = self.x_labels.len();
+        for (i, label) in self.x_labels.iter().enumerate() {
             if (n - 1 - i) % self.label_step == 0 {
                 c.text(label, self.cx(i), self.bottom + 7.0, Font::new(TICK_SIZE, palette::MUTED).center().top());
             }

@@ -71,11 +71,11 @@ pub fn cumulative_ltv(
         series_line(c, &pts, palette::BLUE, 2, false);
         if let Some(cac) = cac {
             let y = xy.y(ticks, cac);
-            c.dashed(xy.left, y, xy.right, y, palette::VERMILLION, 2, "6 4");
+            c.dashed((xy.left, y), (xy.right, y), palette::VERMILLION, 2, "6 4");
         }
         if let Some(b) = break_even {
             let x = xy.cx(b);
-            c.dashed(x, xy.top, x, xy.bottom, palette::GREEN, 2, "2 3");
+            c.dashed((x, xy.top), (x, xy.bottom), palette::GREEN, 2, "2 3");
             if let Some((x, y)) = pts[b] {
                 c.dot(x, y, 5, palette::GREEN, true);
             }
@@ -173,11 +173,11 @@ pub fn outcome_line(
         series_line(c, &pts, palette::BLUE, 2, n <= 36);
         if let Some(b) = baseline {
             let y = xy.y(ticks, b);
-            c.dashed(xy.left, y, xy.right, y, palette::BLACK, 2, "2 3");
+            c.dashed((xy.left, y), (xy.right, y), palette::BLACK, 2, "2 3");
         }
         if let Some(g) = target {
             let y = xy.y(ticks, g);
-            c.dashed(xy.left, y, xy.right, y, palette::GREEN, 2, "6 4");
+            c.dashed((xy.left, y), (xy.right, y), palette::GREEN, 2, "6 4");
         }
     })
 }

@@ -272,7 +272,7 @@ impl Canvas<'_> {
     }
 
     /// A dashed straight line (`dash` is an SVG dash array such as "6 4").
-    pub fn dashed(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, color: RGBColor, width: u32, dash: &str) {
+    pub fn dashed(&mut self, (x0, y0): (f64, f64), (x1, y1): (f64, f64), color: RGBColor, width: u32, dash: &str) {
         self.overlay.push_str(&format!(
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\" stroke-dasharray=\"{}\"/>\n",
             px(x0),
