@@ -1,13 +1,14 @@
 //! Cohort heatmap: rows are cohorts, columns month offsets 0, 1, 2, ...
 
-use super::format::{Ticks, compact_money, percent};
+use super::format::{Ticks, compact_money, number, percent};
 use super::layout::{Header, LABEL_SIZE, PAD, TICK_SIZE, min_max, no_data, pick_step};
 use super::svg::{Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
 use super::{Locale, Text};
 use crate::config::Lang;
 
 /// A grid of cells coloured light (low) to dark (high) with the value in
-/// each cell when it fits; `None` cells stay blank. With `percent`, values
+/// each cell when it fits (narrow percent cells without the % sign);
+/// `None` cells stay blank. With `percent`, values
 /// are fractions shown as percentages; the colour scale (with a key below
 /// the grid) starts at 50 % or lower and ends at 100 % or higher.
 pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_values: bool) -> String {
@@ -47,6 +48,8 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
     let height = scale_y + 34.0;
     let col_step = pick_step(cols, cw, text_width(&cols.to_string(), TICK_SIZE) + 6.0);
     let gap = if cw >= 8.0 { 1.0 } else { 0.0 };
+    // Narrow cells drop the % sign (the key below keeps it).
+    let cramped = percent_values && text_width("100%", 11.0) > cw - 4.0;
 
     render(t, WIDTH, height, |c| {
         header.draw(c);
@@ -75,15 +78,21 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
                 }
             }
         }
-        for (i, row) in grid.iter().enumerate() {
-            for (k, v) in row.iter().enumerate() {
-                let Some(v) = v else { continue };
-                let (x0, y0) = cell(i, k);
-                let text = label(*v);
-                let ink = if palette::luminance(shade(*v)) < 0.3 { palette::WHITE } else { palette::INK };
-                let size = [TICK_SIZE, 11.0, 10.0, 9.0].into_iter().find(|s| text_width(&text, *s) <= cw - 4.0);
-                if let Some(size) = size {
-                    c.text(&text, x0 + (cw - gap) / 2.0, y0 + (ch - gap) / 2.0, Font::new(size, ink).center());
+        // Labels on dark cells in white, the others in ink; one colour at a time.
+        for white in [true, false] {
+            for (i, row) in grid.iter().enumerate() {
+                for (k, v) in row.iter().enumerate() {
+                    let Some(v) = v else { continue };
+                    if (palette::luminance(shade(*v)) < 0.3) != white {
+                        continue;
+                    }
+                    let (x0, y0) = cell(i, k);
+                    let text = if cramped { number(*v * 100.0, 0) } else { label(*v) };
+                    let ink = if white { palette::WHITE } else { palette::INK };
+                    let size = [TICK_SIZE, 11.0, 10.0, 9.0].into_iter().find(|s| text_width(&text, *s) <= cw - 4.0);
+                    if let Some(size) = size {
+                        c.text(&text, x0 + (cw - gap) / 2.0, y0 + (ch - gap) / 2.0, Font::new(size, ink).center());
+                    }
                 }
             }
         }
