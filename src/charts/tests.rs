@@ -99,7 +99,7 @@ fn gallery_html() {
         ("flows with negative churn", flows(&text("Flows", "Month", "Clients"), &months(12), &[("New".into(), (0..12).map(|i| (i % 4) as f64).collect()), ("Churned".into(), (0..12).map(|i| -((i % 3) as f64)).collect())])),
         ("outcome percent single", outcome_line(&text("Conversion rate", "Date", "Rate"), &months(1), &[42.5], Some(30.0), None, "%", "Baseline", "Target")),
         ("nps single", nps_history(&text("NPS", "Date", "Score"), &months(1), &[7], ["Detractors", "Passives", "Promoters"])),
-        ("heatmap 24x24", heatmap(&text("Client retention, 24 cohorts", "Months since start", "Cohort"), &months(24), &(0..24).map(|r| (0..(24 - r)).map(|k| Some(0.97f64.powi(k as i32))).collect()).collect::<Vec<_>>(), true)),
+        ("heatmap 24x24", heatmap(&text("Client retention, 24 cohorts", "Months since start", "Cohort"), &months(24), &(0..24).map(|r| (0..(24 - r)).map(|k| Some(0.97f64.powi(k))).collect()).collect::<Vec<_>>(), true)),
         ("heatmap money", heatmap(&text("Revenue by cohort", "Months since start", "Cohort"), &months(4), &(0..4).map(|r| (0..(4 - r)).map(|k| Some(1_000_000.0 * (k as f64 + 1.0) - 300_000.0 * r as f64)).collect()).collect::<Vec<_>>(), false)),
         ("empty ja", alive_and_churn(&text("稼働中の顧客数と解約率", "月", "顧客数"), &[], &[], &[], "稼働中", "解約率")),
         ("many cohorts", multi_line(&text("Many cohorts", "Months since start", "LTV"), &en(), &(0..24).map(|k| k.to_string()).collect::<Vec<_>>(), &(0..14).map(|r| (months(14)[r].clone(), (0..(24 - r)).map(|k| Some((k + 1) as f64 * 50_000.0 * (1.0 + r as f64 / 10.0))).collect())).collect::<Vec<_>>())),
