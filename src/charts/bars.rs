@@ -21,21 +21,33 @@ pub(crate) fn labels(xs: &[String], n: usize) -> Vec<String> {
 pub fn revenue_bars(t: &Text, loc: &Locale, months: &[String], revenue: &[f64]) -> String {
     let n = months.len().min(revenue.len());
     let vals: Vec<f64> = revenue[..n].iter().map(|v| finite(*v).unwrap_or(0.0)).collect();
-    let ma: Vec<Option<f64>> =
-        (0..n).map(|i| (i >= 2).then(|| (vals[i - 2] + vals[i - 1] + vals[i]) / 3.0)).collect();
+    let ma: Vec<Option<f64>> = (0..n)
+        .map(|i| (i >= 2).then(|| (vals[i - 2] + vals[i - 1] + vals[i]) / 3.0))
+        .collect();
     let (lo, hi) = min_max(vals.iter().copied().chain([0.0]));
     let ticks = Ticks::nice(lo, hi, 5, money_step(loc));
     let ja = loc.lang == Lang::Ja;
-    let mut legend = vec![LegendItem::new(Swatch::Bar(palette::SKY), if ja { "売上" } else { "Revenue" })];
+    let mut legend = vec![LegendItem::new(
+        Swatch::Bar(palette::SKY),
+        if ja { "売上" } else { "Revenue" },
+    )];
     if ma.iter().any(Option::is_some) {
-        let label = if ja { "3か月移動平均" } else { "3-month moving average" };
+        let label = if ja {
+            "3か月移動平均"
+        } else {
+            "3-month moving average"
+        };
         legend.push(LegendItem::new(Swatch::Line(palette::VERMILLION), label));
     }
     let spec = XySpec {
         t,
         ja,
         x_labels: labels(months, n),
-        left: Axis { labels: money_ticks(&ticks, loc), ticks, title: t.y_label.clone() },
+        left: Axis {
+            labels: money_ticks(&ticks, loc),
+            ticks,
+            title: t.y_label.clone(),
+        },
         right: None,
         legend,
         height: 340.0,
@@ -47,10 +59,20 @@ pub fn revenue_bars(t: &Text, loc: &Locale, months: &[String], revenue: &[f64]) 
         let ticks = &spec.left.ticks;
         let (z, bw) = (xy.zero(ticks), xy.bar_width());
         for (i, v) in vals.iter().enumerate() {
-            c.rect(xy.cx(i) - bw / 2.0, z, xy.cx(i) + bw / 2.0, xy.y(ticks, *v), palette::SKY);
+            c.rect(
+                xy.cx(i) - bw / 2.0,
+                z,
+                xy.cx(i) + bw / 2.0,
+                xy.y(ticks, *v),
+                palette::SKY,
+            );
         }
         xy.draw_axis(c, &spec);
-        let pts: Vec<_> = ma.iter().enumerate().map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v)))).collect();
+        let pts: Vec<_> = ma
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v))))
+            .collect();
         series_line(c, &pts, palette::VERMILLION, 2, false);
     })
 }
@@ -67,7 +89,10 @@ pub fn alive_and_churn(
 ) -> String {
     let n = months.len().min(alive.len()).min(churn_rate.len());
     let alive: Vec<f64> = alive[..n].iter().map(|v| finite(*v).unwrap_or(0.0)).collect();
-    let churn: Vec<Option<f64>> = churn_rate[..n].iter().map(|v| v.and_then(finite).map(|v| v * 100.0)).collect();
+    let churn: Vec<Option<f64>> = churn_rate[..n]
+        .iter()
+        .map(|v| v.and_then(finite).map(|v| v * 100.0))
+        .collect();
     let (lo, hi) = min_max(alive.iter().copied().chain([0.0]));
     let left = Ticks::nice(lo, hi, 5, 1.0);
     let (_, churn_hi) = min_max(churn.iter().flatten().copied().chain([0.0]));
@@ -82,7 +107,11 @@ pub fn alive_and_churn(
             ticks: right,
             title: clean(churn_label),
         }),
-        left: Axis { labels: plain_ticks(&left, ""), ticks: left, title: t.y_label.clone() },
+        left: Axis {
+            labels: plain_ticks(&left, ""),
+            ticks: left,
+            title: t.y_label.clone(),
+        },
         legend: vec![
             LegendItem::new(Swatch::Bar(palette::SKY), alive_label),
             LegendItem::new(Swatch::LineDot(palette::VERMILLION), churn_label),
@@ -93,13 +122,24 @@ pub fn alive_and_churn(
     let xy = Xy::new(&spec);
     render(t, WIDTH, xy.height, |c| {
         xy.draw_frame(c, &spec);
-        let (lt, rt) = (&spec.left.ticks, &spec.right.as_ref().map(|a| a.ticks.clone()).unwrap_or_else(|| Ticks::fixed(0.0, 1.0, 1.0)));
+        let (lt, rt) = (
+            &spec.left.ticks,
+            &spec
+                .right
+                .as_ref()
+                .map(|a| a.ticks.clone())
+                .unwrap_or_else(|| Ticks::fixed(0.0, 1.0, 1.0)),
+        );
         let (z, bw) = (xy.zero(lt), xy.bar_width());
         for (i, v) in alive.iter().enumerate() {
             c.rect(xy.cx(i) - bw / 2.0, z, xy.cx(i) + bw / 2.0, xy.y(lt, *v), palette::SKY);
         }
         xy.draw_axis(c, &spec);
-        let pts: Vec<_> = churn.iter().enumerate().map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(rt, v)))).collect();
+        let pts: Vec<_> = churn
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(rt, v))))
+            .collect();
         series_line(c, &pts, palette::VERMILLION, 2, n <= 36);
     })
 }
@@ -120,7 +160,10 @@ const FLOW_COLOURS: [plotters::style::RGBColor; 7] = [
 pub fn flows(t: &Text, months: &[String], series: &[(String, Vec<f64>)]) -> String {
     let n = series.iter().map(|(_, v)| v.len()).fold(months.len(), usize::min);
     let n = if series.is_empty() { 0 } else { n };
-    let data: Vec<Vec<f64>> = series.iter().map(|(_, v)| v[..n].iter().map(|x| finite(*x).unwrap_or(0.0)).collect()).collect();
+    let data: Vec<Vec<f64>> = series
+        .iter()
+        .map(|(_, v)| v[..n].iter().map(|x| finite(*x).unwrap_or(0.0)).collect())
+        .collect();
     let all = || data.iter().flatten().copied();
     let (lo, hi) = min_max(all().chain([0.0]));
     let ticks = Ticks::nice(lo, hi, 5, 1.0);
@@ -129,9 +172,17 @@ pub fn flows(t: &Text, months: &[String], series: &[(String, Vec<f64>)]) -> Stri
         t,
         ja: looks_japanese(t),
         x_labels: labels(months, n),
-        left: Axis { labels: plain_ticks(&ticks, ""), ticks, title: t.y_label.clone() },
+        left: Axis {
+            labels: plain_ticks(&ticks, ""),
+            ticks,
+            title: t.y_label.clone(),
+        },
         right: None,
-        legend: series.iter().enumerate().map(|(k, (name, _))| LegendItem::new(Swatch::Bar(colour(k)), name)).collect(),
+        legend: series
+            .iter()
+            .enumerate()
+            .map(|(k, (name, _))| LegendItem::new(Swatch::Bar(colour(k)), name))
+            .collect(),
         height: 340.0,
         has_data: any_data(all()),
     };
@@ -175,7 +226,11 @@ pub fn nps_distribution(t: &Text, counts: &[u32; 11]) -> String {
         t,
         ja: looks_japanese(t),
         x_labels: (0..=10).map(|s| s.to_string()).collect(),
-        left: Axis { labels: plain_ticks(&ticks, ""), ticks, title: t.y_label.clone() },
+        left: Axis {
+            labels: plain_ticks(&ticks, ""),
+            ticks,
+            title: t.y_label.clone(),
+        },
         right: None,
         legend: ["0\u{2013}6", "7\u{2013}8", "9\u{2013}10"]
             .iter()
@@ -194,10 +249,14 @@ pub fn nps_distribution(t: &Text, counts: &[u32; 11]) -> String {
             let top = xy.y(ticks, *v);
             c.rect(xy.cx(i) - bw / 2.0, z, xy.cx(i) + bw / 2.0, top, BAND_COLOURS[band(i)]);
             if *v > 0.0 {
-                c.text(&number(*v, 0), xy.cx(i), top - 3.0, Font::new(TICK_SIZE, palette::INK).center().bottom());
+                c.text(
+                    &number(*v, 0),
+                    xy.cx(i),
+                    top - 3.0,
+                    Font::new(TICK_SIZE, palette::INK).center().bottom(),
+                );
             }
         }
         xy.draw_axis(c, &spec);
     })
 }
-

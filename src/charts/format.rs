@@ -26,7 +26,11 @@ pub fn compact_money(v: f64, loc: &Locale) -> String {
     }
     let body = compact_abs(v.abs(), loc);
     let zero = !body.bytes().any(|b| (b'1'..=b'9').contains(&b));
-    let sign = if v < 0.0 && !zero { MINUS.to_string() } else { String::new() };
+    let sign = if v < 0.0 && !zero {
+        MINUS.to_string()
+    } else {
+        String::new()
+    };
     with_currency(&sign, &body, &loc.currency)
 }
 
@@ -67,7 +71,11 @@ fn compact_abs(a: f64, loc: &Locale) -> String {
         Some(i) => {
             let (u, name) = units[i];
             let s = round_scaled(a / u);
-            let text = if s < 10.0 { trim_zeros(&format!("{s:.1}")) } else { format!("{s:.0}") };
+            let text = if s < 10.0 {
+                trim_zeros(&format!("{s:.1}"))
+            } else {
+                format!("{s:.0}")
+            };
             format!("{}{name}", group_thousands(&text))
         }
     }
@@ -112,7 +120,11 @@ pub(crate) fn group_thousands(s: &str) -> String {
 }
 
 fn trim_zeros(s: &str) -> String {
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() }
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// A plain number with `decimals` decimals, grouped, with a real minus sign.
@@ -172,7 +184,11 @@ impl Ticks {
     /// Ticks covering `min ..= max` with about `target` intervals of 1, 2 or 5
     /// times a power of ten, never finer than `min_step`.
     pub fn nice(min: f64, max: f64, target: usize, min_step: f64) -> Ticks {
-        let (mut min, mut max) = if min.is_finite() && max.is_finite() && min <= max { (min, max) } else { (0.0, 1.0) };
+        let (mut min, mut max) = if min.is_finite() && max.is_finite() && min <= max {
+            (min, max)
+        } else {
+            (0.0, 1.0)
+        };
         if max - min <= f64::EPSILON * max.abs().max(min.abs()).max(1.0) {
             if min == 0.0 {
                 max = 1.0;
@@ -188,13 +204,26 @@ impl Ticks {
         while ((max - min) / step).ceil() > 12.0 {
             step = nice_step(step * 1.5);
         }
-        let (k0, k1) = ((min / step + 1e-9).floor(), (max / step - 1e-9).ceil().max((min / step + 1e-9).floor() + 1.0));
+        let (k0, k1) = (
+            (min / step + 1e-9).floor(),
+            (max / step - 1e-9).ceil().max((min / step + 1e-9).floor() + 1.0),
+        );
         if !(k0.abs() < 1e15 && k1.abs() < 1e15 && k1 - k0 <= 24.0) {
             // Beyond what f64 ticks can tell apart: just the two ends.
-            return Ticks { lo: min, hi: max, step: max - min, values: vec![min, max] };
+            return Ticks {
+                lo: min,
+                hi: max,
+                step: max - min,
+                values: vec![min, max],
+            };
         }
         let values: Vec<f64> = (k0 as i64..=k1 as i64).map(|k| clean(k as f64 * step)).collect();
-        Ticks { lo: values[0], hi: values[values.len() - 1], step, values }
+        Ticks {
+            lo: values[0],
+            hi: values[values.len() - 1],
+            step,
+            values,
+        }
     }
 
     /// Fixed ticks `lo ..= hi` every `step`.
@@ -210,7 +239,12 @@ impl Ticks {
         let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
         let step = nice_step(max / intervals as f64).max(min_step);
         let values = (0..=intervals).map(|k| clean(k as f64 * step)).collect();
-        Ticks { lo: 0.0, hi: intervals as f64 * step, step, values }
+        Ticks {
+            lo: 0.0,
+            hi: intervals as f64 * step,
+            step,
+            values,
+        }
     }
 
     /// Number of intervals between the first and last tick.
@@ -262,7 +296,11 @@ pub(crate) fn money_ticks(ticks: &Ticks, loc: &Locale) -> Vec<String> {
 /// Plain tick labels with the decimals the step needs, and an optional suffix.
 pub(crate) fn plain_ticks(ticks: &Ticks, suffix: &str) -> Vec<String> {
     let d = decimals_for_step(ticks.step);
-    ticks.values.iter().map(|v| format!("{}{suffix}", number(*v, d))).collect()
+    ticks
+        .values
+        .iter()
+        .map(|v| format!("{}{suffix}", number(*v, d)))
+        .collect()
 }
 
 /// A percentage label for a value already in percent units.

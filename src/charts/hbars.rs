@@ -32,7 +32,12 @@ fn hbars(s: HSpec<'_>) -> String {
     let y_title = clean(&s.t.y_label);
     let x_title = clean(&s.t.x_label);
     let top = header.bottom + if y_title.is_empty() { 8.0 } else { 26.0 };
-    let label_w = s.rows.iter().map(|(l, _)| text_width(&clean(l), LABEL_SIZE)).fold(0.0, f64::max).min(WIDTH * 0.34);
+    let label_w = s
+        .rows
+        .iter()
+        .map(|(l, _)| text_width(&clean(l), LABEL_SIZE))
+        .fold(0.0, f64::max)
+        .min(WIDTH * 0.34);
     let missing = no_data_text(s.ja);
     let value_w = s
         .value_labels
@@ -50,7 +55,12 @@ fn hbars(s: HSpec<'_>) -> String {
     let has_data = s.rows.iter().any(|(_, v)| v.is_some());
     render(s.t, WIDTH, height, |c: &mut Canvas<'_>| {
         header.draw(c);
-        c.text(&fit(&y_title, LABEL_SIZE, WIDTH / 2.0), PAD, top - 14.0, Font::new(LABEL_SIZE, palette::MUTED));
+        c.text(
+            &fit(&y_title, LABEL_SIZE, WIDTH / 2.0),
+            PAD,
+            top - 14.0,
+            Font::new(LABEL_SIZE, palette::MUTED),
+        );
         if has_data {
             for v in &s.ticks.values {
                 c.line(&[(xv(*v), top), (xv(*v), bottom)], palette::GRID, 1);
@@ -58,18 +68,39 @@ fn hbars(s: HSpec<'_>) -> String {
         }
         for (v, label) in s.ticks.values.iter().zip(&s.tick_labels) {
             let x = xv(*v);
-            c.text(label, x, bottom + 6.0, Font::new(TICK_SIZE, palette::MUTED).center().top());
+            c.text(
+                label,
+                x,
+                bottom + 6.0,
+                Font::new(TICK_SIZE, palette::MUTED).center().top(),
+            );
         }
         if !x_title.is_empty() {
             let f = Font::new(LABEL_SIZE, palette::MUTED).center().bottom();
-            c.text(&fit(&x_title, LABEL_SIZE, WIDTH - 2.0 * PAD), (left + right) / 2.0, height - 8.0, f);
+            c.text(
+                &fit(&x_title, LABEL_SIZE, WIDTH - 2.0 * PAD),
+                (left + right) / 2.0,
+                height - 8.0,
+                f,
+            );
         }
         let zero = xv(0.0_f64.clamp(s.ticks.lo, s.ticks.hi));
         for (i, ((label, v), vl)) in s.rows.iter().zip(&s.value_labels).enumerate() {
             let y = top + ROW * (i as f64 + 0.5);
-            c.text(&fit(&clean(label), LABEL_SIZE, label_w), left - 10.0, y, Font::new(LABEL_SIZE, palette::INK).right());
+            c.text(
+                &fit(&clean(label), LABEL_SIZE, label_w),
+                left - 10.0,
+                y,
+                Font::new(LABEL_SIZE, palette::INK).right(),
+            );
             if s.track {
-                c.rect(xv(s.ticks.lo), y - BAR / 2.0, xv(s.ticks.hi), y + BAR / 2.0, palette::TRACK);
+                c.rect(
+                    xv(s.ticks.lo),
+                    y - BAR / 2.0,
+                    xv(s.ticks.hi),
+                    y + BAR / 2.0,
+                    palette::TRACK,
+                );
             }
             match v {
                 Some(v) => {
@@ -98,10 +129,15 @@ fn hbars(s: HSpec<'_>) -> String {
 /// Health score components as horizontal bars on 0..=100; `None` is shown
 /// as "no data" on an empty track.
 pub fn health_bars(t: &Text, items: &[(String, Option<f64>)]) -> String {
-    let rows: Vec<(String, Option<f64>)> =
-        items.iter().map(|(l, v)| (l.clone(), v.and_then(finite).map(|v| v.clamp(0.0, 100.0)))).collect();
+    let rows: Vec<(String, Option<f64>)> = items
+        .iter()
+        .map(|(l, v)| (l.clone(), v.and_then(finite).map(|v| v.clamp(0.0, 100.0))))
+        .collect();
     let ticks = Ticks::fixed(0.0, 100.0, 20.0);
-    let value_labels = rows.iter().map(|(_, v)| v.map(|v| number(v, 0)).unwrap_or_default()).collect();
+    let value_labels = rows
+        .iter()
+        .map(|(_, v)| v.map(|v| number(v, 0)).unwrap_or_default())
+        .collect();
     hbars(HSpec {
         t,
         ja: looks_japanese(t),
@@ -120,10 +156,18 @@ pub fn health_bars(t: &Text, items: &[(String, Option<f64>)]) -> String {
 pub fn category_bars(t: &Text, items: &[(String, f64)], reference: Option<(f64, String)>) -> String {
     let rows: Vec<(String, Option<f64>)> = items.iter().map(|(l, v)| (l.clone(), finite(*v))).collect();
     let reference = reference.and_then(|(v, l)| finite(v).map(|v| (v, l)));
-    let (lo, hi) = min_max(rows.iter().filter_map(|(_, v)| *v).chain(reference.as_ref().map(|r| r.0)).chain([0.0]));
+    let (lo, hi) = min_max(
+        rows.iter()
+            .filter_map(|(_, v)| *v)
+            .chain(reference.as_ref().map(|r| r.0))
+            .chain([0.0]),
+    );
     let ticks = Ticks::nice(lo, hi, 5, 0.0);
     let d = decimals_for_values(rows.iter().filter_map(|(_, v)| *v)).min(1);
-    let value_labels = rows.iter().map(|(_, v)| v.map(|v| number(v, d)).unwrap_or_default()).collect();
+    let value_labels = rows
+        .iter()
+        .map(|(_, v)| v.map(|v| number(v, d)).unwrap_or_default())
+        .collect();
     hbars(HSpec {
         t,
         ja: looks_japanese(t),

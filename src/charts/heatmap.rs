@@ -14,8 +14,10 @@ use crate::config::Lang;
 pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_values: bool) -> String {
     let ja = looks_japanese(t);
     let n_rows = rows.len().min(values.len());
-    let grid: Vec<Vec<Option<f64>>> =
-        values[..n_rows].iter().map(|r| r.iter().map(|v| v.filter(|v| v.is_finite())).collect()).collect();
+    let grid: Vec<Vec<Option<f64>>> = values[..n_rows]
+        .iter()
+        .map(|r| r.iter().map(|v| v.filter(|v| v.is_finite())).collect())
+        .collect();
     let cols = grid.iter().map(Vec::len).max().unwrap_or(0);
     let (lo, hi) = min_max(grid.iter().flatten().flatten().copied());
     let key = if percent_values {
@@ -28,13 +30,26 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
     };
     let (c_lo, c_hi) = (key.lo, key.hi);
     let shade = |v: f64| palette::blues((v - c_lo) / (c_hi - c_lo));
-    let plain = Locale { lang: if ja { Lang::Ja } else { Lang::En }, currency: String::new() };
-    let label = |v: f64| if percent_values { percent(v * 100.0, 0) } else { compact_money(v, &plain) };
+    let plain = Locale {
+        lang: if ja { Lang::Ja } else { Lang::En },
+        currency: String::new(),
+    };
+    let label = |v: f64| {
+        if percent_values {
+            percent(v * 100.0, 0)
+        } else {
+            compact_money(v, &plain)
+        }
+    };
     let has_data = grid.iter().flatten().any(Option::is_some);
 
     let header = Header::new(t, &[]);
     let row_labels: Vec<String> = rows[..n_rows].iter().map(|r| clean(r)).collect();
-    let label_w = row_labels.iter().map(|l| text_width(l, TICK_SIZE)).fold(0.0, f64::max).min(WIDTH * 0.3);
+    let label_w = row_labels
+        .iter()
+        .map(|l| text_width(l, TICK_SIZE))
+        .fold(0.0, f64::max)
+        .min(WIDTH * 0.3);
     let y_title = clean(&t.y_label);
     let x_title = clean(&t.x_label);
     let left = PAD + label_w.max(text_width(&y_title, LABEL_SIZE).min(WIDTH * 0.3)) + 10.0;
@@ -56,9 +71,19 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
         let grid_right = left + cw * cols as f64;
         if !x_title.is_empty() {
             let f = Font::new(LABEL_SIZE, palette::MUTED).center();
-            c.text(&fit(&x_title, LABEL_SIZE, WIDTH - left - PAD), (left + grid_right.max(left + 200.0)) / 2.0, x_title_y, f);
+            c.text(
+                &fit(&x_title, LABEL_SIZE, WIDTH - left - PAD),
+                (left + grid_right.max(left + 200.0)) / 2.0,
+                x_title_y,
+                f,
+            );
         }
-        c.text(&fit(&y_title, LABEL_SIZE, left - PAD - 6.0), PAD, col_y, Font::new(LABEL_SIZE, palette::MUTED));
+        c.text(
+            &fit(&y_title, LABEL_SIZE, left - PAD - 6.0),
+            PAD,
+            col_y,
+            Font::new(LABEL_SIZE, palette::MUTED),
+        );
         for k in (0..cols).step_by(col_step) {
             let x = left + cw * (k as f64 + 0.5);
             c.text(&k.to_string(), x, col_y, Font::new(TICK_SIZE, palette::MUTED).center());
@@ -89,9 +114,16 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
                     let (x0, y0) = cell(i, k);
                     let text = if cramped { number(*v * 100.0, 0) } else { label(*v) };
                     let ink = if white { palette::WHITE } else { palette::INK };
-                    let size = [TICK_SIZE, 11.0, 10.0, 9.0].into_iter().find(|s| text_width(&text, *s) <= cw - 4.0);
+                    let size = [TICK_SIZE, 11.0, 10.0, 9.0]
+                        .into_iter()
+                        .find(|s| text_width(&text, *s) <= cw - 4.0);
                     if let Some(size) = size {
-                        c.text(&text, x0 + (cw - gap) / 2.0, y0 + (ch - gap) / 2.0, Font::new(size, ink).center());
+                        c.text(
+                            &text,
+                            x0 + (cw - gap) / 2.0,
+                            y0 + (ch - gap) / 2.0,
+                            Font::new(size, ink).center(),
+                        );
                     }
                 }
             }
@@ -105,7 +137,12 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
             }
             for (k, v) in key.values.iter().enumerate() {
                 let x = left + key_w * k as f64;
-                c.text(&label(*v), x + key_w / 2.0, scale_y + 13.0, Font::new(11.0, palette::MUTED).center().top());
+                c.text(
+                    &label(*v),
+                    x + key_w / 2.0,
+                    scale_y + 13.0,
+                    Font::new(11.0, palette::MUTED).center().top(),
+                );
             }
         } else {
             no_data(c, (left + WIDTH - PAD) / 2.0, (top + bottom) / 2.0, ja);

@@ -32,7 +32,10 @@ pub(crate) struct LegendItem {
 
 impl LegendItem {
     pub fn new(swatch: Swatch, label: &str) -> LegendItem {
-        LegendItem { swatch, label: clean(label) }
+        LegendItem {
+            swatch,
+            label: clean(label),
+        }
     }
 }
 
@@ -73,15 +76,36 @@ impl Header {
                 x = PAD;
                 y += LEGEND_ROW;
             }
-            placed.push((x, y, LegendItem { swatch: item.swatch, label }));
+            placed.push((
+                x,
+                y,
+                LegendItem {
+                    swatch: item.swatch,
+                    label,
+                },
+            ));
             x += w + 18.0;
         }
-        let bottom = if items.is_empty() { 40.0 } else { y + LEGEND_ROW / 2.0 + 6.0 };
-        Header { title, title_size, legend: placed, bottom }
+        let bottom = if items.is_empty() {
+            40.0
+        } else {
+            y + LEGEND_ROW / 2.0 + 6.0
+        };
+        Header {
+            title,
+            title_size,
+            legend: placed,
+            bottom,
+        }
     }
 
     pub fn draw(&self, c: &mut Canvas<'_>) {
-        c.text(&self.title, PAD, 12.0, Font::new(self.title_size, palette::INK).bold().top());
+        c.text(
+            &self.title,
+            PAD,
+            12.0,
+            Font::new(self.title_size, palette::INK).bold().top(),
+        );
         for (x, y, item) in &self.legend {
             let (x, y) = (*x, *y);
             match item.swatch {
@@ -149,7 +173,11 @@ impl Xy {
         if let Some(r) = &spec.right {
             right = WIDTH - PAD - max_width(&r.labels, TICK_SIZE).min(MAX_TICK_W) - 8.0;
         }
-        let x_labels: Vec<String> = spec.x_labels.iter().map(|l| fit(&clean(l), TICK_SIZE, MAX_X_LABEL_W)).collect();
+        let x_labels: Vec<String> = spec
+            .x_labels
+            .iter()
+            .map(|l| fit(&clean(l), TICK_SIZE, MAX_X_LABEL_W))
+            .collect();
         let widest = max_width(&x_labels, TICK_SIZE);
         let mut label_step = 1;
         // Two passes: the label step depends on the plot width and vice versa.
@@ -163,13 +191,24 @@ impl Xy {
                 }
             }
         }
+        let right = right.max(left + 120.0);
         let height = spec.height + (header.bottom - ONE_ROW_HEADER).max(0.0);
         let top = header.bottom + 26.0;
         let mut bottom = height - 6.0 - 22.0;
         if !clean(&spec.t.x_label).is_empty() {
             bottom -= 20.0;
         }
-        Xy { left, right, top, bottom, n, height, header, label_step, x_labels }
+        Xy {
+            left,
+            right,
+            top,
+            bottom,
+            n,
+            height,
+            header,
+            label_step,
+            x_labels,
+        }
     }
 
     pub fn slot(&self) -> f64 {
@@ -195,7 +234,11 @@ impl Xy {
 
     /// y of the zero line (or the bottom when zero is off the axis).
     pub fn zero(&self, ticks: &Ticks) -> f64 {
-        if ticks.lo <= 0.0 && ticks.hi >= 0.0 { self.y(ticks, 0.0) } else { self.bottom }
+        if ticks.lo <= 0.0 && ticks.hi >= 0.0 {
+            self.y(ticks, 0.0)
+        } else {
+            self.bottom
+        }
     }
 
     /// Title, legend, axis titles, grid and tick labels: call before the data.
@@ -203,7 +246,12 @@ impl Xy {
         self.header.draw(c);
         let half = WIDTH / 2.0 - PAD - 6.0;
         let title_y = self.top - 18.0;
-        c.text(&fit(&clean(&spec.left.title), LABEL_SIZE, half), PAD, title_y, Font::new(LABEL_SIZE, palette::MUTED));
+        c.text(
+            &fit(&clean(&spec.left.title), LABEL_SIZE, half),
+            PAD,
+            title_y,
+            Font::new(LABEL_SIZE, palette::MUTED),
+        );
         if let Some(r) = &spec.right {
             let f = Font::new(LABEL_SIZE, palette::MUTED).right();
             c.text(&fit(&clean(&r.title), LABEL_SIZE, half), WIDTH - PAD, title_y, f);
@@ -217,25 +265,45 @@ impl Xy {
         for (v, label) in spec.left.ticks.values.iter().zip(&spec.left.labels) {
             let y = self.y(&spec.left.ticks, *v);
             if spec.has_data || *v == 0.0 {
-                c.text(&fit(label, TICK_SIZE, MAX_TICK_W), self.left - 8.0, y, Font::new(TICK_SIZE, palette::MUTED).right());
+                c.text(
+                    &fit(label, TICK_SIZE, MAX_TICK_W),
+                    self.left - 8.0,
+                    y,
+                    Font::new(TICK_SIZE, palette::MUTED).right(),
+                );
             }
         }
         if let (Some(r), true) = (&spec.right, spec.has_data) {
             for (v, label) in r.ticks.values.iter().zip(&r.labels) {
                 let y = self.y(&r.ticks, *v);
-                c.text(&fit(label, TICK_SIZE, MAX_TICK_W), self.right + 8.0, y, Font::new(TICK_SIZE, palette::MUTED).left());
+                c.text(
+                    &fit(label, TICK_SIZE, MAX_TICK_W),
+                    self.right + 8.0,
+                    y,
+                    Font::new(TICK_SIZE, palette::MUTED).left(),
+                );
             }
         }
         let n = self.x_labels.len();
         for (i, label) in self.x_labels.iter().enumerate() {
             if (n - 1 - i) % self.label_step == 0 {
-                c.text(label, self.cx(i), self.bottom + 7.0, Font::new(TICK_SIZE, palette::MUTED).center().top());
+                c.text(
+                    label,
+                    self.cx(i),
+                    self.bottom + 7.0,
+                    Font::new(TICK_SIZE, palette::MUTED).center().top(),
+                );
             }
         }
         let x_title = clean(&spec.t.x_label);
         if !x_title.is_empty() {
             let f = Font::new(LABEL_SIZE, palette::MUTED).center().bottom();
-            c.text(&fit(&x_title, LABEL_SIZE, WIDTH - 2.0 * PAD), (self.left + self.right) / 2.0, self.height - 8.0, f);
+            c.text(
+                &fit(&x_title, LABEL_SIZE, WIDTH - 2.0 * PAD),
+                (self.left + self.right) / 2.0,
+                self.height - 8.0,
+                f,
+            );
         }
     }
 
@@ -244,7 +312,12 @@ impl Xy {
         let y = self.zero(&spec.left.ticks);
         c.line(&[(self.left, y), (self.right, y)], palette::AXIS, 1);
         if !spec.has_data {
-            no_data(c, (self.left + self.right) / 2.0, (self.top + self.bottom) / 2.0, spec.ja);
+            no_data(
+                c,
+                (self.left + self.right) / 2.0,
+                (self.top + self.bottom) / 2.0,
+                spec.ja,
+            );
         }
     }
 }

@@ -27,7 +27,10 @@ pub fn cumulative_ltv(
     let (lo, hi) = min_max(vals.iter().flatten().copied().chain(cac).chain([0.0]));
     let ticks = Ticks::nice(lo, hi, 5, money_step(loc));
     let ja = loc.lang == Lang::Ja;
-    let mut legend = vec![LegendItem::new(Swatch::Line(palette::BLUE), if ja { "累計売上" } else { "Cumulative revenue" })];
+    let mut legend = vec![LegendItem::new(
+        Swatch::Line(palette::BLUE),
+        if ja { "累計売上" } else { "Cumulative revenue" },
+    )];
     if cac.is_some() {
         legend.push(LegendItem::new(Swatch::Dashed(palette::VERMILLION, "6 4"), cac_label));
     }
@@ -38,7 +41,11 @@ pub fn cumulative_ltv(
         t,
         ja,
         x_labels: labels(months, n),
-        left: Axis { labels: money_ticks(&ticks, loc), ticks, title: t.y_label.clone() },
+        left: Axis {
+            labels: money_ticks(&ticks, loc),
+            ticks,
+            title: t.y_label.clone(),
+        },
         right: None,
         legend,
         height: 340.0,
@@ -49,8 +56,11 @@ pub fn cumulative_ltv(
         xy.draw_frame(c, &spec);
         let ticks = &spec.left.ticks;
         let z = xy.zero(ticks);
-        let pts: Vec<Option<(f64, f64)>> =
-            vals.iter().enumerate().map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v)))).collect();
+        let pts: Vec<Option<(f64, f64)>> = vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v))))
+            .collect();
         // A light area under each unbroken run of the line.
         let mut run: Vec<(f64, f64)> = Vec::new();
         for p in pts.iter().chain([&None]) {
@@ -90,13 +100,26 @@ pub fn nps_history(t: &Text, dates: &[String], scores: &[u8], band_labels: [&str
     let vals: Vec<f64> = scores[..n].iter().map(|s| (*s).min(10) as f64).collect();
     let ticks = Ticks::fixed(0.0, 10.0, 2.0);
     // The band names sit in the right margin, level with their bands.
-    let bands = Ticks { lo: 0.0, hi: 10.0, step: 1.0, values: vec![3.25, 7.5, 9.25] };
+    let bands = Ticks {
+        lo: 0.0,
+        hi: 10.0,
+        step: 1.0,
+        values: vec![3.25, 7.5, 9.25],
+    };
     let spec = XySpec {
         t,
         ja: looks_japanese(t),
         x_labels: labels(dates, n),
-        left: Axis { labels: plain_ticks(&ticks, ""), ticks, title: t.y_label.clone() },
-        right: Some(Axis { ticks: bands, labels: band_labels.iter().map(|l| clean(l)).collect(), title: String::new() }),
+        left: Axis {
+            labels: plain_ticks(&ticks, ""),
+            ticks,
+            title: t.y_label.clone(),
+        },
+        right: Some(Axis {
+            ticks: bands,
+            labels: band_labels.iter().map(|l| clean(l)).collect(),
+            title: String::new(),
+        }),
         legend: Vec::new(),
         height: 320.0,
         has_data: n > 0,
@@ -105,10 +128,20 @@ pub fn nps_history(t: &Text, dates: &[String], scores: &[u8], band_labels: [&str
     render(t, WIDTH, xy.height, |c| {
         let ticks = &spec.left.ticks;
         for (k, (a, b)) in [(0.0, 6.5), (6.5, 8.5), (8.5, 10.0)].iter().enumerate() {
-            c.rect(xy.left, xy.y(ticks, *a), xy.right, xy.y(ticks, *b), palette::tint(BAND_COLOURS[k], 0.16));
+            c.rect(
+                xy.left,
+                xy.y(ticks, *a),
+                xy.right,
+                xy.y(ticks, *b),
+                palette::tint(BAND_COLOURS[k], 0.16),
+            );
         }
         xy.draw_frame(c, &spec);
-        let pts: Vec<_> = vals.iter().enumerate().map(|(i, v)| Some((xy.cx(i), xy.y(ticks, *v)))).collect();
+        let pts: Vec<_> = vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Some((xy.cx(i), xy.y(ticks, *v))))
+            .collect();
         series_line(c, &pts, palette::tint(palette::BLUE, 0.55), 1, false);
         for (x, y) in pts.iter().flatten() {
             c.dot(*x, *y, 4, palette::BLUE, true);
@@ -158,7 +191,11 @@ pub fn outcome_line(
         t,
         ja: looks_japanese(t),
         x_labels: labels(dates, n),
-        left: Axis { labels: plain_ticks(&ticks, suffix), ticks, title },
+        left: Axis {
+            labels: plain_ticks(&ticks, suffix),
+            ticks,
+            title,
+        },
         right: None,
         legend,
         height: 320.0,
@@ -169,7 +206,11 @@ pub fn outcome_line(
         xy.draw_frame(c, &spec);
         let ticks = &spec.left.ticks;
         xy.draw_axis(c, &spec);
-        let pts: Vec<_> = vals.iter().enumerate().map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v)))).collect();
+        let pts: Vec<_> = vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v))))
+            .collect();
         series_line(c, &pts, palette::BLUE, 2, n <= 36);
         if let Some(b) = baseline {
             let y = xy.y(ticks, b);
@@ -187,8 +228,10 @@ pub fn outcome_line(
 /// distinct colours, more get a light-to-dark ramp in series order.
 pub fn multi_line(t: &Text, loc: &Locale, x: &[String], series: &[(String, Vec<Option<f64>>)]) -> String {
     let n = series.iter().map(|(_, v)| v.len()).max().unwrap_or(0).min(x.len());
-    let data: Vec<Vec<Option<f64>>> =
-        series.iter().map(|(_, v)| v.iter().take(n).map(|x| x.and_then(finite)).collect()).collect();
+    let data: Vec<Vec<Option<f64>>> = series
+        .iter()
+        .map(|(_, v)| v.iter().take(n).map(|x| x.and_then(finite)).collect())
+        .collect();
     let (lo, hi) = min_max(data.iter().flatten().flatten().copied().chain([0.0]));
     let ticks = Ticks::nice(lo, hi, 5, money_step(loc));
     let k = series.len();
@@ -203,9 +246,17 @@ pub fn multi_line(t: &Text, loc: &Locale, x: &[String], series: &[(String, Vec<O
         t,
         ja: loc.lang == Lang::Ja,
         x_labels: labels(x, n),
-        left: Axis { labels: money_ticks(&ticks, loc), ticks, title: t.y_label.clone() },
+        left: Axis {
+            labels: money_ticks(&ticks, loc),
+            ticks,
+            title: t.y_label.clone(),
+        },
         right: None,
-        legend: series.iter().enumerate().map(|(i, (name, _))| LegendItem::new(Swatch::Line(colour(i)), name)).collect(),
+        legend: series
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| LegendItem::new(Swatch::Line(colour(i)), name))
+            .collect(),
         height: 360.0,
         has_data: any_data(data.iter().flatten().flatten().copied()),
     };
@@ -215,7 +266,11 @@ pub fn multi_line(t: &Text, loc: &Locale, x: &[String], series: &[(String, Vec<O
         let ticks = &spec.left.ticks;
         xy.draw_axis(c, &spec);
         for (i, vals) in data.iter().enumerate() {
-            let pts: Vec<_> = vals.iter().enumerate().map(|(j, v)| v.map(|v| (xy.cx(j), xy.y(ticks, v)))).collect();
+            let pts: Vec<_> = vals
+                .iter()
+                .enumerate()
+                .map(|(j, v)| v.map(|v| (xy.cx(j), xy.y(ticks, v))))
+                .collect();
             series_line(c, &pts, colour(i), 2, false);
         }
     })

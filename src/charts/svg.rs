@@ -50,7 +50,11 @@ pub(crate) mod palette {
     pub fn luminance(c: RGBColor) -> f64 {
         let lin = |v: u8| {
             let s = v as f64 / 255.0;
-            if s <= 0.04045 { s / 12.92 } else { ((s + 0.055) / 1.055).powf(2.4) }
+            if s <= 0.04045 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
     }
@@ -111,7 +115,13 @@ pub(crate) struct Font {
 
 impl Font {
     pub fn new(size: f64, color: RGBColor) -> Font {
-        Font { size, color, bold: false, h: HPos::Left, v: VPos::Center }
+        Font {
+            size,
+            color,
+            bold: false,
+            h: HPos::Left,
+            v: VPos::Center,
+        }
     }
     pub fn bold(mut self) -> Font {
         self.bold = true;
@@ -172,7 +182,9 @@ pub(crate) fn is_wide(c: char) -> bool {
 /// True when any caption is written in Japanese (kana or kanji): charts
 /// without a [`super::Locale`] use it to pick their few built-in words.
 pub(crate) fn looks_japanese(t: &Text) -> bool {
-    [&t.title, &t.desc, &t.x_label, &t.y_label].iter().any(|s| s.chars().any(is_wide))
+    [&t.title, &t.desc, &t.x_label, &t.y_label]
+        .iter()
+        .any(|s| s.chars().any(is_wide))
 }
 
 /// Caller text made safe for one SVG text line: control characters (which
@@ -180,7 +192,13 @@ pub(crate) fn looks_japanese(t: &Text) -> bool {
 pub(crate) fn clean(s: &str) -> String {
     let s: String = s
         .chars()
-        .map(|c| if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     s.trim().to_string()
 }
@@ -224,7 +242,11 @@ fn hex(c: RGBColor) -> String {
 }
 
 fn px(v: f64) -> i32 {
-    if v.is_finite() { v.round().clamp(-100_000.0, 100_000.0) as i32 } else { 0 }
+    if v.is_finite() {
+        v.round().clamp(-100_000.0, 100_000.0) as i32
+    } else {
+        0
+    }
 }
 
 /// A drawing surface in pixel coordinates (origin top left).
@@ -251,7 +273,9 @@ impl Canvas<'_> {
             return;
         }
         let pts: Vec<(i32, i32)> = points.iter().map(|(x, y)| (px(*x), px(*y))).collect();
-        let _ = self.area.draw(&PathElement::new(pts, ShapeStyle::from(color).stroke_width(width)));
+        let _ = self
+            .area
+            .draw(&PathElement::new(pts, ShapeStyle::from(color).stroke_width(width)));
     }
 
     /// A filled polygon.
@@ -266,7 +290,9 @@ impl Canvas<'_> {
     /// A filled dot, optionally with a white ring so it stands out on lines.
     pub fn dot(&mut self, x: f64, y: f64, r: u32, fill: RGBColor, ring: bool) {
         if ring {
-            let _ = self.area.draw(&Circle::new((px(x), px(y)), r + 1, palette::WHITE.filled()));
+            let _ = self
+                .area
+                .draw(&Circle::new((px(x), px(y)), r + 1, palette::WHITE.filled()));
         }
         let _ = self.area.draw(&Circle::new((px(x), px(y)), r, fill.filled()));
     }
@@ -306,7 +332,10 @@ pub(crate) fn render(t: &Text, width: f64, height: f64, draw: impl FnOnce(&mut C
     let overlay;
     {
         let area = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
-        let mut canvas = Canvas { area, overlay: String::new() };
+        let mut canvas = Canvas {
+            area,
+            overlay: String::new(),
+        };
         draw(&mut canvas);
         let _ = canvas.area.present();
         overlay = std::mem::take(&mut canvas.overlay);
@@ -338,7 +367,10 @@ fn finish(t: &Text, w: u32, h: u32, raw: &str, overlay: &str) -> String {
         if line == "</svg>" || line.is_empty() {
             continue;
         }
-        let mut el = line.replace(" opacity=\"1\"", "").replace(" stroke=\"none\"", "").replace(&family, "");
+        let mut el = line
+            .replace(" opacity=\"1\"", "")
+            .replace(" stroke=\"none\"", "")
+            .replace(&family, "");
         el = round_font_size(&el);
         if el.starts_with("<polyline ") || el.starts_with("<polygon ") {
             el = el.replace(" \"/>", "\"/>");
@@ -421,7 +453,11 @@ fn group_alike(elements: &[String]) -> String {
         };
         let sig = shared(first);
         let mut j = i + 1;
-        while j < elements.len() && parsed[j].as_ref().is_some_and(|e| e.tag == first.tag && shared(e) == sig) {
+        while j < elements.len()
+            && parsed[j]
+                .as_ref()
+                .is_some_and(|e| e.tag == first.tag && shared(e) == sig)
+        {
             j += 1;
         }
         if j - i < 2 || sig.is_empty() {
