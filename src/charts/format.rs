@@ -63,7 +63,7 @@ fn compact_abs(a: f64, loc: &Locale) -> String {
             let digits = minor_unit_digits(&loc.currency) as usize;
             let cents = (a - a.round()).abs() >= 0.5 / 10f64.powi(digits as i32);
             if digits > 0 && cents {
-                group_thousands(&format!("{a:.digits$}"))
+                group_thousands(&format!("{:.digits$}", round_half_away(a, digits)))
             } else {
                 group_thousands(&format!("{:.0}", a.round()))
             }
@@ -132,13 +132,21 @@ pub(crate) fn number(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "\u{2014}".to_string();
     }
-    let s = format!("{v:.decimals$}");
+    let s = format!("{:.decimals$}", round_half_away(v, decimals));
     let s = if s.trim_start_matches('-').bytes().all(|b| b == b'0' || b == b'.') {
         s.trim_start_matches('-').to_string()
     } else {
         s
     };
     group_thousands(&s)
+}
+
+/// `v` rounded to `decimals` places, halves away from zero (as invoices
+/// round; `format!` alone rounds halves to even: 64.5 -> "64").
+fn round_half_away(v: f64, decimals: usize) -> f64 {
+    let f = 10f64.powi(decimals.min(9) as i32);
+    let r = (v * f).round() / f;
+    if r.is_finite() { r } else { v }
 }
 
 /// Decimals needed to tell apart ticks `step` apart.

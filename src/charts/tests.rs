@@ -678,6 +678,7 @@ fn compact_money_english() {
         (2_000_000_000_000.0, "¥2T"),
         (-1_200_000.0, "-¥1.2M"),
         (-0.4, "¥0"),
+        (500.5, "¥501"),
     ];
     for (v, want) in cases {
         assert_eq!(compact_money(v, &en()), want, "{v}");
@@ -791,6 +792,18 @@ fn japanese_labels_are_written_as_given() {
     }
     let svg = health_bars(&text("ヘルス", "スコア", "項目"), &[("売上".into(), None)]);
     assert!(svg.contains(">データなし</text>"), "{svg}");
+}
+
+#[test]
+fn value_labels_round_halves_away_from_zero() {
+    let svg = health_bars(
+        &text("H", "", ""),
+        &[("a".into(), Some(64.5)), ("b".into(), Some(12.49))],
+    );
+    assert!(svg.contains(">65</text>") && svg.contains(">12</text>"), "{svg}");
+    assert_eq!(super::format::number(-2.5, 0), "-3");
+    assert_eq!(super::format::number(-0.4, 0), "0");
+    assert_eq!(super::format::number(1234567.25, 1), "1,234,567.3");
 }
 
 /// Every function with empty, all-zero, negative, non-finite, single-point
