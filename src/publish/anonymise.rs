@@ -1,0 +1,459 @@
+//! Replacing a client's real name and every `aka` by its public alias.
+
+use std::ops::Range;
+
+use crate::model::Client;
+
+use super::text::{Decode, Matcher};
+
+/// Replaces a client's real name and every `aka` with its alias.
+///
+/// Matching follows [the text rules](super::text): case, width (NFKC),
+/// accents, separators and HTML/percent encodings do not hide a name;
+/// several names are tried longest first; a name of a script written with
+/// spaces must stand as a word (`Acme` is not replaced inside `Acmeville`),
+/// one written without spaces (Japanese) is found anywhere.
+///
+/// Everything outside a match is kept byte for byte. Within markdown:
+///
+/// * link text, image alt text, headings, emphasis: the alias replaces the
+///   name in place;
+/// * a link or image **destination** (`[x](https://acme.com)`, `[x]: url`,
+///   `href="…"`, `src="…"`) that contains a name is replaced as a whole by
+///   `#`: an anonymised story must not link to the client's site or logo, and
+///   a name swapped inside a URL would point somewhere arbitrary;
+/// * a bare URL, an autolink (`<https://acme.com>`), an e-mail address or a
+///   domain (`acme.co.jp`) that contains a name is replaced as a whole by the
+///   alias.
+///
+/// The alias is capitalised when it starts a sentence, a heading, a list
+/// item or a paragraph ("Acme cut costs" → "A mid-sized manufacturer cut
+/// costs"); it is inserted as is everywhere else.
+///
+/// The client id is *not* replaced: it is an internal folder name that may be
+/// an ordinary word; [`super::public_slug`] and [`super::validate_stories`]
+/// keep it out of URLs.
+#[derive(Clone, Debug)]
+pub struct Anonymiser {
+    alias: String,
+    matcher: Matcher<()>,
+}
+
+impl Anonymiser {
+    /// The anonymiser of a client: its `name` and every `aka`, replaced by
+    /// [`Client::public_alias`] (a blank alias counts as none: "a client").
+    pub fn for_client(c: &Client) -> Self {
+        let mut alias = c.public_alias();
+        if alias.trim().is_empty() {
+            alias = "a client".to_string();
+        }
+        Self::new(
+            std::iter::once(c.name.as_str()).chain(c.aka.iter().map(String::as_str)),
+            alias,
+        )
+    }
+
+    /// An anonymiser of arbitrary names (all replaced by `alias`).
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>, alias: impl Into<String>) -> Self {
+        Anonymiser {
+            alias: alias.into(),
+            matcher: Matcher::new(names.into_iter().map(|n| (n, ()))),
+        }
+    }
+
+    /// The text that replaces the names.
+    pub fn alias(&self) -> &str {
+        &self.alias
+    }
+
+    /// Does `text` contain one of the names?
+    pub fn matches(&self, text: &str) -> bool {
+        !self.matcher.find_in(text, Decode::Markdown).is_empty()
+    }
+
+    /// `text` (plain text or markdown) with every occurrence of the names
+    /// replaced.
+    pub fn apply(&self, text: &str) -> String {
+        let hits = self.matcher.find_in(text, Decode::Markdown);
+        if hits.is_empty() {
+            return text.to_string();
+        }
+        let spans = url_spans(text);
+        let mut edits: Vec<(Range<usize>, Span)> = hits
+            .into_iter()
+            .map(|h| {
+                let mut range = h.range;
+                let mut kind = Span::Text;
+                for (s, k) in &spans {
+                    if s.start < range.end && range.start < s.end {
+                        range = range.start.min(s.start)..range.end.max(s.end);
+                        kind = *k;
+                    }
+                }
+                (range, kind)
+            })
+            .collect();
+        edits.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut merged: Vec<(Range<usize>, Span)> = Vec::new();
+        for (r, k) in edits {
+            match merged.last_mut() {
+                Some((last, lk)) if r.start < last.end => {
+                    last.end = last.end.max(r.end);
+                    if k == Span::Destination {
+                        *lk = k;
+                    }
+                }
+                _ => merged.push((r, k)),
+            }
+        }
+        let mut out = String::with_capacity(text.len() + merged.len() * self.alias.len());
+        let mut at = 0;
+        for (r, kind) in merged {
+            out.push_str(&text[at..r.start]);
+            match kind {
+                Span::Destination => out.push('#'),
+                Span::Text | Span::Inline if starts_sentence(text, r.start) => out.push_str(&capitalise(&self.alias)),
+                Span::Text | Span::Inline => out.push_str(&self.alias),
+            }
+            at = r.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => s.to_string(),
+    }
+}
+
+/// Characters that may stand between a sentence start and a word:
+/// spaces, emphasis, brackets, quotes, heading and quote markers.
+const OPENERS: &[char] = &[
+    ' ', '\t', '*', '_', '~', '[', '(', '"', '\'', '“', '‘', '「', '『', '`', '#', '>', '!',
+];
+const TERMINATORS: &[char] = &['.', '!', '?', '。', '！', '？'];
+
+/// Does a word at `pos` start a sentence (or a heading, list item or
+/// paragraph)?
+fn starts_sentence(text: &str, pos: usize) -> bool {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..pos];
+    let only_markers = prefix
+        .chars()
+        .all(|c| OPENERS.contains(&c) || "-+.)".contains(c) || c.is_ascii_digit());
+    if only_markers {
+        if prefix.trim_start().starts_with(['#', '>', '-', '+', '*'])
+            || prefix.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        {
+            return true;
+        }
+        if line_start == 0 {
+            return true;
+        }
+        let previous = text[..line_start - 1].rsplit('\n').next().unwrap_or("").trim();
+        return previous.is_empty() || previous.ends_with(TERMINATORS) || previous.starts_with('#');
+    }
+    let before = prefix.trim_end_matches(OPENERS);
+    before.len() < prefix.len() && before.ends_with(TERMINATORS)
+}
+
+/// How a URL-like span containing a name is replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Span {
+    /// Ordinary text: the alias replaces the match.
+    Text,
+    /// A link or image destination: replaced by `#`.
+    Destination,
+    /// A bare URL, autolink, e-mail address or domain in running text:
+    /// replaced as a whole by the alias.
+    Inline,
+}
+
+/// URL-like spans of `text` (markdown or plain text).
+fn url_spans(text: &str) -> Vec<(Range<usize>, Span)> {
+    let mut spans = Vec::new();
+    // Inline link and image destinations: `](dest "title")`.
+    for (i, _) in text.match_indices("](") {
+        let s = i + 2 + (text[i + 2..].len() - text[i + 2..].trim_start_matches([' ', '\t']).len());
+        let rest = &text[s..];
+        let end = if rest.starts_with('<') {
+            rest.find('>').map(|e| s + e + 1)
+        } else {
+            let mut depth = 0usize;
+            let mut end = s + rest.len();
+            for (k, ch) in rest.char_indices() {
+                match ch {
+                    '(' => depth += 1,
+                    ')' if depth == 0 => {
+                        end = s + k;
+                        break;
+                    }
+                    ')' => depth -= 1,
+                    c if c.is_whitespace() => {
+                        end = s + k;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            Some(end)
+        };
+        if let Some(end) = end.filter(|e| *e > s) {
+            spans.push((s..end, Span::Destination));
+        }
+    }
+    // Reference definitions: `[label]: dest`.
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let t = &line[indent..];
+        if indent <= 3 && t.starts_with('[') {
+            if let Some(close) = t.find("]:") {
+                let after = &t[close + 2..];
+                let lead = after.len() - after.trim_start().len();
+                let dest = &after[lead..];
+                let len = dest.find(char::is_whitespace).unwrap_or(dest.len());
+                if len > 0 {
+                    let s = line_start + indent + close + 2 + lead;
+                    spans.push((s..s + len, Span::Destination));
+                }
+            }
+        }
+        line_start += line.len();
+    }
+    // HTML attributes that hold URLs.
+    let lower = text.to_ascii_lowercase();
+    for attr in [
+        "href",
+        "src",
+        "srcset",
+        "action",
+        "poster",
+        "cite",
+        "background",
+        "data",
+    ] {
+        for (i, _) in lower.match_indices(attr) {
+            let preceded = lower[..i].ends_with(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ':');
+            let rest = lower[i + attr.len()..].trim_start();
+            if !preceded || !rest.starts_with('=') {
+                continue;
+            }
+            let value = rest[1..].trim_start();
+            let s = lower.len() - value.len();
+            let span = match value.chars().next() {
+                Some(q @ ('"' | '\'')) => value[1..].find(q).map(|e| s + 1..s + 1 + e),
+                Some(_) => Some(
+                    s..s + value
+                        .find(|c: char| c.is_whitespace() || c == '>')
+                        .unwrap_or(value.len()),
+                ),
+                None => None,
+            };
+            if let Some(span) = span.filter(|r| !r.is_empty()) {
+                spans.push((span, Span::Destination));
+            }
+        }
+    }
+    // Autolinks: `<scheme:...>`, `<user@host>`.
+    for (i, _) in text.match_indices('<') {
+        let rest = &text[i + 1..];
+        if let Some(e) = rest.find(|c: char| c == '>' || c == '<' || c.is_whitespace()) {
+            if rest[e..].starts_with('>') && is_autolink(&rest[..e]) {
+                spans.push((i..i + e + 2, Span::Inline));
+            }
+        }
+    }
+    // Bare URLs, e-mail addresses and domains in running text.
+    let is_delim = |c: char| c.is_whitespace() || "<>\"'()[]{}`".contains(c);
+    let mut k = 0;
+    while k < text.len() {
+        let rest = &text[k..];
+        let Some(start) = rest.find(|c: char| !is_delim(c)) else {
+            break;
+        };
+        let token_start = k + start;
+        let len = text[token_start..].find(is_delim).unwrap_or(text.len() - token_start);
+        let token = &text[token_start..token_start + len];
+        let lead = token.len() - token.trim_start_matches(['*', '_', '~']).len();
+        let trimmed = token[lead..].trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_', '~']);
+        let s = token_start + lead;
+        let r = s..s + trimmed.len();
+        if is_url_like(trimmed) && !spans.iter().any(|(x, _)| x.start < r.end && r.start < x.end) {
+            spans.push((r, Span::Inline));
+        }
+        k = token_start + len;
+    }
+    spans.sort_by_key(|(r, _)| (r.start, r.end));
+    spans
+}
+
+fn is_autolink(inner: &str) -> bool {
+    if let Some((scheme, rest)) = inner.split_once(':') {
+        let mut cs = scheme.chars();
+        if scheme.len() >= 2
+            && scheme.len() <= 32
+            && cs.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && cs.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && !rest.is_empty()
+        {
+            return true;
+        }
+    }
+    is_email(inner)
+}
+
+fn is_email(t: &str) -> bool {
+    match t.split_once('@') {
+        Some((local, domain)) => !local.is_empty() && is_domain(domain),
+        None => false,
+    }
+}
+
+fn is_url_like(t: &str) -> bool {
+    let lower = t.to_ascii_lowercase();
+    if let Some(p) = lower.find("://") {
+        return p > 0
+            && lower[..p]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    }
+    lower.starts_with("www.") || lower.starts_with("mailto:") || is_email(t) || is_domain(t)
+}
+
+/// `host.tld` with an optional path: two or more labels, the last one 2–24
+/// ASCII letters.
+fn is_domain(t: &str) -> bool {
+    let host = t.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| (2..=24).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anon() -> Anonymiser {
+        Anonymiser::new(["Acme Corporation", "Acme", "ACME Corp."], "a mid-sized manufacturer")
+    }
+
+    fn assert_clean(out: &str) {
+        assert!(!out.to_lowercase().contains("acme"), "{out}");
+        assert!(!out.contains("Ａｃｍｅ"), "{out}");
+    }
+
+    #[test]
+    fn every_spelling_is_replaced() {
+        let a = anon();
+        assert_eq!(
+            a.apply("We met ACME, Acme and Ａｃｍｅ."),
+            "We met a mid-sized manufacturer, a mid-sized manufacturer and a mid-sized manufacturer."
+        );
+        assert_eq!(
+            a.apply("Acme Corporation and ACME Corp and Acme corp."),
+            "A mid-sized manufacturer and a mid-sized manufacturer and a mid-sized manufacturer."
+        );
+    }
+
+    #[test]
+    fn surrounding_text_is_kept_exactly() {
+        let a = anon();
+        let text = "  Before\t**Acme's** plan,\r\nafter — 30% → 45%  \n";
+        assert_eq!(
+            a.apply(text),
+            "  Before\t**a mid-sized manufacturer's** plan,\r\nafter — 30% → 45%  \n"
+        );
+        assert_eq!(
+            a.apply("no names here, Acmeville stays"),
+            "no names here, Acmeville stays"
+        );
+    }
+
+    #[test]
+    fn sentence_starts_are_capitalised() {
+        let a = anon();
+        assert_eq!(a.apply("Acme cut costs"), "A mid-sized manufacturer cut costs");
+        assert_eq!(
+            a.apply("# Acme\n\n- Acme did\n1. Acme too"),
+            "# A mid-sized manufacturer\n\n- A mid-sized manufacturer did\n1. A mid-sized manufacturer too"
+        );
+        assert_eq!(
+            a.apply("It worked. Acme grew"),
+            "It worked. A mid-sized manufacturer grew"
+        );
+        assert_eq!(
+            a.apply("we worked with\nAcme on it"),
+            "we worked with\na mid-sized manufacturer on it"
+        );
+        assert_eq!(a.apply("intro\n\nAcme did"), "intro\n\nA mid-sized manufacturer did");
+        let ja = Anonymiser::new(["株式会社サンプル"], "ある製造業の企業");
+        assert_eq!(ja.apply("株式会社サンプルは"), "ある製造業の企業は");
+    }
+
+    #[test]
+    fn markdown_structures() {
+        let a = anon();
+        let md = "# Working with Acme\n\n![Acme logo](https://cdn.example/acme/logo.png \"ACME\")\n\n\
+                  See [Acme's site](https://www.acme.com/about) or <https://acme.com>, write to info@acme.com \
+                  or visit acme.co.jp. [More][acme]\n\n[acme]: https://acme.com/more\n\n\
+                  <a href=\"https://acme.com\" title=\"Acme\">Ａｃｍｅ</a> <img src='/img/acme.png' alt=\"Acme\">\n\n\
+                  ### Ａｃｍｅ　Corporation's results\n";
+        let out = a.apply(md);
+        assert_clean(&out);
+        assert!(out.starts_with("# Working with a mid-sized manufacturer\n\n![A mid-sized manufacturer logo](# \"a mid-sized manufacturer\")"), "{out}");
+        assert!(out.contains("See [a mid-sized manufacturer's site](#) or a mid-sized manufacturer, write to a mid-sized manufacturer"), "{out}");
+        assert!(
+            out.contains("[More][a mid-sized manufacturer]\n\n[A mid-sized manufacturer]: #\n"),
+            "{out}"
+        );
+        assert!(out.contains("<a href=\"#\" title=\"a mid-sized manufacturer\">a mid-sized manufacturer</a> <img src='#' alt=\"a mid-sized manufacturer\">"), "{out}");
+        assert!(out.contains("### A mid-sized manufacturer's results"), "{out}");
+        // The rendered page is clean too, and the links still parse.
+        let html = crate::markdown::to_safe_html(&out);
+        assert_clean(&html);
+        assert!(html.contains("href=\"#\""), "{html}");
+    }
+
+    #[test]
+    fn links_without_the_name_are_kept() {
+        let a = anon();
+        let md = "[report](https://example.com/report.pdf) about Acme";
+        assert_eq!(
+            a.apply(md),
+            "[report](https://example.com/report.pdf) about a mid-sized manufacturer"
+        );
+    }
+
+    #[test]
+    fn encoded_names_in_markdown() {
+        let a = anon();
+        assert_clean(&a.apply("&#65;cme and A&#x63;me and https://x.example/%41cme"));
+        let ja = Anonymiser::new(["株式会社サンプル", "サンプル社"], "ある企業");
+        let out = ja.apply("[株式会社サンプル](https://ja.example/wiki/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%E3%82%B5%E3%83%B3%E3%83%97%E3%83%AB) とｻﾝﾌﾟﾙ社");
+        assert_eq!(out, "[ある企業](#) とある企業");
+    }
+
+    #[test]
+    fn url_spans_found() {
+        let spans = |t: &str| {
+            url_spans(t)
+                .into_iter()
+                .map(|(r, k)| (t[r].to_string(), k))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(spans("[a](b.html)"), [("b.html".to_string(), Span::Destination)]);
+        assert_eq!(spans("see (www.x.com)."), [("www.x.com".to_string(), Span::Inline)]);
+        assert!(spans("e.g. 3.5 Node. ok").is_empty());
+    }
+}

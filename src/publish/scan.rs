@@ -1,0 +1,271 @@
+//! The leak scan: the last gate before `site/public/` is published.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::text::{Decode, Matcher};
+
+/// A forbidden name found in the public site.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Leak {
+    /// Relative to the scanned folder.
+    pub path: PathBuf,
+    pub client_id: String,
+    /// The text exactly as it stands in the file or path (`Acme`,
+    /// `&#65;cme`, `Ａｃｍｅ`), so that a search in the file finds it.
+    pub matched: String,
+    /// Found in the file or folder name rather than in the content.
+    pub in_path: bool,
+}
+
+impl fmt::Display for Leak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.in_path { "the path contains" } else { "contains" };
+        write!(
+            f,
+            "{}: {what} {:?} (client {}, not published under its name)",
+            self.path.display(),
+            self.matched,
+            self.client_id
+        )
+    }
+}
+
+/// Size of the pieces a large file is scanned in (bounds memory: the folded
+/// form of text takes several times its size).
+const CHUNK: usize = 1 << 20;
+/// Overlap between pieces: longer than any encoded name.
+const OVERLAP: usize = 4096;
+
+/// Scans every file and folder under `dir` for the given names: each entry's
+/// name (so `stories/acme/` is reported once, as a path), and each file's
+/// bytes read as text (invalid UTF-8 replaced, so names inside binary files
+/// are found too).
+///
+/// Text is searched twice: as it is, and with HTML character references
+/// (`&amp;`, `&#65;`, legacy `&eacute` without `;`) and percent-encoding
+/// decoded, so an encoded name cannot hide. Matching ignores case, width,
+/// accents and separators and respects word boundaries like
+/// [`super::Anonymiser`]; a name split by markup (`Ac<b>me</b>`), base64,
+/// or drawn in an image is not found.
+///
+/// Symbolic links are followed (a loop is an error). The result is sorted
+/// (by path, client, text, `in_path`) and free of duplicates.
+pub fn scan_dir(dir: &Path, forbidden: &[(String, Vec<String>)]) -> std::io::Result<Vec<Leak>> {
+    let matcher = Matcher::new(
+        forbidden
+            .iter()
+            .flat_map(|(id, names)| names.iter().map(move |n| (n.as_str(), id.as_str()))),
+    );
+    let mut leaks = BTreeSet::new();
+    if matcher.is_empty() {
+        // Still walk, so that an unreadable folder is reported either way.
+        for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+            entry?;
+        }
+        return Ok(Vec::new());
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
+        let name = entry.file_name().to_string_lossy();
+        for (id, matched) in find(&matcher, &name) {
+            leaks.insert(Leak {
+                path: rel.clone(),
+                client_id: id,
+                matched,
+                in_path: true,
+            });
+        }
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path())?;
+            let text = String::from_utf8_lossy(&bytes);
+            for (id, matched) in find(&matcher, &text) {
+                leaks.insert(Leak {
+                    path: rel.clone(),
+                    client_id: id,
+                    matched,
+                    in_path: false,
+                });
+            }
+        }
+    }
+    Ok(leaks.into_iter().collect())
+}
+
+/// (client id, matched text) of every hit in `text`, raw and decoded.
+fn find(matcher: &Matcher<&str>, text: &str) -> BTreeSet<(String, String)> {
+    let mut found = BTreeSet::new();
+    let mut core = 0;
+    while core < text.len() {
+        let core_end = ceil_boundary(text, core + CHUNK);
+        let start = floor_boundary(text, core.saturating_sub(OVERLAP));
+        let end = ceil_boundary(text, core_end + OVERLAP);
+        let window = &text[start..end];
+        for mode in [Decode::Plain, Decode::Html] {
+            for hit in matcher.find_in(window, mode) {
+                let at = start + hit.range.start;
+                if at < core || at >= core_end {
+                    continue;
+                }
+                for id in hit.tags {
+                    found.insert((id.to_string(), window[hit.range.clone()].to_string()));
+                }
+            }
+        }
+        core = core_end;
+    }
+    found
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forbidden() -> Vec<(String, Vec<String>)> {
+        vec![
+            ("acme".to_string(), vec!["Acme".to_string(), "A&B Holdings".to_string()]),
+            (
+                "sample".to_string(),
+                vec!["株式会社サンプル".to_string(), "サンプル社".to_string()],
+            ),
+        ]
+    }
+
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, body).unwrap();
+        }
+        dir
+    }
+
+    fn clean_site() -> Vec<(&'static str, &'static str)> {
+        vec![
+            (
+                "index.html",
+                "<h1>Stories</h1><p>A mid-sized manufacturer &amp; a retailer. Acmeville.</p>",
+            ),
+            (
+                "stories/a-mid-sized-manufacturer/index.html",
+                "<p>ある製造業の企業がCPAを削減</p>",
+            ),
+            ("feed.xml", "<feed><title>Stories</title></feed>"),
+            ("assets/style.css", "body { margin: 0 }"),
+        ]
+    }
+
+    #[test]
+    fn a_clean_tree_has_no_leak() {
+        let dir = tree(&clean_site());
+        assert_eq!(scan_dir(dir.path(), &forbidden()).unwrap(), []);
+    }
+
+    #[test]
+    fn names_in_bodies_paths_and_encodings_are_found() {
+        let mut files = clean_site();
+        files.extend([
+            ("stories/x/index.html", "<p>We helped Acme grow.</p>"),
+            ("stories/y/index.html", "<p>&#65;cme and A&amp;B Holdings</p>"),
+            ("stories/z/index.html", "<title>Ａｃｍｅ</title>"),
+            ("stories/acme-retail/index.html", "<p>clean</p>"),
+            ("stories/ja/index.html", "<p>株式会社サンプルの事例、ｻﾝﾌﾟﾙ社</p>"),
+            ("feed.xml", "<feed><title>&#x41;CME</title></feed>"),
+        ]);
+        let dir = tree(&files);
+        let leaks = scan_dir(dir.path(), &forbidden()).unwrap();
+        let got: Vec<(String, &str, &str, bool)> = leaks
+            .iter()
+            .map(|l| {
+                (
+                    l.path.to_string_lossy().replace('\\', "/"),
+                    l.client_id.as_str(),
+                    l.matched.as_str(),
+                    l.in_path,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("feed.xml".to_string(), "acme", "&#x41;CME", false),
+                ("stories/acme-retail".to_string(), "acme", "acme", true),
+                ("stories/ja/index.html".to_string(), "sample", "株式会社サンプル", false),
+                ("stories/ja/index.html".to_string(), "sample", "ｻﾝﾌﾟﾙ社", false),
+                ("stories/x/index.html".to_string(), "acme", "Acme", false),
+                ("stories/y/index.html".to_string(), "acme", "&#65;cme", false),
+                ("stories/y/index.html".to_string(), "acme", "A&amp;B Holdings", false),
+                ("stories/z/index.html".to_string(), "acme", "Ａｃｍｅ", false),
+            ]
+        );
+        assert_eq!(
+            leaks[4].to_string(),
+            format!(
+                "{}: contains \"Acme\" (client acme, not published under its name)",
+                Path::new("stories/x/index.html").display()
+            )
+        );
+        assert_eq!(
+            leaks[1].to_string(),
+            format!(
+                "{}: the path contains \"acme\" (client acme, not published under its name)",
+                Path::new("stories/acme-retail").display()
+            )
+        );
+    }
+
+    #[test]
+    fn names_in_binary_files_are_found() {
+        let dir = tree(&[]);
+        let mut bytes = vec![0x89, b'P', b'N', b'G', 0xff, 0x00];
+        bytes.extend_from_slice(b"tEXtAuthor\0Acme\0");
+        bytes.extend_from_slice(&[0xfe, 0x80]);
+        std::fs::write(dir.path().join("logo.png"), bytes).unwrap();
+        let leaks = scan_dir(dir.path(), &forbidden()).unwrap();
+        assert_eq!(leaks.len(), 1, "{leaks:?}");
+        assert_eq!(leaks[0].matched, "Acme");
+    }
+
+    #[test]
+    fn large_files_are_scanned_across_chunk_edges() {
+        let dir = tree(&[]);
+        let mut text = "x ".repeat(CHUNK / 2 - 2);
+        text.push_str("Acme ");
+        text.push_str(&"y ".repeat(CHUNK));
+        text.push_str("株式会社サンプル");
+        std::fs::write(dir.path().join("big.html"), &text).unwrap();
+        let leaks = scan_dir(dir.path(), &forbidden()).unwrap();
+        let matched: Vec<&str> = leaks.iter().map(|l| l.matched.as_str()).collect();
+        assert_eq!(matched, ["Acme", "株式会社サンプル"]);
+    }
+
+    #[test]
+    fn nothing_forbidden_nothing_found() {
+        let dir = tree(&[("acme.html", "Acme")]);
+        assert_eq!(scan_dir(dir.path(), &[]).unwrap(), []);
+        assert!(scan_dir(&dir.path().join("missing"), &forbidden()).is_err());
+    }
+}
