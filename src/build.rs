@@ -2,15 +2,22 @@
 //! the `check` and `metrics` commands. Printing and exit codes live here so
 //! that `main.rs` stays a thin argument parser.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::diag::{format_errors, Diagnostics};
 use crate::load::{counts, load};
+use crate::metrics::{self, Metrics};
 use crate::model::Project;
 use crate::month::Month;
+use crate::output::Staging;
+use crate::pages::{self, Common};
+use crate::publish;
+use crate::render::Renderer;
 
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -26,6 +33,149 @@ pub enum MetricsFormat {
     Csv,
 }
 
+/// What a successful build wrote.
+#[derive(Debug, Default)]
+pub struct BuildSummary {
+    pub as_of: Option<Month>,
+    pub internal_pages: usize,
+    pub reports: usize,
+    pub stories: usize,
+    pub public_files: usize,
+}
+
+/// Why a build failed; the previous output is untouched in every case.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The project has errors (every one is listed).
+    Invalid(Diagnostics),
+    /// A template failed to parse or render.
+    Template(String),
+    /// The public site would show a name that no consent allows.
+    Leak(Vec<publish::Leak>),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Invalid(d) => {
+                let n = d.errors().count();
+                write!(f, "{}{n} problem{} found; nothing was built", format_errors(d.errors()), if n == 1 { "" } else { "s" })
+            }
+            BuildError::Template(e) => write!(f, "{e}"),
+            BuildError::Leak(leaks) => {
+                for l in leaks {
+                    writeln!(f, "{l}")?;
+                }
+                write!(f, "the public site would show {} name(s) that no consent allows; nothing was published", leaks.len())
+            }
+            BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+/// The as-of month: the one asked for, else the latest with an invoice,
+/// else the build date's month (a project without invoices).
+fn as_of_month(project: &Project, asked: Option<Month>, today: Date) -> Month {
+    asked.or_else(|| metrics::default_as_of(project)).unwrap_or_else(|| Month::of(today))
+}
+
+/// Loads the project with cross-file validation; the diagnostics include
+/// warnings either way.
+pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
+    let loaded = load(root);
+    (loaded.project, loaded.diagnostics)
+}
+
+/// Builds both sites of `project` into `opts.out`.
+pub fn build_project(project: &Project, opts: &BuildOptions, warnings: &mut Diagnostics) -> Result<BuildSummary, BuildError> {
+    let renderer = Renderer::new(&project.root, warnings).ok_or_else(|| {
+        let mut only_errors = Diagnostics::new();
+        for e in warnings.errors() {
+            only_errors.error(&e.path, e.line, e.column, e.message.clone());
+        }
+        BuildError::Invalid(only_errors)
+    })?;
+    let as_of = as_of_month(project, opts.month, opts.today);
+    let cfg = &project.config;
+    let common = Common::new(cfg.lang, &cfg.currency, &cfg.title);
+    let staging = Staging::new(&opts.out).map_err(|e| BuildError::Io(opts.out.clone(), e))?;
+    let write = |rel: &str, bytes: &[u8]| staging.write(rel, bytes).map_err(|e| BuildError::Io(PathBuf::from(rel), e));
+    let render = |template: &str, ctx: &serde_json::Value| renderer.render(template, ctx).map_err(BuildError::Template);
+
+    // Metrics for every month a page needs: M, M-6 for the LTV drivers, and
+    // every month of the archive.
+    let earliest = project.clients.iter().filter_map(|c| c.start_month()).min();
+    let mut months: Vec<Month> = vec![as_of, as_of.plus(-6)];
+    let report_months: Vec<Month> = match (opts.archive, earliest) {
+        (true, Some(first)) if first <= as_of => Month::range(first, as_of).collect(),
+        _ => vec![as_of],
+    };
+    months.extend(report_months.iter().copied());
+    months.extend(report_months.iter().map(|m| m.plus(-6)));
+    months.sort();
+    months.dedup();
+    let computed: BTreeMap<Month, Metrics> = months.par_iter().map(|m| (*m, metrics::compute(project, *m))).collect();
+    let m = &computed[&as_of];
+
+    let mut summary = BuildSummary { as_of: Some(as_of), ..Default::default() };
+    write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
+    write("internal/index.html", render("dashboard.html", &pages::internal::dashboard(&common, project, m))?.as_bytes())?;
+    write("internal/cohorts/index.html", render("cohorts.html", &pages::internal::cohorts(&common, m))?.as_bytes())?;
+    summary.internal_pages += 2;
+
+    // Reports: one per client alive in each report month, computed as of it.
+    let per_client: Vec<Result<(usize, usize), BuildError>> = project
+        .clients
+        .par_iter()
+        .map(|client| {
+            let mut written = Vec::new();
+            for month in &report_months {
+                let mm = &computed[month];
+                let Some(cm) = mm.clients.iter().find(|x| x.id == client.id) else { continue };
+                if !cm.alive {
+                    continue;
+                }
+                let before = computed.get(&month.plus(-6)).and_then(|b| b.clients.iter().find(|x| x.id == client.id));
+                let ctx = pages::internal::report(&common, client, cm, *month, before);
+                write(&format!("internal/clients/{}/{month}.html", client.id), render("report.html", &ctx)?.as_bytes())?;
+                written.push(*month);
+            }
+            let mut pages_written = written.len();
+            if let Some(cm) = m.clients.iter().find(|x| x.id == client.id) {
+                let ctx = pages::internal::client_overview(&common, client, cm, m, &written);
+                write(&format!("internal/clients/{}/index.html", client.id), render("client.html", &ctx)?.as_bytes())?;
+                pages_written += 1;
+            }
+            Ok((pages_written, written.len()))
+        })
+        .collect();
+    for r in per_client {
+        let (pages_written, reports) = r?;
+        summary.internal_pages += pages_written;
+        summary.reports += reports;
+    }
+
+    // Public site: only consented stories, anonymised as the consent says.
+    let stories = publish::public_stories(project, opts.today);
+    summary.stories = stories.len();
+    let css = crate::render::public_stylesheet(&project.root).map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
+    write("public/assets/style.css", css.as_bytes())?;
+    summary.public_files += 1;
+    for page in pages::public::pages(&common, project, &stories, as_of) {
+        write(&format!("public/{}", page.path), render(page.template, &page.context)?.as_bytes())?;
+        summary.public_files += 1;
+    }
+    let forbidden = publish::forbidden_names(project, opts.today);
+    let public_dir = staging.dir().join("public");
+    let leaks = publish::scan_dir(&public_dir, &forbidden).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
+    if !leaks.is_empty() {
+        return Err(BuildError::Leak(leaks));
+    }
+    staging.commit().map_err(|e| BuildError::Io(opts.out.clone(), e))?;
+    Ok(summary)
+}
+
 /// Exit code for invalid input and failed builds.
 const FAILED: u8 = 1;
 
@@ -37,14 +187,14 @@ fn print_warnings(diags: &Diagnostics) {
 }
 
 /// Loads the project, printing warnings, and every error when there are any.
-fn load_or_report(root: &Path) -> Result<Project, u8> {
-    let loaded = load(root);
-    print_warnings(&loaded.diagnostics);
-    match loaded.project {
-        Some(p) => Ok(p),
+fn load_or_report(root: &Path) -> Result<(Project, Diagnostics), u8> {
+    let (project, diags) = load_project(root);
+    print_warnings(&diags);
+    match project {
+        Some(p) => Ok((p, diags)),
         None => {
-            let n = loaded.diagnostics.errors().count();
-            eprint!("{}", format_errors(loaded.diagnostics.errors()));
+            let n = diags.errors().count();
+            eprint!("{}", format_errors(diags.errors()));
             eprintln!("error: {n} problem{} in {}", if n == 1 { "" } else { "s" }, root.display());
             Err(FAILED)
         }
@@ -52,10 +202,30 @@ fn load_or_report(root: &Path) -> Result<Project, u8> {
 }
 
 pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date) -> Result<(), u8> {
-    let project = load_or_report(root)?;
+    let (project, _) = load_or_report(root)?;
     let c = counts(&project);
-    let _ = (public_out, today);
-    let f = crate::format::Formatter::new(crate::config::Lang::En, "JPY");
+    let f = crate::format::Formatter::new(crate::config::Lang::En, &project.config.currency);
+    if let Some(out) = public_out {
+        let dir = out.join("public");
+        if !dir.is_dir() {
+            eprintln!("{}: not found; build the site first (casebook build)", dir.display());
+            return Err(FAILED);
+        }
+        match publish::scan_dir(&dir, &publish::forbidden_names(&project, today)) {
+            Ok(leaks) if leaks.is_empty() => println!("ok: {} holds no name that a consent does not allow", dir.display()),
+            Ok(leaks) => {
+                for l in &leaks {
+                    eprintln!("{}: {l}", dir.display());
+                }
+                eprintln!("error: {} name(s) in {} that no consent allows", leaks.len(), dir.display());
+                return Err(FAILED);
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", dir.display());
+                return Err(FAILED);
+            }
+        }
+    }
     println!(
         "ok: {} clients, {} invoices, {} NPS responses, {} notes, {} stories",
         f.count(c.clients),
@@ -68,13 +238,47 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date) -> Result<
 }
 
 pub fn run_build(opts: &BuildOptions) -> Result<(), u8> {
-    let _project = load_or_report(&opts.root)?;
-    eprintln!("error: build is not implemented yet");
-    Err(FAILED)
+    let (project, mut diags) = load_or_report(&opts.root)?;
+    let warnings_before = diags.warnings().count();
+    match build_project(&project, opts, &mut diags) {
+        Ok(s) => {
+            let extra: Vec<_> = diags.warnings().skip(warnings_before).cloned().collect();
+            for w in extra {
+                eprintln!("{w}");
+            }
+            println!(
+                "built {} as of {}: {} internal pages ({} reports), {} public stories → {}",
+                project.config.title,
+                s.as_of.map(|m| m.to_string()).unwrap_or_default(),
+                s.internal_pages,
+                s.reports,
+                s.stories,
+                opts.out.display()
+            );
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("error: the build failed; {} was left as it was", opts.out.display());
+            Err(FAILED)
+        }
+    }
 }
 
 pub fn run_metrics(root: &Path, month: Option<Month>, format: MetricsFormat) -> Result<(), u8> {
-    let _project = load_or_report(root)?;
-    let _ = (month, format);
-    Err(FAILED)
+    let (project, _) = load_or_report(root)?;
+    let Some(as_of) = month.or_else(|| metrics::default_as_of(&project)) else {
+        eprintln!("error: the project has no invoice; pass --month YYYY-MM");
+        return Err(FAILED);
+    };
+    let m = metrics::compute(&project, as_of);
+    let text = match format {
+        MetricsFormat::Json => metrics::to_json(&m),
+        MetricsFormat::Csv => metrics::clients_csv(&m),
+    };
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+        return Err(FAILED);
+    }
+    Ok(())
 }

@@ -104,11 +104,20 @@ pub fn load(root: &Path) -> Loaded {
     check_orphan_content(root, &known_ids, &mut diags);
     let pages = load_pages(root, &mut diags);
 
-    diags.sort();
-    let project = match config {
-        Some(config) if !diags.has_errors() => Some(Project { root: root.to_path_buf(), config, clients, pages }),
-        _ => None,
+    // Cross-file rules (e.g. two stories with one public slug) are checked
+    // on whatever loaded, so that they are listed with every other problem.
+    let valid_config = config.is_some();
+    let project = Project {
+        root: root.to_path_buf(),
+        config: config.unwrap_or_else(|| Config::with_defaults("", "JPY")),
+        clients,
+        pages,
     };
+    for (path, line, message) in crate::publish::validate_stories(&project) {
+        diags.error(&path, line, None, message);
+    }
+    diags.sort();
+    let project = (valid_config && !diags.has_errors()).then_some(project);
     Loaded { project, diagnostics: diags }
 }
 
@@ -214,6 +223,20 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Op
     let outcomes = optional("outcomes.csv", diags).and_then(|(b, p)| parse_outcomes(&b, &p, diags)).unwrap_or_default();
 
     let content_dir = root.join("content/clients").join(id);
+    if content_dir.is_dir() {
+        for entry in sorted_entries(&content_dir, diags) {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let known = (name == "story.md" && entry.file_type().is_file()) || (name == "notes" && entry.file_type().is_dir());
+            if !known && name != ".DS_Store" {
+                diags.warning(
+                    &rel_path(root, entry.path()),
+                    None,
+                    None,
+                    "unknown entry in a client's content folder is ignored (known: story.md, notes/YYYY-MM.md)",
+                );
+            }
+        }
+    }
     let notes = load_notes(root, &content_dir.join("notes"), diags);
     let story_path = content_dir.join("story.md");
     let story = if story_path.is_file() {

@@ -56,7 +56,8 @@ impl Renderer {
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name().into_iter().flatten() {
                 let name = entry.file_name().to_string_lossy().to_string();
-                if !BUILTIN.iter().any(|(n, _)| *n == name) {
+                let is_assets = name == "assets" && entry.file_type().is_dir();
+                if !is_assets && !BUILTIN.iter().any(|(n, _)| *n == name) {
                     diags.warning(
                         &Path::new("templates").join(&name),
                         None,
@@ -95,4 +96,15 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out.lines().map(str::trim_end).collect::<Vec<_>>().join(" ")
+}
+
+/// The public stylesheet: the project's `templates/assets/style.css` if it
+/// has one, else the built-in one.
+pub fn public_stylesheet(root: &Path) -> std::io::Result<String> {
+    let custom = root.join("templates/assets/style.css");
+    if custom.is_file() {
+        std::fs::read_to_string(custom)
+    } else {
+        Ok(include_str!("../templates/assets/style.css").to_string())
+    }
 }
