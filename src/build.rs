@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::diag::{format_errors, Diagnostics};
+use crate::diag::{Diagnostics, format_errors};
 use crate::load::{counts, load};
 use crate::metrics::{self, Metrics};
 use crate::model::Project;
@@ -60,14 +60,23 @@ impl std::fmt::Display for BuildError {
         match self {
             BuildError::Invalid(d) => {
                 let n = d.errors().count();
-                write!(f, "{}{n} problem{} found; nothing was built", format_errors(d.errors()), if n == 1 { "" } else { "s" })
+                write!(
+                    f,
+                    "{}{n} problem{} found; nothing was built",
+                    format_errors(d.errors()),
+                    if n == 1 { "" } else { "s" }
+                )
             }
             BuildError::Template(e) => write!(f, "{e}"),
             BuildError::Leak(leaks) => {
                 for l in leaks {
                     writeln!(f, "{l}")?;
                 }
-                write!(f, "the public site would show {} name(s) that no consent allows; nothing was published", leaks.len())
+                write!(
+                    f,
+                    "the public site would show {} name(s) that no consent allows; nothing was published",
+                    leaks.len()
+                )
             }
             BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
         }
@@ -77,7 +86,9 @@ impl std::fmt::Display for BuildError {
 /// The as-of month: the one asked for, else the latest with an invoice,
 /// else the build date's month (a project without invoices).
 fn as_of_month(project: &Project, asked: Option<Month>, today: Date) -> Month {
-    asked.or_else(|| metrics::default_as_of(project)).unwrap_or_else(|| Month::of(today))
+    asked
+        .or_else(|| metrics::default_as_of(project))
+        .unwrap_or_else(|| Month::of(today))
 }
 
 /// Loads the project with cross-file validation; the diagnostics include
@@ -88,7 +99,11 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
 }
 
 /// Builds both sites of `project` into `opts.out`.
-pub fn build_project(project: &Project, opts: &BuildOptions, warnings: &mut Diagnostics) -> Result<BuildSummary, BuildError> {
+pub fn build_project(
+    project: &Project,
+    opts: &BuildOptions,
+    warnings: &mut Diagnostics,
+) -> Result<BuildSummary, BuildError> {
     let renderer = Renderer::new(&project.root, warnings).ok_or_else(|| {
         let mut only_errors = Diagnostics::new();
         for e in warnings.errors() {
@@ -100,7 +115,11 @@ pub fn build_project(project: &Project, opts: &BuildOptions, warnings: &mut Diag
     let cfg = &project.config;
     let common = Common::new(cfg.lang, &cfg.currency, &cfg.title);
     let staging = Staging::new(&opts.out).map_err(|e| BuildError::Io(opts.out.clone(), e))?;
-    let write = |rel: &str, bytes: &[u8]| staging.write(rel, bytes).map_err(|e| BuildError::Io(PathBuf::from(rel), e));
+    let write = |rel: &str, bytes: &[u8]| {
+        staging
+            .write(rel, bytes)
+            .map_err(|e| BuildError::Io(PathBuf::from(rel), e))
+    };
     let render = |template: &str, ctx: &serde_json::Value| renderer.render(template, ctx).map_err(BuildError::Template);
 
     // Metrics for every month a page needs: M, M-6 for the LTV drivers, and
@@ -118,10 +137,19 @@ pub fn build_project(project: &Project, opts: &BuildOptions, warnings: &mut Diag
     let computed: BTreeMap<Month, Metrics> = months.par_iter().map(|m| (*m, metrics::compute(project, *m))).collect();
     let m = &computed[&as_of];
 
-    let mut summary = BuildSummary { as_of: Some(as_of), ..Default::default() };
+    let mut summary = BuildSummary {
+        as_of: Some(as_of),
+        ..Default::default()
+    };
     write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
-    write("internal/index.html", render("dashboard.html", &pages::internal::dashboard(&common, project, m))?.as_bytes())?;
-    write("internal/cohorts/index.html", render("cohorts.html", &pages::internal::cohorts(&common, m))?.as_bytes())?;
+    write(
+        "internal/index.html",
+        render("dashboard.html", &pages::internal::dashboard(&common, project, m))?.as_bytes(),
+    )?;
+    write(
+        "internal/cohorts/index.html",
+        render("cohorts.html", &pages::internal::cohorts(&common, m))?.as_bytes(),
+    )?;
     summary.internal_pages += 2;
 
     // Reports: one per client alive in each report month, computed as of it.
@@ -132,19 +160,29 @@ pub fn build_project(project: &Project, opts: &BuildOptions, warnings: &mut Diag
             let mut written = Vec::new();
             for month in &report_months {
                 let mm = &computed[month];
-                let Some(cm) = mm.clients.iter().find(|x| x.id == client.id) else { continue };
+                let Some(cm) = mm.clients.iter().find(|x| x.id == client.id) else {
+                    continue;
+                };
                 if !cm.alive {
                     continue;
                 }
-                let before = computed.get(&month.plus(-6)).and_then(|b| b.clients.iter().find(|x| x.id == client.id));
+                let before = computed
+                    .get(&month.plus(-6))
+                    .and_then(|b| b.clients.iter().find(|x| x.id == client.id));
                 let ctx = pages::internal::report(&common, client, cm, *month, before);
-                write(&format!("internal/clients/{}/{month}.html", client.id), render("report.html", &ctx)?.as_bytes())?;
+                write(
+                    &format!("internal/clients/{}/{month}.html", client.id),
+                    render("report.html", &ctx)?.as_bytes(),
+                )?;
                 written.push(*month);
             }
             let mut pages_written = written.len();
             if let Some(cm) = m.clients.iter().find(|x| x.id == client.id) {
                 let ctx = pages::internal::client_overview(&common, client, cm, m, &written);
-                write(&format!("internal/clients/{}/index.html", client.id), render("client.html", &ctx)?.as_bytes())?;
+                write(
+                    &format!("internal/clients/{}/index.html", client.id),
+                    render("client.html", &ctx)?.as_bytes(),
+                )?;
                 pages_written += 1;
             }
             Ok((pages_written, written.len()))
@@ -159,11 +197,15 @@ pub fn build_project(project: &Project, opts: &BuildOptions, warnings: &mut Diag
     // Public site: only consented stories, anonymised as the consent says.
     let stories = publish::public_stories(project, opts.today);
     summary.stories = stories.len();
-    let css = crate::render::public_stylesheet(&project.root).map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
+    let css = crate::render::public_stylesheet(&project.root)
+        .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
     write("public/assets/style.css", css.as_bytes())?;
     summary.public_files += 1;
     for page in pages::public::pages(&common, project, &stories, as_of) {
-        write(&format!("public/{}", page.path), render(page.template, &page.context)?.as_bytes())?;
+        write(
+            &format!("public/{}", page.path),
+            render(page.template, &page.context)?.as_bytes(),
+        )?;
         summary.public_files += 1;
     }
     let forbidden = publish::forbidden_names(project, opts.today);
@@ -195,7 +237,11 @@ fn load_or_report(root: &Path) -> Result<(Project, Diagnostics), u8> {
         None => {
             let n = diags.errors().count();
             eprint!("{}", format_errors(diags.errors()));
-            eprintln!("error: {n} problem{} in {}", if n == 1 { "" } else { "s" }, root.display());
+            eprintln!(
+                "error: {n} problem{} in {}",
+                if n == 1 { "" } else { "s" },
+                root.display()
+            );
             Err(FAILED)
         }
     }
@@ -212,12 +258,18 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date) -> Result<
             return Err(FAILED);
         }
         match publish::scan_dir(&dir, &publish::forbidden_names(&project, today)) {
-            Ok(leaks) if leaks.is_empty() => println!("ok: {} holds no name that a consent does not allow", dir.display()),
+            Ok(leaks) if leaks.is_empty() => {
+                println!("ok: {} holds no name that a consent does not allow", dir.display())
+            }
             Ok(leaks) => {
                 for l in &leaks {
                     eprintln!("{}: {l}", dir.display());
                 }
-                eprintln!("error: {} name(s) in {} that no consent allows", leaks.len(), dir.display());
+                eprintln!(
+                    "error: {} name(s) in {} that no consent allows",
+                    leaks.len(),
+                    dir.display()
+                );
                 return Err(FAILED);
             }
             Err(e) => {

@@ -2,8 +2,8 @@
 //! Formatting happens only when a value is written out (SPEC §2).
 
 use jiff::civil::Date;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use crate::config::Lang;
 use crate::money::{minor_unit_digits, round_to_minor};
@@ -39,7 +39,10 @@ fn currency_symbol(currency: &str) -> Option<&'static str> {
 
 impl Formatter {
     pub fn new(lang: Lang, currency: &str) -> Formatter {
-        Formatter { lang, currency: currency.to_string() }
+        Formatter {
+            lang,
+            currency: currency.to_string(),
+        }
     }
 
     /// An exact amount, rounded to the minor unit: `¥1,234,000`, `-$1,200.50`.
@@ -132,7 +135,17 @@ impl Formatter {
 }
 
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -163,7 +176,10 @@ mod tests {
         let m = Month::parse("2026-10").unwrap();
         assert_eq!(Formatter::new(Lang::En, "JPY").month(m), "October 2026");
         assert_eq!(Formatter::new(Lang::Ja, "JPY").month(m), "2026年10月");
-        assert_eq!(Formatter::new(Lang::Ja, "JPY").date(jiff::civil::date(2026, 9, 15)), "2026年9月15日");
+        assert_eq!(
+            Formatter::new(Lang::Ja, "JPY").date(jiff::civil::date(2026, 9, 15)),
+            "2026年9月15日"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use casebook::build::{self, BuildOptions};
-use casebook::month::{parse_date, Month};
+use casebook::month::{Month, parse_date};
 
 #[derive(Parser)]
 #[command(
@@ -26,7 +26,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build site/internal/ and site/public/ from the project.
-    #[command(after_help = "Examples:\n  casebook build\n  casebook build --month 2026-09 --today 2026-11-01 --out /tmp/site\n  casebook build --archive    (a report for every month of every client)")]
+    #[command(
+        after_help = "Examples:\n  casebook build\n  casebook build --month 2026-09 --today 2026-11-01 --out /tmp/site\n  casebook build --archive    (a report for every month of every client)"
+    )]
     Build {
         /// Output folder [default: <root>/site].
         #[arg(long, value_name = "DIR")]
@@ -42,7 +44,9 @@ enum Command {
         archive: bool,
     },
     /// Load and validate the project without building; list every problem.
-    #[command(after_help = "Examples:\n  casebook check\n  casebook --root ../acme-consulting check\n  casebook check --public    (scan an existing site/public/ for names that must not be there)")]
+    #[command(
+        after_help = "Examples:\n  casebook check\n  casebook --root ../acme-consulting check\n  casebook check --public    (scan an existing site/public/ for names that must not be there)"
+    )]
     Check {
         /// Also scan the existing site/public/ for client names that no consent allows.
         #[arg(long)]
@@ -55,7 +59,9 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Print the metrics of SPEC §4 to stdout.
-    #[command(after_help = "Examples:\n  casebook metrics\n  casebook metrics --month 2026-06 --format csv > clients.csv")]
+    #[command(
+        after_help = "Examples:\n  casebook metrics\n  casebook metrics --month 2026-06 --format csv > clients.csv"
+    )]
     Metrics {
         /// The as-of month (YYYY-MM) [default: the latest month with an invoice].
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
@@ -87,11 +93,26 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
     let result = match cli.command {
-        Command::Build { out, month, today: day, archive } => {
+        Command::Build {
+            out,
+            month,
+            today: day,
+            archive,
+        } => {
             let out = out.unwrap_or_else(|| root.join("site"));
-            build::run_build(&BuildOptions { root, out, month, today: day.unwrap_or_else(today), archive })
+            build::run_build(&BuildOptions {
+                root,
+                out,
+                month,
+                today: day.unwrap_or_else(today),
+                archive,
+            })
         }
-        Command::Check { public, today: day, out } => {
+        Command::Check {
+            public,
+            today: day,
+            out,
+        } => {
             let out = out.unwrap_or_else(|| root.join("site"));
             build::run_check(&root, public.then_some(out.as_path()), day.unwrap_or_else(today))
         }

@@ -207,7 +207,12 @@ impl Project {
     pub fn cac_of(&self, client: &Client) -> Decimal {
         client
             .cac
-            .or_else(|| client.channel.as_ref().and_then(|ch| self.config.cac_by_channel.get(ch).copied()))
+            .or_else(|| {
+                client
+                    .channel
+                    .as_ref()
+                    .and_then(|ch| self.config.cac_by_channel.get(ch).copied())
+            })
             .unwrap_or(self.config.default_cac)
     }
 
@@ -219,7 +224,11 @@ impl Project {
     /// The latest month with an invoice anywhere in the project: the default
     /// as-of month (SPEC §2).
     pub fn latest_invoice_month(&self) -> Option<Month> {
-        self.clients.iter().filter_map(|c| c.invoices.last()).map(|i| Month::of(i.date)).max()
+        self.clients
+            .iter()
+            .filter_map(|c| c.invoices.last())
+            .map(|i| Month::of(i.date))
+            .max()
     }
 }
 

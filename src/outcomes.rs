@@ -50,10 +50,20 @@ pub fn summarise(client: &Client, as_of: Month) -> Vec<OutcomeSummary> {
         let last = group[group.len() - 1];
         let baseline = group.iter().find_map(|r| r.baseline).unwrap_or(first.value);
         let target = group.iter().rev().find_map(|r| r.target);
-        let unit = group.iter().rev().map(|r| r.unit.as_str()).find(|u| !u.is_empty()).unwrap_or("").to_string();
+        let unit = group
+            .iter()
+            .rev()
+            .map(|r| r.unit.as_str())
+            .find(|u| !u.is_empty())
+            .unwrap_or("")
+            .to_string();
         let hib = last.higher_is_better;
         let current = last.value;
-        let change = if baseline != 0.0 { Some((current - baseline) / baseline.abs()) } else { None };
+        let change = if baseline != 0.0 {
+            Some((current - baseline) / baseline.abs())
+        } else {
+            None
+        };
         let better = |a: f64, b: f64| if hib { a > b } else { a < b };
         let reached = |t: f64| if hib { current >= t } else { current <= t };
         let progress = match target {
@@ -82,8 +92,24 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
-    fn row(d: jiff::civil::Date, kpi: &str, value: f64, baseline: Option<f64>, target: Option<f64>, hib: bool) -> OutcomeRow {
-        OutcomeRow { date: d, kpi: kpi.into(), value, unit: "¥".into(), baseline, target, higher_is_better: hib, line: 2 }
+    fn row(
+        d: jiff::civil::Date,
+        kpi: &str,
+        value: f64,
+        baseline: Option<f64>,
+        target: Option<f64>,
+        hib: bool,
+    ) -> OutcomeRow {
+        OutcomeRow {
+            date: d,
+            kpi: kpi.into(),
+            value,
+            unit: "¥".into(),
+            baseline,
+            target,
+            higher_is_better: hib,
+            line: 2,
+        }
     }
 
     fn client(outcomes: Vec<OutcomeRow>) -> Client {

@@ -44,7 +44,12 @@ impl Renderer {
                 match std::fs::read_to_string(&custom) {
                     Ok(s) => s,
                     Err(e) => {
-                        diags.error(&Path::new("templates").join(name), None, None, format!("cannot read: {e}"));
+                        diags.error(
+                            &Path::new("templates").join(name),
+                            None,
+                            None,
+                            format!("cannot read: {e}"),
+                        );
                         continue;
                     }
                 }
@@ -54,7 +59,13 @@ impl Renderer {
             sources.push((name.to_string(), source));
         }
         if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name().into_iter().flatten() {
+            for entry in walkdir::WalkDir::new(&dir)
+                .min_depth(1)
+                .max_depth(1)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 let name = entry.file_name().to_string_lossy().to_string();
                 let is_assets = name == "assets" && entry.file_type().is_dir();
                 if !is_assets && !BUILTIN.iter().any(|(n, _)| *n == name) {
@@ -71,7 +82,12 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         for (name, source) in &sources {
             if let Err(e) = tera.add_raw_template(name, source) {
-                diags.error(&Path::new("templates").join(name), None, None, format!("template error: {}", error_chain(&e)));
+                diags.error(
+                    &Path::new("templates").join(name),
+                    None,
+                    None,
+                    format!("template error: {}", error_chain(&e)),
+                );
             }
         }
         if diags.has_errors() {
@@ -83,7 +99,9 @@ impl Renderer {
     /// Renders a built-in (or overridden) page with a serialisable context.
     pub fn render<T: Serialize>(&self, name: &str, page: &T) -> Result<String, String> {
         let context = Context::from_serialize(page).map_err(|e| format!("{name}: {}", error_chain(&e)))?;
-        self.tera.render(name, &context).map_err(|e| format!("templates/{name}: {}", error_chain(&e)))
+        self.tera
+            .render(name, &context)
+            .map_err(|e| format!("templates/{name}: {}", error_chain(&e)))
     }
 }
 

@@ -15,9 +15,27 @@ fn metrics_json_has_every_field_of_the_spec() {
     assert_eq!(v["as_of"], "2026-10");
     assert_eq!(v["currency"], "JPY");
     let portfolio = [
-        "clients_total", "clients_alive", "clients_new", "clients_churned", "revenue_month", "revenue_t12", "arpa_month",
-        "arpa_t12", "churn_month", "churn_t12", "gross_margin", "predicted_ltv", "avg_cac", "ltv_cac_ratio",
-        "cac_payback_months", "nrr_t12", "grr_t12", "nps_t12", "upsell_rate_t12", "cross_sell_rate_t12", "by_channel",
+        "clients_total",
+        "clients_alive",
+        "clients_new",
+        "clients_churned",
+        "revenue_month",
+        "revenue_t12",
+        "arpa_month",
+        "arpa_t12",
+        "churn_month",
+        "churn_t12",
+        "gross_margin",
+        "predicted_ltv",
+        "avg_cac",
+        "ltv_cac_ratio",
+        "cac_payback_months",
+        "nrr_t12",
+        "grr_t12",
+        "nps_t12",
+        "upsell_rate_t12",
+        "cross_sell_rate_t12",
+        "by_channel",
     ];
     let keys: Vec<&str> = v["portfolio"].as_object().unwrap().keys().map(|k| k.as_str()).collect();
     assert_eq!(keys.len(), portfolio.len(), "{keys:?}");
@@ -26,19 +44,58 @@ fn metrics_json_has_every_field_of_the_spec() {
     }
     assert_eq!(v["portfolio"]["clients_total"], 21);
     for k in ["channel", "clients", "avg_cac", "revenue_ltv_mean", "ltv_cac_ratio"] {
-        assert!(v["portfolio"]["by_channel"][0].get(k).is_some(), "by_channel.{k} missing");
+        assert!(
+            v["portfolio"]["by_channel"][0].get(k).is_some(),
+            "by_channel.{k} missing"
+        );
     }
-    for k in ["month", "revenue", "alive", "new", "churned", "reactivated", "churn_rate", "arpa"] {
+    for k in [
+        "month",
+        "revenue",
+        "alive",
+        "new",
+        "churned",
+        "reactivated",
+        "churn_rate",
+        "arpa",
+    ] {
         assert!(v["monthly"][0].get(k).is_some(), "monthly.{k} missing");
     }
     assert_eq!(v["monthly"].as_array().unwrap().last().unwrap()["month"], "2026-10");
-    for k in ["cohort", "size", "active", "revenue", "retention", "revenue_retention", "cumulative_ltv"] {
+    for k in [
+        "cohort",
+        "size",
+        "active",
+        "revenue",
+        "retention",
+        "revenue_retention",
+        "cumulative_ltv",
+    ] {
         assert!(v["cohorts"][0].get(k).is_some(), "cohorts.{k} missing");
     }
     let client_keys = [
-        "id", "name", "channel", "start_month", "last_revenue_month", "alive", "tenure_months", "revenue_ltv", "profit_ltv",
-        "cac", "ltv_cac_ratio", "avg_invoice", "invoices_per_month", "revenue_month", "revenue_t3", "revenue_p3",
-        "revenue_t12", "nps_latest", "health", "segment", "touch", "signals",
+        "id",
+        "name",
+        "channel",
+        "start_month",
+        "last_revenue_month",
+        "alive",
+        "tenure_months",
+        "revenue_ltv",
+        "profit_ltv",
+        "cac",
+        "ltv_cac_ratio",
+        "avg_invoice",
+        "invoices_per_month",
+        "revenue_month",
+        "revenue_t3",
+        "revenue_p3",
+        "revenue_t12",
+        "nps_latest",
+        "health",
+        "segment",
+        "touch",
+        "signals",
     ];
     let clients = v["clients"].as_array().unwrap();
     assert_eq!(clients.len(), 21);
@@ -52,12 +109,21 @@ fn metrics_json_has_every_field_of_the_spec() {
             assert!(c.get(k).is_some(), "clients.{k} missing");
         }
         // JPY money is written as whole numbers.
-        assert!(c["revenue_ltv"].is_i64() || c["revenue_ltv"].is_u64(), "{}", c["revenue_ltv"]);
+        assert!(
+            c["revenue_ltv"].is_i64() || c["revenue_ltv"].is_u64(),
+            "{}",
+            c["revenue_ltv"]
+        );
     }
     // The sample has churned clients and one reactivation (see scripts/gen_sample.py).
     let churned = clients.iter().filter(|c| c["segment"] == "churned").count();
     assert!(churned >= 3, "{churned}");
-    let reactivated: u64 = v["monthly"].as_array().unwrap().iter().map(|r| r["reactivated"].as_u64().unwrap()).sum();
+    let reactivated: u64 = v["monthly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reactivated"].as_u64().unwrap())
+        .sum();
     assert!(reactivated >= 1);
 }
 
@@ -68,13 +134,19 @@ fn cli_and_build_agree_byte_for_byte() {
     assert_eq!(code, 0, "{stderr}");
     let (code, _, stderr) = build(p.path(), &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(fs::read_to_string(p.path().join("site/internal/metrics.json")).unwrap(), json);
+    assert_eq!(
+        fs::read_to_string(p.path().join("site/internal/metrics.json")).unwrap(),
+        json
+    );
 
     let (code, json, _) = run(p.path(), &["metrics", "--month", "2026-06"]);
     assert_eq!(code, 0);
     let (code, _, stderr) = build(p.path(), &["--month", "2026-06"]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(fs::read_to_string(p.path().join("site/internal/metrics.json")).unwrap(), json);
+    assert_eq!(
+        fs::read_to_string(p.path().join("site/internal/metrics.json")).unwrap(),
+        json
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use casebook::csvread::{opt, read_rows, req};
 use casebook::diag::Diagnostics;
 use casebook::money::parse_money;
-use casebook::month::{parse_date, Month};
+use casebook::month::{Month, parse_date};
 
 fn group(digits: &str) -> String {
     let mut out = String::new();

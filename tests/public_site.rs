@@ -58,24 +58,54 @@ fn only_granted_unexpired_stories_are_published() {
 
     // No trace of unpublished stories: names, titles, quotes, slugs.
     for gone in [
-        "Pendingham", "pending-story", "Revokia", "revoked-story", "Nonesuch", "none-story", "Expiredale", "expired-story",
+        "Pendingham",
+        "pending-story",
+        "Revokia",
+        "revoked-story",
+        "Nonesuch",
+        "none-story",
+        "Expiredale",
+        "expired-story",
     ] {
-        assert!(mentions(&public, gone).is_empty(), "`{gone}` appears in {:?}", mentions(&public, gone));
+        assert!(
+            mentions(&public, gone).is_empty(),
+            "`{gone}` appears in {:?}",
+            mentions(&public, gone)
+        );
     }
     // The list, feed and sitemap name exactly the published stories.
     let index = read(&public, "index.html");
     let feed = read(&public, "feed.xml");
     let sitemap = read(&public, "sitemap.xml");
-    for slug in ["full-story", ANON_SLUG, "nofig-story", "noquote-story", "tomorrow-story"] {
-        assert!(index.contains(&format!("stories/{slug}/index.html")), "{slug} not listed");
-        assert!(feed.contains(&format!("https://stories.example.org/stories/{slug}/")), "{slug} not in feed");
-        assert!(sitemap.contains(&format!("https://stories.example.org/stories/{slug}/")), "{slug} not in sitemap");
+    for slug in [
+        "full-story",
+        ANON_SLUG,
+        "nofig-story",
+        "noquote-story",
+        "tomorrow-story",
+    ] {
+        assert!(
+            index.contains(&format!("stories/{slug}/index.html")),
+            "{slug} not listed"
+        );
+        assert!(
+            feed.contains(&format!("https://stories.example.org/stories/{slug}/")),
+            "{slug} not in feed"
+        );
+        assert!(
+            sitemap.contains(&format!("https://stories.example.org/stories/{slug}/")),
+            "{slug} not in sitemap"
+        );
     }
     assert_eq!(feed.matches("<entry>").count(), 5);
     // Never a link into the internal site, never the consultancy's own figures.
     assert!(mentions(&public, "internal/").is_empty());
     for private in ["341,234", "341234", "1,601,234", "Lifetime revenue", "great"] {
-        assert!(mentions(&public, private).is_empty(), "`{private}` in {:?}", mentions(&public, private));
+        assert!(
+            mentions(&public, private).is_empty(),
+            "`{private}` in {:?}",
+            mentions(&public, private)
+        );
     }
 }
 
@@ -95,7 +125,11 @@ fn scopes_decide_names_figures_and_quotes() {
     let anon = read(&public, &format!("stories/{ANON_SLUG}/index.html"));
     assert!(anon.contains("a widget maker"));
     for hidden in ["Zephyr Widgets", "ZW Holdings", "ゼファー"] {
-        assert!(mentions(&public, hidden).is_empty(), "`{hidden}` in {:?}", mentions(&public, hidden));
+        assert!(
+            mentions(&public, hidden).is_empty(),
+            "`{hidden}` in {:?}",
+            mentions(&public, hidden)
+        );
     }
     assert!(anon.contains("3,456"), "figures without name still shows outcomes");
 
@@ -107,7 +141,10 @@ fn scopes_decide_names_figures_and_quotes() {
     }
     let index = read(&public, "index.html");
     let nofig_card = index.split("nofig-story").nth(1).unwrap_or("");
-    assert!(!nofig_card.split("</li>").next().unwrap_or("").contains('%'), "headline figure on a card without figures scope");
+    assert!(
+        !nofig_card.split("</li>").next().unwrap_or("").contains('%'),
+        "headline figure on a card without figures scope"
+    );
 
     let noquote = read(&public, "stories/noquote-story/index.html");
     assert!(noquote.contains("Noquote Motors"));
@@ -147,9 +184,16 @@ Text: Zephyr  Widgets? No — Zephyr Widgets, ZEPHYR widgets, Ｚｅｐｈｙｒ
     assert_eq!(code, 0, "{stderr}");
     let public = p.path().join("site/public");
     for hidden in ["Zephyr Widgets", "ZW Holdings", "ゼファー", "zephyr-widgets"] {
-        assert!(mentions(&public, hidden).is_empty(), "`{hidden}` survives in {:?}", mentions(&public, hidden));
+        assert!(
+            mentions(&public, hidden).is_empty(),
+            "`{hidden}` survives in {:?}",
+            mentions(&public, hidden)
+        );
     }
-    assert!(mentions(&public, "a widget maker").len() >= 3, "the alias replaces the name");
+    assert!(
+        mentions(&public, "a widget maker").len() >= 3,
+        "the alias replaces the name"
+    );
     // The slug never derives from the real name or the id.
     for f in tree(&public).keys() {
         assert!(!f.contains("zephyr") && !f.contains("anon-co"), "{f}");
@@ -165,12 +209,20 @@ fn the_leak_scan_catches_a_name_a_custom_template_prints() {
 
     let builtin = fs::read_to_string(repo().join("templates/story.html")).unwrap();
     fs::create_dir_all(p.path().join("templates")).unwrap();
-    fs::write(p.path().join("templates/story.html"), builtin.replace("</article>", "<p>Thanks to Zephyr Widgets!</p></article>")).unwrap();
+    fs::write(
+        p.path().join("templates/story.html"),
+        builtin.replace("</article>", "<p>Thanks to Zephyr Widgets!</p></article>"),
+    )
+    .unwrap();
     let (code, _, stderr) = build(p.path(), &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("stories/"), "{stderr}");
     assert!(stderr.contains("Zephyr Widgets"), "{stderr}");
-    assert_eq!(tree(&p.path().join("site")), before, "a leaking build must leave the previous site");
+    assert_eq!(
+        tree(&p.path().join("site")),
+        before,
+        "a leaking build must leave the previous site"
+    );
 
     // `check --public` runs the same scan on an existing site.
     let (code, _, _) = run(p.path(), &["check", "--public", "--today", "2026-11-25"]);
@@ -178,7 +230,10 @@ fn the_leak_scan_catches_a_name_a_custom_template_prints() {
     fs::write(p.path().join("site/public/index.html"), "<p>ZW Holdings</p>").unwrap();
     let (code, _, stderr) = run(p.path(), &["check", "--public", "--today", "2026-11-25"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("index.html") && stderr.contains("ZW Holdings"), "{stderr}");
+    assert!(
+        stderr.contains("index.html") && stderr.contains("ZW Holdings"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -190,13 +245,19 @@ fn revoking_a_consent_removes_every_trace() {
     assert!(!mentions(&site.join("public"), "Fullname Trading").is_empty());
 
     let story = p.path().join("content/clients/full-co/story.md");
-    let text = fs::read_to_string(&story).unwrap().replace("status = \"granted\"", "status = \"revoked\"");
+    let text = fs::read_to_string(&story)
+        .unwrap()
+        .replace("status = \"granted\"", "status = \"revoked\"");
     fs::write(&story, text).unwrap();
     let (code, _, stderr) = build(p.path(), &[]);
     assert_eq!(code, 0, "{stderr}");
     let public = site.join("public");
     for trace in ["Fullname Trading", "full-story", "Quote from Fullname"] {
-        assert!(mentions(&public, trace).is_empty(), "`{trace}` in {:?}", mentions(&public, trace));
+        assert!(
+            mentions(&public, trace).is_empty(),
+            "`{trace}` in {:?}",
+            mentions(&public, trace)
+        );
     }
     assert!(!public.join("stories/full-story").exists());
 }
@@ -219,7 +280,14 @@ fn hostile_markdown_is_never_executable() {
     let report_html = read(&site, "internal/clients/full-co/2026-03.html");
     assert!(report_html.contains("March notes"), "the note is in the report");
     for html in [&story_html, &report_html] {
-        for bad in ["<script>alert", "onerror", "onclick", "javascript:", "internal comment", "<iframe"] {
+        for bad in [
+            "<script>alert",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "internal comment",
+            "<iframe",
+        ] {
             assert!(!html.contains(bad), "`{bad}` reached the output");
         }
     }

@@ -12,7 +12,10 @@ use common::*;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: usize) -> usize {
@@ -87,7 +90,11 @@ fn garbled_inputs_give_errors_not_panics() {
     // Each round garbles one file, loads and (when it still loads) computes
     // and renders, then restores the file.
     for round in 0..160 {
-        let file = &files[if round < 12 { round * 7 % files.len() } else { rng.below(files.len()) }];
+        let file = &files[if round < 12 {
+            round * 7 % files.len()
+        } else {
+            rng.below(files.len())
+        }];
         let original = fs::read(file).unwrap();
         fs::write(file, mutate(&original, &mut rng)).unwrap();
         let loaded = casebook::load::load(root);
@@ -104,15 +111,26 @@ fn garbled_inputs_give_errors_not_panics() {
         }
         fs::write(file, &original).unwrap();
     }
-    assert!(failures > 20, "only {failures} of 160 garbled projects were rejected; the mutations are too weak");
+    assert!(
+        failures > 20,
+        "only {failures} of 160 garbled projects were rejected; the mutations are too weak"
+    );
 }
 
 #[test]
 fn the_cli_exits_1_not_101_on_garbled_input() {
     let project = copy_project(&repo());
     let root = project.path();
-    fs::write(root.join("data/clients/hinode-foods/invoices.csv"), b"date,amount\n\xff\xfe,\"unterminated\n").unwrap();
-    fs::write(root.join("casebook.toml"), b"title = \"x\"\ncurrency = \"JPY\"\n[[health.components]]\nmetric = 3\n").unwrap();
+    fs::write(
+        root.join("data/clients/hinode-foods/invoices.csv"),
+        b"date,amount\n\xff\xfe,\"unterminated\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("casebook.toml"),
+        b"title = \"x\"\ncurrency = \"JPY\"\n[[health.components]]\nmetric = 3\n",
+    )
+    .unwrap();
     let (code, _, stderr) = build(root, &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -35,11 +35,20 @@ fn check_lists_every_planted_problem() {
     let (code, stdout, stderr) = run(project.path(), &["check"]);
     assert_eq!(code, 1, "stdout: {stdout}\nstderr: {stderr}");
     for want in EXPECTED.iter().chain(EXPECTED_WARNINGS) {
-        assert!(stderr.lines().any(|l| l.starts_with(want)), "missing `{want}` in:\n{stderr}");
+        assert!(
+            stderr.lines().any(|l| l.starts_with(want)),
+            "missing `{want}` in:\n{stderr}"
+        );
     }
-    let errors = stderr.lines().filter(|l| !l.contains(": warning: ") && !l.starts_with("error: ")).count();
+    let errors = stderr
+        .lines()
+        .filter(|l| !l.contains(": warning: ") && !l.starts_with("error: "))
+        .count();
     assert_eq!(errors, EXPECTED.len(), "unexpected extra errors:\n{stderr}");
-    assert!(stderr.contains(&format!("error: {} problems", EXPECTED.len())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("error: {} problems", EXPECTED.len())),
+        "{stderr}"
+    );
     assert!(!stdout.contains("ok:"), "{stdout}");
 }
 
@@ -85,9 +94,15 @@ fn a_rebuild_removes_files_the_new_build_does_not_produce() {
 fn two_builds_of_the_sample_are_identical() {
     let project = copy_project(&repo());
     let (a_dir, b_dir) = (project.path().join("a"), project.path().join("b"));
-    let (code, _, stderr) = run(project.path(), &["build", "--today", "2026-11-25", "--out", a_dir.to_str().unwrap()]);
+    let (code, _, stderr) = run(
+        project.path(),
+        &["build", "--today", "2026-11-25", "--out", a_dir.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{stderr}");
-    let (code, _, stderr) = run(project.path(), &["build", "--today", "2026-11-25", "--out", b_dir.to_str().unwrap()]);
+    let (code, _, stderr) = run(
+        project.path(),
+        &["build", "--today", "2026-11-25", "--out", b_dir.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{stderr}");
     let a = tree(&a_dir);
     let b = tree(&b_dir);

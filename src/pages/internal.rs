@@ -2,15 +2,15 @@
 //! monthly review reports.
 
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::{text, with, Chart, Common, Kpi, Table};
+use super::{Chart, Common, Kpi, Table, text, with};
 use crate::charts;
 use crate::format::to_f64;
 use crate::metrics::{ClientMetrics, Metrics, Segment, Signal, SignalKind};
 use crate::model::{Client, Project};
 use crate::month::Month;
-use crate::outcomes::{summarise, Progress};
+use crate::outcomes::{Progress, summarise};
 
 /// Months shown in the revenue bar charts.
 const REVENUE_WINDOW: i32 = 24;
@@ -52,9 +52,14 @@ pub fn signal_sentence(c: &Common, s: &Signal) -> String {
     let pct = |r: f64| c.fmt.number(Some(r * 100.0), 0);
     match (&s.kind, c.lang) {
         (SignalKind::RevenueDrop { ratio, .. }, En) => {
-            format!("Revenue of the last 3 months is {}% below the 3 months before.", pct(1.0 - ratio))
+            format!(
+                "Revenue of the last 3 months is {}% below the 3 months before.",
+                pct(1.0 - ratio)
+            )
         }
-        (SignalKind::RevenueDrop { ratio, .. }, Ja) => format!("直近3か月の売上が前の3か月より{}%減少しています。", pct(1.0 - ratio)),
+        (SignalKind::RevenueDrop { ratio, .. }, Ja) => {
+            format!("直近3か月の売上が前の3か月より{}%減少しています。", pct(1.0 - ratio))
+        }
         (SignalKind::NoRevenue { .. }, En) => "No revenue this month nor last month.".to_string(),
         (SignalKind::NoRevenue { .. }, Ja) => "今月・前月とも売上がありません。".to_string(),
         (SignalKind::NpsDrop { previous, latest }, En) => format!("NPS score fell from {previous} to {latest}."),
@@ -72,7 +77,10 @@ pub fn signal_sentence(c: &Common, s: &Signal) -> String {
                 .collect();
             let up = matches!(s.kind, SignalKind::TicketsUp { .. });
             match (lang, up) {
-                (En, false) => format!("Activity is down: {} (last 3 months vs the 3 before).", parts.join("; ")),
+                (En, false) => format!(
+                    "Activity is down: {} (last 3 months vs the 3 before).",
+                    parts.join("; ")
+                ),
                 (En, true) => format!("Issues are up: {} (last 3 months vs the 3 before).", parts.join("; ")),
                 (Ja, false) => format!("活動が減少: {}(直近3か月と前の3か月の比較)。", parts.join("、")),
                 (Ja, true) => format!("問い合わせが増加: {}(直近3か月と前の3か月の比較)。", parts.join("、")),
@@ -97,9 +105,24 @@ fn money_axis(c: &Common) -> String {
 fn revenue_chart(c: &Common, title: String, desc: String, series: &[(Month, Decimal)]) -> Chart {
     let labels: Vec<String> = series.iter().map(|(m, _)| c.fmt.month_short(*m)).collect();
     let values: Vec<f64> = series.iter().map(|(_, v)| to_f64(*v)).collect();
-    let svg = charts::revenue_bars(&text(title, desc, c.t("month"), &money_axis(c)), &c.locale(), &labels, &values);
-    let rows = series.iter().rev().map(|(m, v)| vec![c.fmt.month(*m), c.fmt.money(*v)]).collect();
-    Chart { svg, table: Some(Table { head: vec![c.t("month").into(), c.t("revenue").into()], rows }) }
+    let svg = charts::revenue_bars(
+        &text(title, desc, c.t("month"), &money_axis(c)),
+        &c.locale(),
+        &labels,
+        &values,
+    );
+    let rows = series
+        .iter()
+        .rev()
+        .map(|(m, v)| vec![c.fmt.month(*m), c.fmt.money(*v)])
+        .collect();
+    Chart {
+        svg,
+        table: Some(Table {
+            head: vec![c.t("month").into(), c.t("revenue").into()],
+            rows,
+        }),
+    }
 }
 
 fn last_window(series: &[(Month, Decimal)], months: i32) -> &[(Month, Decimal)] {
@@ -143,12 +166,21 @@ fn cumulative_chart(c: &Common, cm: &ClientMetrics) -> Chart {
         .rev()
         .map(|((m, _), cum)| vec![c.fmt.month(*m), c.fmt.money(*cum)])
         .collect();
-    Chart { svg, table: Some(Table { head: vec![c.t("month").into(), c.t("cumulative_revenue").into()], rows }) }
+    Chart {
+        svg,
+        table: Some(Table {
+            head: vec![c.t("month").into(), c.t("cumulative_revenue").into()],
+            rows,
+        }),
+    }
 }
 
 fn health_chart(c: &Common, cm: &ClientMetrics) -> Chart {
-    let items: Vec<(String, Option<f64>)> =
-        cm.health_components.iter().map(|p| (component_label(c, &p.metric), p.score)).collect();
+    let items: Vec<(String, Option<f64>)> = cm
+        .health_components
+        .iter()
+        .map(|p| (component_label(c, &p.metric), p.score))
+        .collect();
     let desc = format!("{}: {}", c.t("health"), health_text(c, cm.health));
     let svg = charts::health_bars(&text(c.t("health_title").into(), desc, c.t("score_0_100"), ""), &items);
     let rows = cm
@@ -157,14 +189,19 @@ fn health_chart(c: &Common, cm: &ClientMetrics) -> Chart {
         .map(|p| {
             vec![
                 component_label(c, &p.metric),
-                p.score.map(|s| format!("{s:.0}")).unwrap_or_else(|| c.t("no_data").into()),
+                p.score
+                    .map(|s| format!("{s:.0}"))
+                    .unwrap_or_else(|| c.t("no_data").into()),
                 c.fmt.percent(Some(p.weight), 0),
             ]
         })
         .collect();
     Chart {
         svg,
-        table: Some(Table { head: vec![c.t("component").into(), c.t("score").into(), c.t("weight").into()], rows }),
+        table: Some(Table {
+            head: vec![c.t("component").into(), c.t("score").into(), c.t("weight").into()],
+            rows,
+        }),
     }
 }
 
@@ -185,12 +222,24 @@ fn nps_chart(c: &Common, client: &Client, as_of: Month) -> Option<Chart> {
     let table_rows = rows
         .iter()
         .rev()
-        .map(|r| vec![c.fmt.date(r.date), r.score.to_string(), r.respondent.clone(), r.comment.clone()])
+        .map(|r| {
+            vec![
+                c.fmt.date(r.date),
+                r.score.to_string(),
+                r.respondent.clone(),
+                r.comment.clone(),
+            ]
+        })
         .collect();
     Some(Chart {
         svg,
         table: Some(Table {
-            head: vec![c.t("date").into(), c.t("score").into(), c.t("respondent").into(), c.t("comment").into()],
+            head: vec![
+                c.t("date").into(),
+                c.t("score").into(),
+                c.t("respondent").into(),
+                c.t("comment").into(),
+            ],
             rows: table_rows,
         }),
     })
@@ -203,7 +252,11 @@ pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
         .map(|o| {
             let dates: Vec<String> = o.history.iter().map(|(d, _)| c.fmt.date(*d)).collect();
             let values: Vec<f64> = o.history.iter().map(|(_, v)| *v).collect();
-            let y = if o.unit.is_empty() { o.kpi.clone() } else { format!("{} ({})", o.kpi, o.unit) };
+            let y = if o.unit.is_empty() {
+                o.kpi.clone()
+            } else {
+                format!("{} ({})", o.kpi, o.unit)
+            };
             let svg = charts::outcome_line(
                 &text(o.kpi.clone(), String::new(), c.t("date"), &y),
                 &dates,
@@ -214,8 +267,19 @@ pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
                 c.t("baseline"),
                 c.t("target"),
             );
-            let rows = o.history.iter().rev().map(|(d, v)| vec![c.fmt.date(*d), c.fmt.number(Some(*v), 2)]).collect();
-            Chart { svg, table: Some(Table { head: vec![c.t("date").into(), o.kpi.clone()], rows }) }
+            let rows = o
+                .history
+                .iter()
+                .rev()
+                .map(|(d, v)| vec![c.fmt.date(*d), c.fmt.number(Some(*v), 2)])
+                .collect();
+            Chart {
+                svg,
+                table: Some(Table {
+                    head: vec![c.t("date").into(), o.kpi.clone()],
+                    rows,
+                }),
+            }
         })
         .collect()
 }
@@ -259,7 +323,10 @@ fn client_kpis(c: &Common, cm: &ClientMetrics) -> Vec<Kpi> {
         Kpi::new(c.t("profit_ltv"), c.fmt.money(cm.profit_ltv)),
         Kpi::new(c.t("ltv_cac"), ratio_text(c, cm.ltv_cac_ratio)).hint(format!("CAC {}", c.fmt.money(cm.cac)), ""),
         Kpi::new(c.t("tenure"), months_text(c, cm.tenure_months as f64, 0)),
-        Kpi::new(c.t("nps_latest"), cm.nps_latest.map(|n| n.to_string()).unwrap_or_else(|| "—".into())),
+        Kpi::new(
+            c.t("nps_latest"),
+            cm.nps_latest.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
+        ),
         Kpi::new(c.t("health"), health_text(c, cm.health)),
     ]
 }
@@ -282,17 +349,25 @@ pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
     let p = &m.portfolio;
     let f = &c.fmt;
     let kpis = vec![
-        Kpi::new(c.t("clients_alive"), f.count(p.clients_alive)).hint(format!("{} {}", f.count(p.clients_total), c.t("in_total")), ""),
+        Kpi::new(c.t("clients_alive"), f.count(p.clients_alive))
+            .hint(format!("{} {}", f.count(p.clients_total), c.t("in_total")), ""),
         Kpi::new(c.t("clients_new"), f.count(p.clients_new)),
         Kpi::new(c.t("clients_churned"), f.count(p.clients_churned)),
         Kpi::new(c.t("revenue_month"), f.money(p.revenue_month)),
         Kpi::new(c.t("revenue_t12"), f.money(p.revenue_t12)),
-        Kpi::new(c.t("arpa_month"), f.money_opt(p.arpa_month)).hint(format!("{}: {}", c.t("arpa_t12"), f.money_opt(p.arpa_t12)), ""),
-        Kpi::new(c.t("churn_t12"), f.percent(p.churn_t12, 1)).hint(format!("{}: {}", c.t("this_month"), f.percent(p.churn_month, 1)), ""),
+        Kpi::new(c.t("arpa_month"), f.money_opt(p.arpa_month))
+            .hint(format!("{}: {}", c.t("arpa_t12"), f.money_opt(p.arpa_t12)), ""),
+        Kpi::new(c.t("churn_t12"), f.percent(p.churn_t12, 1))
+            .hint(format!("{}: {}", c.t("this_month"), f.percent(p.churn_month, 1)), ""),
         Kpi::new(c.t("predicted_ltv"), f.money_opt(p.predicted_ltv)),
         Kpi::new(c.t("avg_cac"), f.money_opt(p.avg_cac)),
         Kpi::new(c.t("ltv_cac"), ratio_text(c, p.ltv_cac_ratio)),
-        Kpi::new(c.t("cac_payback"), p.cac_payback_months.map(|v| months_text(c, v, 1)).unwrap_or_else(|| "—".into())),
+        Kpi::new(
+            c.t("cac_payback"),
+            p.cac_payback_months
+                .map(|v| months_text(c, v, 1))
+                .unwrap_or_else(|| "—".into()),
+        ),
         Kpi::new(c.t("nrr"), f.percent(p.nrr_t12, 1)).hint(format!("{}: {}", c.t("grr"), f.percent(p.grr_t12, 1)), ""),
         Kpi::new(c.t("nps_t12"), f.number(p.nps_t12, 0)),
         Kpi::new(c.t("upsell_rate"), f.percent(p.upsell_rate_t12, 1)),
@@ -302,14 +377,24 @@ pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
     let mut charts_out = Vec::new();
     let series: Vec<(Month, Decimal)> = m.monthly.iter().map(|r| (r.month, r.revenue)).collect();
     let window = last_window(&series, REVENUE_WINDOW);
-    charts_out.push(revenue_chart(c, c.t("portfolio_revenue").into(), c.t("revenue_desc").into(), window));
+    charts_out.push(revenue_chart(
+        c,
+        c.t("portfolio_revenue").into(),
+        c.t("revenue_desc").into(),
+        window,
+    ));
 
     let rows = last_months(&m.monthly, REVENUE_WINDOW);
     let labels: Vec<String> = rows.iter().map(|r| f.month_short(r.month)).collect();
     let alive: Vec<f64> = rows.iter().map(|r| r.alive as f64).collect();
     let churn: Vec<Option<f64>> = rows.iter().map(|r| r.churn_rate).collect();
     let svg = charts::alive_and_churn(
-        &text(c.t("alive_churn_title").into(), String::new(), c.t("month"), c.t("clients")),
+        &text(
+            c.t("alive_churn_title").into(),
+            String::new(),
+            c.t("month"),
+            c.t("clients"),
+        ),
         &labels,
         &alive,
         &churn,
@@ -317,55 +402,136 @@ pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
         c.t("churn_rate"),
     );
     let table = Table {
-        head: vec![c.t("month").into(), c.t("clients_alive").into(), c.t("churn_rate").into()],
-        rows: rows.iter().rev().map(|r| vec![f.month(r.month), f.count(r.alive), f.percent(r.churn_rate, 1)]).collect(),
-    };
-    charts_out.push(Chart { svg, table: Some(table) });
-
-    let flows = vec![
-        (c.t("new").to_string(), rows.iter().map(|r| r.new as f64).collect()),
-        (c.t("churned").to_string(), rows.iter().map(|r| r.churned as f64).collect()),
-        (c.t("reactivated").to_string(), rows.iter().map(|r| r.reactivated as f64).collect()),
-    ];
-    let svg = charts::flows(&text(c.t("flows_title").into(), String::new(), c.t("month"), c.t("clients")), &labels, &flows);
-    let table = Table {
-        head: vec![c.t("month").into(), c.t("new").into(), c.t("churned").into(), c.t("reactivated").into()],
+        head: vec![
+            c.t("month").into(),
+            c.t("clients_alive").into(),
+            c.t("churn_rate").into(),
+        ],
         rows: rows
             .iter()
             .rev()
-            .map(|r| vec![f.month(r.month), f.count(r.new), f.count(r.churned), f.count(r.reactivated)])
+            .map(|r| vec![f.month(r.month), f.count(r.alive), f.percent(r.churn_rate, 1)])
             .collect(),
     };
-    charts_out.push(Chart { svg, table: Some(table) });
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
+
+    let flows = vec![
+        (c.t("new").to_string(), rows.iter().map(|r| r.new as f64).collect()),
+        (
+            c.t("churned").to_string(),
+            rows.iter().map(|r| r.churned as f64).collect(),
+        ),
+        (
+            c.t("reactivated").to_string(),
+            rows.iter().map(|r| r.reactivated as f64).collect(),
+        ),
+    ];
+    let svg = charts::flows(
+        &text(c.t("flows_title").into(), String::new(), c.t("month"), c.t("clients")),
+        &labels,
+        &flows,
+    );
+    let table = Table {
+        head: vec![
+            c.t("month").into(),
+            c.t("new").into(),
+            c.t("churned").into(),
+            c.t("reactivated").into(),
+        ],
+        rows: rows
+            .iter()
+            .rev()
+            .map(|r| {
+                vec![
+                    f.month(r.month),
+                    f.count(r.new),
+                    f.count(r.churned),
+                    f.count(r.reactivated),
+                ]
+            })
+            .collect(),
+    };
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
 
     let segments = [Segment::Loyal, Segment::Stable, Segment::AtRisk, Segment::Churned];
     let seg_items: Vec<(String, f64)> = segments
         .iter()
-        .map(|s| (segment_label(c, *s).to_string(), m.clients.iter().filter(|cm| cm.segment == *s).count() as f64))
+        .map(|s| {
+            (
+                segment_label(c, *s).to_string(),
+                m.clients.iter().filter(|cm| cm.segment == *s).count() as f64,
+            )
+        })
         .collect();
-    let svg = charts::category_bars(&text(c.t("segments_title").into(), String::new(), c.t("segment"), c.t("clients")), &seg_items, None);
+    let svg = charts::category_bars(
+        &text(
+            c.t("segments_title").into(),
+            String::new(),
+            c.t("segment"),
+            c.t("clients"),
+        ),
+        &seg_items,
+        None,
+    );
     let table = Table {
         head: vec![c.t("segment").into(), c.t("clients").into()],
-        rows: seg_items.iter().map(|(l, n)| vec![l.clone(), format!("{n:.0}")]).collect(),
+        rows: seg_items
+            .iter()
+            .map(|(l, n)| vec![l.clone(), format!("{n:.0}")])
+            .collect(),
     };
-    charts_out.push(Chart { svg, table: Some(table) });
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
 
-    let ch_items: Vec<(String, f64)> =
-        p.by_channel.iter().map(|ch| (ch.channel.clone(), ch.ltv_cac_ratio.unwrap_or(0.0))).collect();
+    let ch_items: Vec<(String, f64)> = p
+        .by_channel
+        .iter()
+        .map(|ch| (ch.channel.clone(), ch.ltv_cac_ratio.unwrap_or(0.0)))
+        .collect();
     let svg = charts::category_bars(
-        &text(c.t("channel_title").into(), c.t("channel_desc").into(), c.t("channel"), c.t("ltv_cac")),
+        &text(
+            c.t("channel_title").into(),
+            c.t("channel_desc").into(),
+            c.t("channel"),
+            c.t("ltv_cac"),
+        ),
         &ch_items,
         Some((3.0, c.t("healthy_ratio").into())),
     );
     let table = Table {
-        head: vec![c.t("channel").into(), c.t("clients").into(), c.t("avg_cac_short").into(), c.t("revenue_ltv_mean").into(), c.t("ltv_cac").into()],
+        head: vec![
+            c.t("channel").into(),
+            c.t("clients").into(),
+            c.t("avg_cac_short").into(),
+            c.t("revenue_ltv_mean").into(),
+            c.t("ltv_cac").into(),
+        ],
         rows: p
             .by_channel
             .iter()
-            .map(|ch| vec![ch.channel.clone(), f.count(ch.clients), f.money(ch.avg_cac), f.money(ch.revenue_ltv_mean), ratio_text(c, ch.ltv_cac_ratio)])
+            .map(|ch| {
+                vec![
+                    ch.channel.clone(),
+                    f.count(ch.clients),
+                    f.money(ch.avg_cac),
+                    f.money(ch.revenue_ltv_mean),
+                    ratio_text(c, ch.ltv_cac_ratio),
+                ]
+            })
             .collect(),
     };
-    charts_out.push(Chart { svg, table: Some(table) });
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
 
     let mut counts = [0u32; 11];
     let end = m.as_of.last_day();
@@ -375,19 +541,38 @@ pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
             counts[r.score as usize] += 1;
         }
     }
-    let svg = charts::nps_distribution(&text(c.t("nps_distribution").into(), format!("NPS {}", f.number(p.nps_t12, 0)), c.t("score"), c.t("responses")), &counts);
+    let svg = charts::nps_distribution(
+        &text(
+            c.t("nps_distribution").into(),
+            format!("NPS {}", f.number(p.nps_t12, 0)),
+            c.t("score"),
+            c.t("responses"),
+        ),
+        &counts,
+    );
     let table = Table {
         head: vec![c.t("score").into(), c.t("responses").into()],
         rows: (0..=10).map(|s| vec![s.to_string(), counts[s].to_string()]).collect(),
     };
-    charts_out.push(Chart { svg, table: Some(table) });
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
 
     let mut at_risk: Vec<&ClientMetrics> = m.clients.iter().filter(|cm| cm.segment == Segment::AtRisk).collect();
-    at_risk.sort_by(|a, b| a.health.unwrap_or(-1.0).total_cmp(&b.health.unwrap_or(-1.0)).then(a.id.cmp(&b.id)));
+    at_risk.sort_by(|a, b| {
+        a.health
+            .unwrap_or(-1.0)
+            .total_cmp(&b.health.unwrap_or(-1.0))
+            .then(a.id.cmp(&b.id))
+    });
     let at_risk: Vec<Value> = at_risk
         .iter()
         .map(|cm| {
-            let reason = if cm.nps_latest.is_some_and(|n| (n as f64) <= project.config.segments.at_risk_nps) {
+            let reason = if cm
+                .nps_latest
+                .is_some_and(|n| (n as f64) <= project.config.segments.at_risk_nps)
+            {
                 c.t("reason_nps")
             } else {
                 c.t("reason_health")
@@ -440,11 +625,19 @@ fn last_months<T>(rows: &[T], n: i32) -> &[T] {
 /// `site/internal/cohorts/index.html`.
 pub fn cohorts(c: &Common, m: &Metrics) -> Value {
     let f = &c.fmt;
-    let names: Vec<String> = m.cohorts.iter().map(|co| format!("{} (n={})", f.month_short(co.cohort), co.size)).collect();
+    let names: Vec<String> = m
+        .cohorts
+        .iter()
+        .map(|co| format!("{} (n={})", f.month_short(co.cohort), co.size))
+        .collect();
     let width = m.cohorts.iter().map(|co| co.active.len()).max().unwrap_or(0);
     let offsets: Vec<String> = (0..width).map(|k| format!("+{k}")).collect();
 
-    let retention: Vec<Vec<Option<f64>>> = m.cohorts.iter().map(|co| co.retention.iter().map(|v| Some(*v)).collect()).collect();
+    let retention: Vec<Vec<Option<f64>>> = m
+        .cohorts
+        .iter()
+        .map(|co| co.retention.iter().map(|v| Some(*v)).collect())
+        .collect();
     let rev_ret: Vec<Vec<Option<f64>>> = m.cohorts.iter().map(|co| co.revenue_retention.clone()).collect();
     let cum: Vec<(String, Vec<Option<f64>>)> = m
         .cohorts
@@ -454,36 +647,81 @@ pub fn cohorts(c: &Common, m: &Metrics) -> Value {
         .collect();
 
     let pct_table = |values: &Vec<Vec<Option<f64>>>| Table {
-        head: std::iter::once(c.t("cohort").to_string()).chain(offsets.iter().cloned()).collect(),
+        head: std::iter::once(c.t("cohort").to_string())
+            .chain(offsets.iter().cloned())
+            .collect(),
         rows: values
             .iter()
             .zip(&names)
-            .map(|(row, n)| std::iter::once(n.clone()).chain(row.iter().map(|v| f.percent(*v, 0))).collect())
+            .map(|(row, n)| {
+                std::iter::once(n.clone())
+                    .chain(row.iter().map(|v| f.percent(*v, 0)))
+                    .collect()
+            })
             .collect(),
     };
     let charts_out = vec![
         Chart {
-            svg: charts::heatmap(&text(c.t("retention_title").into(), c.t("retention_desc").into(), c.t("months_since_start"), c.t("cohort")), &names, &retention, true),
+            svg: charts::heatmap(
+                &text(
+                    c.t("retention_title").into(),
+                    c.t("retention_desc").into(),
+                    c.t("months_since_start"),
+                    c.t("cohort"),
+                ),
+                &names,
+                &retention,
+                true,
+            ),
             table: Some(pct_table(&retention)),
         },
         Chart {
-            svg: charts::heatmap(&text(c.t("revenue_retention_title").into(), c.t("revenue_retention_desc").into(), c.t("months_since_start"), c.t("cohort")), &names, &rev_ret, true),
+            svg: charts::heatmap(
+                &text(
+                    c.t("revenue_retention_title").into(),
+                    c.t("revenue_retention_desc").into(),
+                    c.t("months_since_start"),
+                    c.t("cohort"),
+                ),
+                &names,
+                &rev_ret,
+                true,
+            ),
             table: Some(pct_table(&rev_ret)),
         },
         Chart {
-            svg: charts::multi_line(&text(c.t("cumulative_cohort_title").into(), c.t("cumulative_cohort_desc").into(), c.t("months_since_start"), &money_axis(c)), &c.locale(), &offsets, &cum),
+            svg: charts::multi_line(
+                &text(
+                    c.t("cumulative_cohort_title").into(),
+                    c.t("cumulative_cohort_desc").into(),
+                    c.t("months_since_start"),
+                    &money_axis(c),
+                ),
+                &c.locale(),
+                &offsets,
+                &cum,
+            ),
             table: Some(Table {
-                head: std::iter::once(c.t("cohort").to_string()).chain(offsets.iter().cloned()).collect(),
+                head: std::iter::once(c.t("cohort").to_string())
+                    .chain(offsets.iter().cloned())
+                    .collect(),
                 rows: m
                     .cohorts
                     .iter()
                     .zip(&names)
-                    .map(|(co, n)| std::iter::once(n.clone()).chain(co.cumulative_ltv.iter().map(|v| f.money(*v))).collect())
+                    .map(|(co, n)| {
+                        std::iter::once(n.clone())
+                            .chain(co.cumulative_ltv.iter().map(|v| f.money(*v)))
+                            .collect()
+                    })
                     .collect(),
             }),
         },
     ];
-    with(c.base(c.t("cohorts"), "../", &f.month(m.as_of)), json!({ "charts": charts_out }))
+    with(
+        c.base(c.t("cohorts"), "../", &f.month(m.as_of)),
+        json!({ "charts": charts_out }),
+    )
 }
 
 /// `site/internal/clients/<id>/index.html`: all-time view and report links.
@@ -500,7 +738,13 @@ pub fn client_overview(c: &Common, client: &Client, cm: &ClientMetrics, m: &Metr
         charts_out.push(ch);
     }
     charts_out.extend(outcome_charts(c, client, m.as_of));
-    let revenue_of = |month: Month| cm.revenue_by_month.iter().find(|(mm, _)| *mm == month).map(|(_, v)| *v).unwrap_or_default();
+    let revenue_of = |month: Month| {
+        cm.revenue_by_month
+            .iter()
+            .find(|(mm, _)| *mm == month)
+            .map(|(_, v)| *v)
+            .unwrap_or_default()
+    };
     let reports: Vec<Value> = reports
         .iter()
         .rev()
@@ -521,7 +765,13 @@ pub fn client_overview(c: &Common, client: &Client, cm: &ClientMetrics, m: &Metr
 /// `site/internal/clients/<id>/<YYYY-MM>.html`: the monthly review report,
 /// computed as of its own month. `six_months_ago` is the same client as of
 /// M-6, for the LTV drivers.
-pub fn report(c: &Common, client: &Client, cm: &ClientMetrics, as_of: Month, six_months_ago: Option<&ClientMetrics>) -> Value {
+pub fn report(
+    c: &Common,
+    client: &Client,
+    cm: &ClientMetrics,
+    as_of: Month,
+    six_months_ago: Option<&ClientMetrics>,
+) -> Value {
     let f = &c.fmt;
     let revenue_of = |month: Month| cm.revenue_by_month.iter().find(|(mm, _)| *mm == month).map(|(_, v)| *v);
     let now = cm.revenue_month;
@@ -529,9 +779,19 @@ pub fn report(c: &Common, client: &Client, cm: &ClientMetrics, as_of: Month, six
         match then {
             Some(t) => {
                 let diff = now - t;
-                let trend = if diff > Decimal::ZERO { "up" } else if diff < Decimal::ZERO { "down" } else { "" };
+                let trend = if diff > Decimal::ZERO {
+                    "up"
+                } else if diff < Decimal::ZERO {
+                    "down"
+                } else {
+                    ""
+                };
                 let sign = if diff > Decimal::ZERO { "+" } else { "" };
-                let pct = if t > Decimal::ZERO { format!(" ({sign}{})", f.percent(Some(to_f64(diff) / to_f64(t)), 0)) } else { String::new() };
+                let pct = if t > Decimal::ZERO {
+                    format!(" ({sign}{})", f.percent(Some(to_f64(diff) / to_f64(t)), 0))
+                } else {
+                    String::new()
+                };
                 (format!("{label}: {} → {sign}{}{pct}", f.money(t), f.money(diff)), trend)
             }
             None => (format!("{label}: —"), ""),
@@ -544,15 +804,26 @@ pub fn report(c: &Common, client: &Client, cm: &ClientMetrics, as_of: Month, six
         Kpi::new(c.t("revenue_year_ago"), f.money_opt(revenue_of(as_of.plus(-12)))).hint(year_hint, year_trend),
         Kpi::new(c.t("revenue_ltv"), f.money(cm.revenue_ltv)),
         Kpi::new(c.t("tenure"), months_text(c, cm.tenure_months as f64, 0)),
-        Kpi::new(c.t("nps_latest"), cm.nps_latest.map(|n| n.to_string()).unwrap_or_else(|| "—".into())).hint(
-            cm.nps_previous.map(|p| format!("{}: {p}", c.t("previous"))).unwrap_or_default(),
+        Kpi::new(
+            c.t("nps_latest"),
+            cm.nps_latest.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
+        )
+        .hint(
+            cm.nps_previous
+                .map(|p| format!("{}: {p}", c.t("previous")))
+                .unwrap_or_default(),
             "",
         ),
         Kpi::new(c.t("health"), health_text(c, cm.health)),
     ];
 
     let window = last_window(&cm.revenue_by_month, REVENUE_WINDOW);
-    let mut charts_out = vec![revenue_chart(c, c.t("client_revenue_24").into(), c.t("revenue_desc").into(), window)];
+    let mut charts_out = vec![revenue_chart(
+        c,
+        c.t("client_revenue_24").into(),
+        c.t("revenue_desc").into(),
+        window,
+    )];
     charts_out.push(cumulative_chart(c, cm));
     charts_out.push(health_chart(c, cm));
     if let Some(ch) = nps_chart(c, client, as_of) {

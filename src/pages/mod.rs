@@ -11,7 +11,7 @@ pub mod public;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::charts;
 use crate::config::Lang;
@@ -41,7 +41,12 @@ pub struct Kpi {
 
 impl Kpi {
     pub fn new(label: &str, value: String) -> Kpi {
-        Kpi { label: label.to_string(), value, hint: String::new(), trend: "" }
+        Kpi {
+            label: label.to_string(),
+            value,
+            hint: String::new(),
+            trend: "",
+        }
     }
 
     pub fn hint(mut self, hint: String, trend: &'static str) -> Kpi {
@@ -74,7 +79,10 @@ impl Common {
     }
 
     pub fn locale(&self) -> charts::Locale {
-        charts::Locale { lang: self.lang, currency: self.fmt.currency.clone() }
+        charts::Locale {
+            lang: self.lang,
+            currency: self.fmt.currency.clone(),
+        }
     }
 
     /// The fields every page template reads.
@@ -99,5 +107,10 @@ pub fn with(mut base: serde_json::Map<String, Value>, extra: Value) -> Value {
 }
 
 pub fn text(title: String, desc: String, x_label: &str, y_label: &str) -> charts::Text {
-    charts::Text { title, desc, x_label: x_label.to_string(), y_label: y_label.to_string() }
+    charts::Text {
+        title,
+        desc,
+        x_label: x_label.to_string(),
+        y_label: y_label.to_string(),
+    }
 }

@@ -5,9 +5,9 @@
 //! read besides them is `outcomes.csv`, and only when the consent has
 //! `figures` in scope.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::{text, with, Common};
+use super::{Common, text, with};
 use crate::charts;
 use crate::markdown::{to_plain_text, to_safe_html};
 use crate::model::{Page, Project};
@@ -28,12 +28,27 @@ fn canonical(base_url: &str, path: &str) -> String {
 }
 
 fn nav_pages(pages: &[Page]) -> Vec<Value> {
-    pages.iter().map(|p| json!({ "href": format!("pages/{}/index.html", p.slug), "title": p.title })).collect()
+    pages
+        .iter()
+        .map(|p| json!({ "href": format!("pages/{}/index.html", p.slug), "title": p.title }))
+        .collect()
 }
 
-fn public_base(c: &Common, project: &Project, title: &str, description: &str, root: &str, path: &str, og_type: &str) -> serde_json::Map<String, Value> {
+fn public_base(
+    c: &Common,
+    project: &Project,
+    title: &str,
+    description: &str,
+    root: &str,
+    path: &str,
+    og_type: &str,
+) -> serde_json::Map<String, Value> {
     let mut base = c.base(title, root, "");
-    let page_title = if title == c.site_title { title.to_string() } else { format!("{title} — {}", c.site_title) };
+    let page_title = if title == c.site_title {
+        title.to_string()
+    } else {
+        format!("{title} — {}", c.site_title)
+    };
     base.insert("page_title".into(), json!(page_title));
     base.insert("description".into(), json!(description));
     base.insert("canonical".into(), json!(canonical(&project.config.base_url, path)));
@@ -59,8 +74,16 @@ fn headline(c: &Common, story: &PublicStory, project: &Project, as_of: Month) ->
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, kpi, ch)| {
-            let name = if story.display_name == client.name { kpi } else { anon.apply(&kpi) };
-            format!("{name} {}{}", if ch > 0.0 { "+" } else { "" }, c.fmt.percent(Some(ch), 0))
+            let name = if story.display_name == client.name {
+                kpi
+            } else {
+                anon.apply(&kpi)
+            };
+            format!(
+                "{name} {}{}",
+                if ch > 0.0 { "+" } else { "" },
+                c.fmt.percent(Some(ch), 0)
+            )
         })
 }
 
@@ -91,7 +114,11 @@ fn story_outcomes(c: &Common, story: &PublicStory, project: &Project, as_of: Mon
         }));
         let dates: Vec<String> = o.history.iter().map(|(d, _)| c.fmt.date(*d)).collect();
         let values: Vec<f64> = o.history.iter().map(|(_, v)| *v).collect();
-        let y = if unit.is_empty() { kpi.clone() } else { format!("{kpi} ({unit})") };
+        let y = if unit.is_empty() {
+            kpi.clone()
+        } else {
+            format!("{kpi} ({unit})")
+        };
         svgs.push(charts::outcome_line(
             &text(kpi.clone(), String::new(), c.t("date"), &y),
             &dates,
@@ -134,12 +161,23 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
     });
     for s in stories {
         let (outcomes, svgs) = story_outcomes(c, s, project, as_of);
-        let description = s.summary.clone().unwrap_or_else(|| to_plain_text(&s.body_markdown).chars().take(160).collect());
+        let description = s
+            .summary
+            .clone()
+            .unwrap_or_else(|| to_plain_text(&s.body_markdown).chars().take(160).collect());
         out.push(PublicPage {
             path: format!("stories/{}/index.html", s.slug),
             template: "story.html",
             context: with(
-                public_base(c, project, &s.title, &description, "../../", &format!("stories/{}/", s.slug), "article"),
+                public_base(
+                    c,
+                    project,
+                    &s.title,
+                    &description,
+                    "../../",
+                    &format!("stories/{}/", s.slug),
+                    "article",
+                ),
                 json!({
                     "story": {
                         "title": s.title,
@@ -163,7 +201,15 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
             path: format!("pages/{}/index.html", p.slug),
             template: "page.html",
             context: with(
-                public_base(c, project, &p.title, &description, "../../", &format!("pages/{}/", p.slug), "website"),
+                public_base(
+                    c,
+                    project,
+                    &p.title,
+                    &description,
+                    "../../",
+                    &format!("pages/{}/", p.slug),
+                    "website",
+                ),
                 json!({ "page": { "title": p.title, "body_html": to_safe_html(&p.markdown) } }),
             ),
         });
@@ -197,6 +243,10 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
     for p in &project.pages {
         urls.push(json!({ "loc": canonical(base_url, &format!("pages/{}/", p.slug)), "lastmod": "" }));
     }
-    out.push(PublicPage { path: "sitemap.xml".into(), template: "sitemap.xml", context: json!({ "urls": urls }) });
+    out.push(PublicPage {
+        path: "sitemap.xml".into(),
+        template: "sitemap.xml",
+        context: json!({ "urls": urls }),
+    });
     out
 }
