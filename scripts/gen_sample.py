@@ -98,8 +98,8 @@ currency = "JPY"
 gross_margin = 0.65
 churn_after_months = 3
 ltv_horizon_months = 60
-default_cac = 100000
-cac_by_channel = { referral = 40000, ads = 220000, event = 120000, partner = 80000 }
+default_cac = 600000
+cac_by_channel = { referral = 300000, ads = 1800000, event = 1200000, partner = 800000 }
 
 [[health.components]]
 metric = "nps"
@@ -244,7 +244,7 @@ c.kpi("Conversion rate", "%", 1.2, 2.0, start="2024-04", cadence="quarterly", de
 c = client("sakura-cosmetics", "Sakura Cosmetics", industry="Cosmetics",
            channel="ads", acquired="2024-04-22", profile="loyal",
            alias="a mid-sized cosmetics brand", aka=["Sakura Kesho", "サクラ化粧品"],
-           cac=250000, money="comma", logins=(50, 110),
+           cac=2500000, money="comma", logins=(50, 110),
            people=["佐藤 美咲（EC事業部長）", "木村 翔（CRM担当）"])
 c.retainer("Performance ads", "2024-05", LAST, 450000, day=31,
            desc="Performance ads retainer, {month}")
@@ -302,7 +302,7 @@ c.kpi("Ad CPA", "JPY", 5200, 4000, start="2024-05", end="2025-11", hib=False, ta
 # 7. Craft brewery; churned (invoices stop in 2025-06), no `ended`.
 c = client("yamabiko-brewing", "Yamabiko Brewing", industry="Beverages",
            channel="event", acquired="2024-06-03", profile="churning",
-           cac=120000, logins=(10, 30), people=["Rika Sugimoto (Brand manager)"])
+           cac=1500000, logins=(10, 30), people=["Rika Sugimoto (Brand manager)"])
 c.bill("2024-06", 900000, "Brand strategy", "", "Brand positioning workshop series", day=28)
 c.retainer("SEO content", "2024-07", "2025-06", 200000, day=31)
 c.kpi("Organic sessions per month", "sessions", 8000, 20000, start="2024-07", end="2025-06",
@@ -369,7 +369,7 @@ c.kpi("Online store conversion rate", "%", 0.9, 1.6, start="2025-06", decimals=2
 # 14. Cram-school chain; notes without front matter.
 c = client("ginga-education", "Ginga Education", industry="Education",
            channel="referral", acquired="2025-08-01", profile="stable",
-           cac=50000, logins=(15, 50), people=["Masato Ikeda (Head of Admissions)"])
+           cac=500000, logins=(15, 50), people=["Masato Ikeda (Head of Admissions)"])
 c.retainer("Performance ads", "2025-08", LAST, 300000, day=31)
 c.retainer("SEO content", "2026-04", LAST, 180000, day=31)
 c.kpi("Cost per enrolment enquiry", "JPY", 9000, 6500, start="2025-09", hib=False, tau=6)
@@ -399,7 +399,7 @@ c.kpi("Cost per lead", "JPY", 12000, 8000, start="2026-03", hib=False, tau=4)
 # 18. Cafe chain acquired in 2026; explicit cac as a money string; no NPS yet.
 c = client("komorebi-cafe", "Komorebi Cafe Chain", industry="Food service",
            channel="event", acquired="2026-05-18", profile="stable",
-           cac="¥90,000", nps=False, logins=(10, 30), people=["Aiko Fujii (Operations director)"])
+           cac="¥900,000", nps=False, logins=(10, 30), people=["Aiko Fujii (Operations director)"])
 c.bill("2026-06", 400000, "Brand strategy", "", "Brand refresh for the autumn menu launch", day=30)
 c.retainer("SEO content", "2026-07", LAST, 180000, day=31)
 

@@ -254,6 +254,8 @@ const LABELS: &[(&str, &str, &str)] = &[
         "月次売上 (直近24か月)",
     ),
     ("previous", "previous", "前回"),
+    ("vs_last_month", "vs last month", "前月比"),
+    ("vs_year_ago", "This month is", "当月との差"),
 ];
 
 /// The labels of one language, for templates.

@@ -775,7 +775,8 @@ pub fn report(
     let f = &c.fmt;
     let revenue_of = |month: Month| cm.revenue_by_month.iter().find(|(mm, _)| *mm == month).map(|(_, v)| *v);
     let now = cm.revenue_month;
-    let delta = |then: Option<Decimal>, label: &str| -> (String, &'static str) {
+    // "vs last month ¥280,000: +¥20,000 (+7%)"
+    let delta = |then: Option<Decimal>, label: &str, show_base: bool| -> (String, &'static str) {
         match then {
             Some(t) => {
                 let diff = now - t;
@@ -792,16 +793,22 @@ pub fn report(
                 } else {
                     String::new()
                 };
-                (format!("{label}: {} → {sign}{}{pct}", f.money(t), f.money(diff)), trend)
+                let base = if show_base {
+                    format!(" {}", f.money(t))
+                } else {
+                    String::new()
+                };
+                (format!("{label}{base}: {sign}{}{pct}", f.money(diff)), trend)
             }
             None => (format!("{label}: —"), ""),
         }
     };
-    let (prev_hint, prev_trend) = delta(revenue_of(as_of.plus(-1)), c.t("revenue_prev_month"));
-    let (year_hint, year_trend) = delta(revenue_of(as_of.plus(-12)), c.t("revenue_year_ago"));
+    let (prev_hint, prev_trend) = delta(revenue_of(as_of.plus(-1)), c.t("vs_last_month"), true);
+    let (year_hint, year_trend) = delta(revenue_of(as_of.plus(-12)), c.t("vs_year_ago"), false);
     let kpis = vec![
         Kpi::new(c.t("revenue_month"), f.money(now)).hint(prev_hint, prev_trend),
         Kpi::new(c.t("revenue_year_ago"), f.money_opt(revenue_of(as_of.plus(-12)))).hint(year_hint, year_trend),
+        Kpi::new(c.t("revenue_t12"), f.money(cm.revenue_t12)),
         Kpi::new(c.t("revenue_ltv"), f.money(cm.revenue_ltv)),
         Kpi::new(c.t("tenure"), months_text(c, cm.tenure_months as f64, 0)),
         Kpi::new(
