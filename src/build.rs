@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::cache;
 use crate::diag::{Diagnostics, format_errors};
 use crate::load::{counts, load};
 use crate::metrics::{self, Metrics};
@@ -25,6 +26,10 @@ pub struct BuildOptions {
     pub month: Option<Month>,
     pub today: Date,
     pub archive: bool,
+    /// Threads for rendering (`None`: one per core). Output is the same for any number.
+    pub jobs: Option<usize>,
+    /// Reuse unchanged clients' pages from the previous build (see [`crate::cache`]).
+    pub incremental: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -41,6 +46,8 @@ pub struct BuildSummary {
     pub reports: usize,
     pub stories: usize,
     pub public_files: usize,
+    /// Clients whose pages were reused from the previous build.
+    pub clients_reused: usize,
 }
 
 /// Why a build failed; the previous output is untouched in every case.
@@ -153,10 +160,47 @@ pub fn build_project(
     summary.internal_pages += 2;
 
     // Reports: one per client alive in each report month, computed as of it.
-    let per_client: Vec<Result<(usize, usize), BuildError>> = project
+    // A client whose inputs did not change since the previous build keeps
+    // its pages (see crate::cache).
+    let previous = if opts.incremental {
+        cache::load(&opts.out)
+    } else {
+        cache::Manifest::default()
+    };
+    let config_bytes = std::fs::read(project.root.join("casebook.toml")).unwrap_or_default();
+    let mut global = cache::Hasher::new();
+    global
+        .add(env!("CARGO_PKG_VERSION").as_bytes())
+        .add(&config_bytes)
+        .add(renderer.fingerprint().as_bytes())
+        .add(as_of.to_string().as_bytes())
+        .add(&[opts.archive as u8]);
+    let global = global.hex();
+    let reuse_allowed = opts.incremental && previous.global == global;
+    let per_client: Vec<Result<ClientOutput, BuildError>> = project
         .clients
         .par_iter()
         .map(|client| {
+            let key = cache::client_fingerprint(&project.root, &client.id)
+                .map_err(|e| BuildError::Io(project.root.join("data/clients").join(&client.id), e))?;
+            if reuse_allowed {
+                if let Some(entry) = previous.clients.get(&client.id).filter(|e| e.key == key) {
+                    if cache::still_there(&opts.out, entry) {
+                        for f in &entry.files {
+                            cache::reuse(&opts.out, staging.dir(), &f.path)
+                                .map_err(|e| BuildError::Io(PathBuf::from(&f.path), e))?;
+                        }
+                        let reports = entry.files.iter().filter(|f| !f.path.ends_with("index.html")).count();
+                        return Ok(ClientOutput {
+                            id: client.id.clone(),
+                            entry: entry.clone(),
+                            reports,
+                            reused: true,
+                        });
+                    }
+                }
+            }
+            let mut files = Vec::new();
             let mut written = Vec::new();
             for month in &report_months {
                 let mm = &computed[month];
@@ -170,28 +214,40 @@ pub fn build_project(
                     .get(&month.plus(-6))
                     .and_then(|b| b.clients.iter().find(|x| x.id == client.id));
                 let ctx = pages::internal::report(&common, client, cm, *month, before);
-                write(
-                    &format!("internal/clients/{}/{month}.html", client.id),
-                    render("report.html", &ctx)?.as_bytes(),
-                )?;
+                let rel = format!("internal/clients/{}/{month}.html", client.id);
+                write(&rel, render("report.html", &ctx)?.as_bytes())?;
+                files.push(rel);
                 written.push(*month);
             }
-            let mut pages_written = written.len();
             if let Some(cm) = m.clients.iter().find(|x| x.id == client.id) {
                 let ctx = pages::internal::client_overview(&common, client, cm, m, &written);
-                write(
-                    &format!("internal/clients/{}/index.html", client.id),
-                    render("client.html", &ctx)?.as_bytes(),
-                )?;
-                pages_written += 1;
+                let rel = format!("internal/clients/{}/index.html", client.id);
+                write(&rel, render("client.html", &ctx)?.as_bytes())?;
+                files.push(rel);
             }
-            Ok((pages_written, written.len()))
+            let stamps = files
+                .iter()
+                .map(|rel| cache::stamp(staging.dir(), rel).map_err(|e| BuildError::Io(PathBuf::from(rel), e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ClientOutput {
+                id: client.id.clone(),
+                entry: cache::ClientEntry { key, files: stamps },
+                reports: written.len(),
+                reused: false,
+            })
         })
         .collect();
+    let mut manifest = cache::Manifest {
+        format: cache::FORMAT,
+        global,
+        clients: BTreeMap::new(),
+    };
     for r in per_client {
-        let (pages_written, reports) = r?;
-        summary.internal_pages += pages_written;
-        summary.reports += reports;
+        let out = r?;
+        summary.internal_pages += out.entry.files.len();
+        summary.reports += out.reports;
+        summary.clients_reused += out.reused as usize;
+        manifest.clients.insert(out.id, out.entry);
     }
 
     // Public site: only consented stories, anonymised as the consent says.
@@ -214,8 +270,23 @@ pub fn build_project(
     if !leaks.is_empty() {
         return Err(BuildError::Leak(leaks));
     }
+    // The old cache describes the old site: drop it before the swap, write
+    // the new one after.
+    cache::remove(&opts.out);
     staging.commit().map_err(|e| BuildError::Io(opts.out.clone(), e))?;
+    if opts.incremental {
+        // A cache that cannot be written only costs the next build time.
+        let _ = cache::save(&opts.out, &manifest);
+    }
     Ok(summary)
+}
+
+/// What the build did for one client.
+struct ClientOutput {
+    id: String,
+    entry: cache::ClientEntry,
+    reports: usize,
+    reused: bool,
 }
 
 /// Exit code for invalid input and failed builds.
@@ -290,6 +361,19 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date) -> Result<
 }
 
 pub fn run_build(opts: &BuildOptions) -> Result<(), u8> {
+    match opts.jobs {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+            Ok(pool) => pool.install(|| run_build_here(opts)),
+            Err(e) => {
+                eprintln!("error: cannot start {n} threads: {e}");
+                Err(FAILED)
+            }
+        },
+        None => run_build_here(opts),
+    }
+}
+
+fn run_build_here(opts: &BuildOptions) -> Result<(), u8> {
     let (project, mut diags) = load_or_report(&opts.root)?;
     let warnings_before = diags.warnings().count();
     match build_project(&project, opts, &mut diags) {
@@ -298,8 +382,13 @@ pub fn run_build(opts: &BuildOptions) -> Result<(), u8> {
             for w in extra {
                 eprintln!("{w}");
             }
+            let reused = if s.clients_reused > 0 {
+                format!(", {} unchanged clients reused", s.clients_reused)
+            } else {
+                String::new()
+            };
             println!(
-                "built {} as of {}: {} internal pages ({} reports), {} public stories → {}",
+                "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
                 project.config.title,
                 s.as_of.map(|m| m.to_string()).unwrap_or_default(),
                 s.internal_pages,

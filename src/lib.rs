@@ -8,6 +8,7 @@
 //! rules of what may reach the public site.
 
 pub mod build;
+pub mod cache;
 pub mod charts;
 pub mod config;
 pub mod csvread;

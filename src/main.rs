@@ -42,6 +42,12 @@ enum Command {
         /// Write a report for every month of every client's life, not only the as-of month.
         #[arg(long)]
         archive: bool,
+        /// Threads to use [default: one per core]; the output is the same for any number.
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// Render every page, ignoring the cache of the previous build.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Load and validate the project without building; list every problem.
     #[command(
@@ -98,6 +104,8 @@ fn main() -> ExitCode {
             month,
             today: day,
             archive,
+            jobs,
+            no_cache,
         } => {
             let out = out.unwrap_or_else(|| root.join("site"));
             build::run_build(&BuildOptions {
@@ -106,6 +114,8 @@ fn main() -> ExitCode {
                 month,
                 today: day.unwrap_or_else(today),
                 archive,
+                jobs,
+                incremental: !no_cache,
             })
         }
         Command::Check {

@@ -29,6 +29,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 pub struct Renderer {
     tera: Tera,
+    /// Content hash of every template source in use (built-in or override).
+    fingerprint: String,
 }
 
 impl Renderer {
@@ -93,7 +95,19 @@ impl Renderer {
         if diags.has_errors() {
             return None;
         }
-        Some(Renderer { tera })
+        let mut h = crate::cache::Hasher::new();
+        for (name, source) in &sources {
+            h.add(name.as_bytes()).add(source.as_bytes());
+        }
+        Some(Renderer {
+            tera,
+            fingerprint: h.hex(),
+        })
+    }
+
+    /// Content hash of the templates, for the build cache.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Renders a built-in (or overridden) page with a serialisable context.
