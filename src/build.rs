@@ -17,6 +17,7 @@ use crate::model::Project;
 use crate::month::Month;
 use crate::output::Staging;
 use crate::pages::{self, Common};
+use crate::progress::{Colour, Progress, paint};
 use crate::publish;
 use crate::render::Renderer;
 
@@ -30,6 +31,8 @@ pub struct BuildOptions {
     pub jobs: Option<usize>,
     /// Reuse unchanged clients' pages from the previous build (see [`crate::cache`]).
     pub incremental: bool,
+    /// Show a progress bar on a terminal when the build takes a while.
+    pub progress: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -48,6 +51,8 @@ pub struct BuildSummary {
     pub public_files: usize,
     /// Clients whose pages were reused from the previous build.
     pub clients_reused: usize,
+    /// Wall time of each stage, in order (for `--verbose`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Why a build failed; the previous output is untouched in every case.
@@ -111,6 +116,12 @@ pub fn build_project(
     opts: &BuildOptions,
     warnings: &mut Diagnostics,
 ) -> Result<BuildSummary, BuildError> {
+    let mut clock = std::time::Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = |stage: &'static str| {
+        timings.push((stage, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let renderer = Renderer::new(&project.root, warnings).ok_or_else(|| {
         let mut only_errors = Diagnostics::new();
         for e in warnings.errors() {
@@ -143,6 +154,7 @@ pub fn build_project(
     months.dedup();
     let computed: BTreeMap<Month, Metrics> = months.par_iter().map(|m| (*m, metrics::compute(project, *m))).collect();
     let m = &computed[&as_of];
+    lap("templates and metrics");
 
     let mut summary = BuildSummary {
         as_of: Some(as_of),
@@ -177,10 +189,13 @@ pub fn build_project(
         .add(&[opts.archive as u8]);
     let global = global.hex();
     let reuse_allowed = opts.incremental && previous.global == global;
+    lap("portfolio pages");
+    let progress = Progress::new(project.clients.len() as u64, "rendering clients", opts.progress);
     let per_client: Vec<Result<ClientOutput, BuildError>> = project
         .clients
         .par_iter()
         .map(|client| {
+            let _tick = Tick(&progress);
             let key = cache::client_fingerprint(&project.root, &client.id)
                 .map_err(|e| BuildError::Io(project.root.join("data/clients").join(&client.id), e))?;
             if reuse_allowed {
@@ -237,6 +252,8 @@ pub fn build_project(
             })
         })
         .collect();
+    progress.finish();
+    lap("client pages");
     let mut manifest = cache::Manifest {
         format: cache::FORMAT,
         global,
@@ -270,6 +287,7 @@ pub fn build_project(
     if !leaks.is_empty() {
         return Err(BuildError::Leak(leaks));
     }
+    lap("public site and leak scan");
     // The old cache describes the old site: drop it before the swap, write
     // the new one after.
     cache::remove(&opts.out);
@@ -278,7 +296,18 @@ pub fn build_project(
         // A cache that cannot be written only costs the next build time.
         let _ = cache::save(&opts.out, &manifest);
     }
+    lap("swap");
+    summary.timings = timings;
     Ok(summary)
+}
+
+/// Counts a client as done when its work ends, however it ends.
+struct Tick<'a>(&'a Progress);
+
+impl Drop for Tick<'_> {
+    fn drop(&mut self) {
+        self.0.inc();
+    }
 }
 
 /// What the build did for one client.
@@ -292,124 +321,171 @@ struct ClientOutput {
 /// Exit code for invalid input and failed builds.
 const FAILED: u8 = 1;
 
-fn print_warnings(diags: &Diagnostics) {
+/// How much the commands print besides their result and errors.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ui {
+    /// Errors only.
+    pub quiet: bool,
+    /// Also stage timings and counts.
+    pub verbose: bool,
+}
+
+fn print_error_lines(text: &str) {
+    let mut err = std::io::stderr().lock();
+    for line in text.lines() {
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+fn print_failure(message: &str) {
+    eprintln!("{}", paint(&format!("error: {message}"), Colour::Red));
+}
+
+fn print_warnings(diags: &Diagnostics, ui: Ui) {
+    if ui.quiet {
+        return;
+    }
     let mut err = std::io::stderr().lock();
     for w in diags.warnings() {
-        let _ = writeln!(err, "{w}");
+        let _ = writeln!(err, "{}", paint(&w.to_string(), Colour::Yellow));
     }
 }
 
 /// Loads the project, printing warnings, and every error when there are any.
-fn load_or_report(root: &Path) -> Result<(Project, Diagnostics), u8> {
+fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
     let (project, diags) = load_project(root);
-    print_warnings(&diags);
+    print_warnings(&diags, ui);
     match project {
         Some(p) => Ok((p, diags)),
         None => {
             let n = diags.errors().count();
-            eprint!("{}", format_errors(diags.errors()));
-            eprintln!(
-                "error: {n} problem{} in {}",
+            print_error_lines(&format_errors(diags.errors()));
+            print_failure(&format!(
+                "{n} problem{} in {}",
                 if n == 1 { "" } else { "s" },
                 root.display()
-            );
+            ));
             Err(FAILED)
         }
     }
 }
 
-pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date) -> Result<(), u8> {
-    let (project, _) = load_or_report(root)?;
+pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) -> Result<(), u8> {
+    let (project, _) = load_or_report(root, ui)?;
     let c = counts(&project);
     let f = crate::format::Formatter::new(crate::config::Lang::En, &project.config.currency);
     if let Some(out) = public_out {
         let dir = out.join("public");
         if !dir.is_dir() {
-            eprintln!("{}: not found; build the site first (casebook build)", dir.display());
+            print_failure(&format!(
+                "{}: not found; build the site first (casebook build)",
+                dir.display()
+            ));
             return Err(FAILED);
         }
         match publish::scan_dir(&dir, &publish::forbidden_names(&project, today)) {
             Ok(leaks) if leaks.is_empty() => {
-                println!("ok: {} holds no name that a consent does not allow", dir.display())
+                if !ui.quiet {
+                    println!("ok: {} holds no name that a consent does not allow", dir.display());
+                }
             }
             Ok(leaks) => {
                 for l in &leaks {
                     eprintln!("{}: {l}", dir.display());
                 }
-                eprintln!(
-                    "error: {} name(s) in {} that no consent allows",
+                print_failure(&format!(
+                    "{} name(s) in {} that no consent allows",
                     leaks.len(),
                     dir.display()
-                );
+                ));
                 return Err(FAILED);
             }
             Err(e) => {
-                eprintln!("{}: {e}", dir.display());
+                print_failure(&format!("{}: {e}", dir.display()));
                 return Err(FAILED);
             }
         }
     }
-    println!(
-        "ok: {} clients, {} invoices, {} NPS responses, {} notes, {} stories",
-        f.count(c.clients),
-        f.count(c.invoices),
-        f.count(c.nps),
-        f.count(c.notes),
-        f.count(c.stories)
-    );
+    if !ui.quiet {
+        println!(
+            "ok: {} clients, {} invoices, {} NPS responses, {} notes, {} stories",
+            f.count(c.clients),
+            f.count(c.invoices),
+            f.count(c.nps),
+            f.count(c.notes),
+            f.count(c.stories)
+        );
+    }
     Ok(())
 }
 
-pub fn run_build(opts: &BuildOptions) -> Result<(), u8> {
+pub fn run_build(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
     match opts.jobs {
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
-            Ok(pool) => pool.install(|| run_build_here(opts)),
+            Ok(pool) => pool.install(|| run_build_here(opts, ui)),
             Err(e) => {
-                eprintln!("error: cannot start {n} threads: {e}");
+                print_failure(&format!("cannot start {n} threads: {e}"));
                 Err(FAILED)
             }
         },
-        None => run_build_here(opts),
+        None => run_build_here(opts, ui),
     }
 }
 
-fn run_build_here(opts: &BuildOptions) -> Result<(), u8> {
-    let (project, mut diags) = load_or_report(&opts.root)?;
+fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
+    let started = std::time::Instant::now();
+    let (project, mut diags) = load_or_report(&opts.root, ui)?;
+    let loaded_in = started.elapsed();
     let warnings_before = diags.warnings().count();
-    match build_project(&project, opts, &mut diags) {
+    let result = build_project(&project, opts, &mut diags);
+    if !ui.quiet {
+        for w in diags.warnings().skip(warnings_before) {
+            eprintln!("{}", paint(&w.to_string(), Colour::Yellow));
+        }
+    }
+    match result {
         Ok(s) => {
-            let extra: Vec<_> = diags.warnings().skip(warnings_before).cloned().collect();
-            for w in extra {
-                eprintln!("{w}");
+            if ui.verbose {
+                eprintln!(
+                    "  {:<28} {:>8.1} ms",
+                    "load and validate",
+                    loaded_in.as_secs_f64() * 1000.0
+                );
+                for (stage, took) in &s.timings {
+                    eprintln!("  {stage:<28} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+                eprintln!("  {:<28} {:>8.1} ms", "total", started.elapsed().as_secs_f64() * 1000.0);
             }
-            let reused = if s.clients_reused > 0 {
-                format!(", {} unchanged clients reused", s.clients_reused)
-            } else {
-                String::new()
-            };
-            println!(
-                "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
-                project.config.title,
-                s.as_of.map(|m| m.to_string()).unwrap_or_default(),
-                s.internal_pages,
-                s.reports,
-                s.stories,
-                opts.out.display()
-            );
+            if !ui.quiet {
+                let reused = if s.clients_reused > 0 {
+                    format!(", {} unchanged clients reused", s.clients_reused)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
+                    project.config.title,
+                    s.as_of.map(|m| m.to_string()).unwrap_or_default(),
+                    s.internal_pages,
+                    s.reports,
+                    s.stories,
+                    opts.out.display()
+                );
+            }
             Ok(())
         }
         Err(e) => {
-            eprintln!("{e}");
-            eprintln!("error: the build failed; {} was left as it was", opts.out.display());
+            print_error_lines(&e.to_string());
+            print_failure(&format!("the build failed; {} was left as it was", opts.out.display()));
             Err(FAILED)
         }
     }
 }
 
-pub fn run_metrics(root: &Path, month: Option<Month>, format: MetricsFormat) -> Result<(), u8> {
-    let (project, _) = load_or_report(root)?;
+pub fn run_metrics(root: &Path, month: Option<Month>, format: MetricsFormat, ui: Ui) -> Result<(), u8> {
+    let (project, _) = load_or_report(root, ui)?;
     let Some(as_of) = month.or_else(|| metrics::default_as_of(&project)) else {
-        eprintln!("error: the project has no invoice; pass --month YYYY-MM");
+        print_failure("the project has no invoice; pass --month YYYY-MM");
         return Err(FAILED);
     };
     let m = metrics::compute(&project, as_of);

@@ -24,6 +24,7 @@ pub mod month;
 pub mod outcomes;
 pub mod output;
 pub mod pages;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod tomlish;

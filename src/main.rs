@@ -19,6 +19,12 @@ struct Cli {
     /// The project folder (the one holding casebook.toml).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     root: PathBuf,
+    /// Print errors only.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print the time each stage of a build takes.
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -64,7 +70,7 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Print the metrics of SPEC §4 to stdout.
+    /// Print the portfolio, cohort and client metrics (JSON, or the clients table as CSV).
     #[command(
         after_help = "Examples:\n  casebook metrics\n  casebook metrics --month 2026-06 --format csv > clients.csv"
     )]
@@ -98,6 +104,10 @@ fn today() -> jiff::civil::Date {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
+    let ui = build::Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     let result = match cli.command {
         Command::Build {
             out,
@@ -108,15 +118,19 @@ fn main() -> ExitCode {
             no_cache,
         } => {
             let out = out.unwrap_or_else(|| root.join("site"));
-            build::run_build(&BuildOptions {
-                root,
-                out,
-                month,
-                today: day.unwrap_or_else(today),
-                archive,
-                jobs,
-                incremental: !no_cache,
-            })
+            build::run_build(
+                &BuildOptions {
+                    root,
+                    out,
+                    month,
+                    today: day.unwrap_or_else(today),
+                    archive,
+                    jobs,
+                    incremental: !no_cache,
+                    progress: !cli.quiet,
+                },
+                ui,
+            )
         }
         Command::Check {
             public,
@@ -124,7 +138,7 @@ fn main() -> ExitCode {
             out,
         } => {
             let out = out.unwrap_or_else(|| root.join("site"));
-            build::run_check(&root, public.then_some(out.as_path()), day.unwrap_or_else(today))
+            build::run_check(&root, public.then_some(out.as_path()), day.unwrap_or_else(today), ui)
         }
         Command::Metrics { month, format } => build::run_metrics(
             &root,
@@ -133,6 +147,7 @@ fn main() -> ExitCode {
                 Format::Json => build::MetricsFormat::Json,
                 Format::Csv => build::MetricsFormat::Csv,
             },
+            ui,
         ),
     };
     match result {
