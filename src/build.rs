@@ -196,8 +196,11 @@ pub fn build_project(
         .par_iter()
         .map(|client| {
             let _tick = Tick(&progress);
-            let key = cache::client_fingerprint(&project.root, &client.id)
-                .map_err(|e| BuildError::Io(project.root.join("data/clients").join(&client.id), e))?;
+            let key = match project.fingerprints.get(&client.id) {
+                Some(k) => k.clone(),
+                None => cache::client_fingerprint(&project.root, &client.id)
+                    .map_err(|e| BuildError::Io(project.root.join("data/clients").join(&client.id), e))?,
+            };
             if reuse_allowed {
                 if let Some(entry) = previous.clients.get(&client.id).filter(|e| e.key == key) {
                     if cache::still_there(&opts.out, entry) {
@@ -217,6 +220,8 @@ pub fn build_project(
             }
             let mut files = Vec::new();
             let mut written = Vec::new();
+            let current = m.clients.iter().find(|x| x.id == client.id);
+            let shared = current.map(|cm| pages::internal::client_charts(&common, client, cm, as_of));
             for month in &report_months {
                 let mm = &computed[month];
                 let Some(cm) = mm.clients.iter().find(|x| x.id == client.id) else {
@@ -228,14 +233,15 @@ pub fn build_project(
                 let before = computed
                     .get(&month.plus(-6))
                     .and_then(|b| b.clients.iter().find(|x| x.id == client.id));
-                let ctx = pages::internal::report(&common, client, cm, *month, before);
+                let same_month = if *month == as_of { shared.as_ref() } else { None };
+                let ctx = pages::internal::report(&common, client, cm, *month, before, same_month);
                 let rel = format!("internal/clients/{}/{month}.html", client.id);
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
                 files.push(rel);
                 written.push(*month);
             }
-            if let Some(cm) = m.clients.iter().find(|x| x.id == client.id) {
-                let ctx = pages::internal::client_overview(&common, client, cm, m, &written);
+            if let (Some(cm), Some(shared)) = (current, &shared) {
+                let ctx = pages::internal::client_overview(&common, client, cm, m, &written, shared);
                 let rel = format!("internal/clients/{}/index.html", client.id);
                 write(&rel, render("client.html", &ctx)?.as_bytes())?;
                 files.push(rel);

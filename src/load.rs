@@ -92,18 +92,21 @@ pub fn load(root: &Path) -> Loaded {
         }
     }
 
-    let results: Vec<(Option<Client>, Diagnostics)> = client_dirs
+    let results: Vec<(Option<Client>, Diagnostics, String)> = client_dirs
         .par_iter()
         .map(|(id, dir)| {
             let mut d = Diagnostics::new();
-            let client = load_client(root, id, dir, &mut d);
-            (client, d)
+            let fp = Fingerprint::default();
+            let client = load_client(root, id, dir, &mut d, &fp);
+            (client, d, fp.into_inner().hex())
         })
         .collect();
     let mut clients = Vec::new();
-    for (client, d) in results {
+    let mut fingerprints = BTreeMap::new();
+    for (client, d, fp) in results {
         diags.extend(d);
         if let Some(c) = client {
+            fingerprints.insert(c.id.clone(), fp);
             clients.push(c);
         }
     }
@@ -120,6 +123,7 @@ pub fn load(root: &Path) -> Loaded {
         config: config.unwrap_or_else(|| Config::with_defaults("", "JPY")),
         clients,
         pages,
+        fingerprints,
     };
     for (path, line, message) in crate::publish::validate_stories(&project) {
         diags.error(&path, line, None, message);
@@ -170,9 +174,16 @@ fn rel_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+/// Reads a file, adding its path and bytes to `fingerprint`.
+fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics, fingerprint: &Fingerprint) -> Option<Vec<u8>> {
     match fs::read(path) {
-        Ok(b) => Some(b),
+        Ok(b) => {
+            fingerprint
+                .borrow_mut()
+                .add(rel_path(root, path).to_string_lossy().as_bytes())
+                .add(&b);
+            Some(b)
+        }
         Err(e) => {
             diags.error(&rel_path(root, path), None, None, format!("cannot read: {e}"));
             None
@@ -180,8 +191,8 @@ fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Vec<u8
     }
 }
 
-fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    let bytes = read_file(root, path, diags)?;
+fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics, fingerprint: &Fingerprint) -> Option<String> {
+    let bytes = read_file(root, path, diags, fingerprint)?;
     match String::from_utf8(bytes) {
         Ok(t) => Some(t),
         Err(_) => {
@@ -191,7 +202,10 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
     }
 }
 
-fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Option<Client> {
+/// A content hash of every file read for one client (the build cache's key).
+type Fingerprint = std::cell::RefCell<crate::cache::Hasher>;
+
+fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &Fingerprint) -> Option<Client> {
     let rel_dir = rel_path(root, dir);
     for entry in sorted_entries(dir, diags) {
         let name = entry.file_name().to_string_lossy().to_string();
@@ -212,7 +226,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Op
     let toml_path = dir.join("client.toml");
     let rel_toml = rel_dir.join("client.toml");
     let mut client = if toml_path.is_file() {
-        let text = read_text(root, &toml_path, diags)?;
+        let text = read_text(root, &toml_path, diags, fp)?;
         parse_client_toml(id, &text, &rel_toml, diags)
     } else {
         diags.error(
@@ -226,7 +240,8 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Op
 
     let invoices_path = dir.join("invoices.csv");
     let invoices = if invoices_path.is_file() {
-        read_file(root, &invoices_path, diags).and_then(|b| parse_invoices(&b, &rel_dir.join("invoices.csv"), diags))
+        read_file(root, &invoices_path, diags, fp)
+            .and_then(|b| parse_invoices(&b, &rel_dir.join("invoices.csv"), diags))
     } else {
         diags.error(
             &rel_dir.join("invoices.csv"),
@@ -239,7 +254,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Op
     let optional = |file: &str, diags: &mut Diagnostics| -> Option<(Vec<u8>, PathBuf)> {
         let p = dir.join(file);
         if p.is_file() {
-            read_file(root, &p, diags).map(|b| (b, rel_dir.join(file)))
+            read_file(root, &p, diags, fp).map(|b| (b, rel_dir.join(file)))
         } else {
             None
         }
@@ -270,10 +285,10 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Op
             }
         }
     }
-    let notes = load_notes(root, &content_dir.join("notes"), diags);
+    let notes = load_notes(root, &content_dir.join("notes"), diags, fp);
     let story_path = content_dir.join("story.md");
     let story = if story_path.is_file() {
-        read_text(root, &story_path, diags).and_then(|t| parse_story(&t, &rel_path(root, &story_path), diags))
+        read_text(root, &story_path, diags, fp).and_then(|t| parse_story(&t, &rel_path(root, &story_path), diags))
     } else {
         None
     };
@@ -554,7 +569,7 @@ fn front_matter<'t>(text: &'t str, rel: &Path, diags: &mut Diagnostics) -> (Opti
     }
 }
 
-fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Note> {
+fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Fingerprint) -> Vec<Note> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -572,7 +587,7 @@ fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Note> {
             );
             continue;
         };
-        let Some(text) = read_text(root, entry.path(), diags) else {
+        let Some(text) = read_text(root, entry.path(), diags, fp) else {
             continue;
         };
         let (front, body, ok) = front_matter(&text, &rel, diags);
@@ -741,7 +756,7 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
             );
             continue;
         }
-        let Some(text) = read_text(root, entry.path(), diags) else {
+        let Some(text) = read_text(root, entry.path(), diags, &Fingerprint::default()) else {
             continue;
         };
         let (front, body, ok) = front_matter(&text, &rel, diags);

@@ -18,6 +18,9 @@ pub struct Project {
     pub clients: Vec<Client>,
     /// Free pages of the public site (`content/pages/*.md`), sorted by slug.
     pub pages: Vec<Page>,
+    /// A content hash of the files read for each client, by id: the key of
+    /// the incremental build cache. Empty for projects made in code.
+    pub fingerprints: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug)]

@@ -52,10 +52,18 @@ impl Staging {
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.tmp.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        // Most writes go to a folder that exists already: try first, and
+        // create the folders only when they are missing (saves a syscall
+        // per page on large builds).
+        match fs::write(&path, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(path, bytes)
+            }
+            other => other,
         }
-        fs::write(path, bytes)
     }
 
     /// Replaces the output folder with the staging folder.

@@ -219,6 +219,7 @@ impl ProjectBuilder {
     pub fn build(mut self) -> Project {
         self.clients.sort_by(|a, b| a.id.cmp(&b.id));
         Project {
+            fingerprints: Default::default(),
             root: PathBuf::new(),
             config: self.config,
             clients: self.clients,

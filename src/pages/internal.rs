@@ -724,20 +724,49 @@ pub fn cohorts(c: &Common, m: &Metrics) -> Value {
     )
 }
 
+/// The charts a client's overview and its as-of report have in common,
+/// drawn once for both.
+pub struct ClientCharts {
+    cumulative: Chart,
+    health: Chart,
+    nps: Option<Chart>,
+    outcomes: Vec<Chart>,
+}
+
+impl ClientCharts {
+    fn with_revenue<'a>(&'a self, revenue: &'a Chart) -> Vec<&'a Chart> {
+        let mut out = vec![revenue, &self.cumulative, &self.health];
+        out.extend(self.nps.as_ref());
+        out.extend(self.outcomes.iter());
+        out
+    }
+}
+
+pub fn client_charts(c: &Common, client: &Client, cm: &ClientMetrics, as_of: Month) -> ClientCharts {
+    ClientCharts {
+        cumulative: cumulative_chart(c, cm),
+        health: health_chart(c, cm),
+        nps: nps_chart(c, client, as_of),
+        outcomes: outcome_charts(c, client, as_of),
+    }
+}
+
 /// `site/internal/clients/<id>/index.html`: all-time view and report links.
-pub fn client_overview(c: &Common, client: &Client, cm: &ClientMetrics, m: &Metrics, reports: &[Month]) -> Value {
-    let mut charts_out = vec![revenue_chart(
+pub fn client_overview(
+    c: &Common,
+    client: &Client,
+    cm: &ClientMetrics,
+    m: &Metrics,
+    reports: &[Month],
+    shared: &ClientCharts,
+) -> Value {
+    let revenue = revenue_chart(
         c,
         c.t("client_revenue_all").into(),
         c.t("revenue_desc").into(),
         &cm.revenue_by_month,
-    )];
-    charts_out.push(cumulative_chart(c, cm));
-    charts_out.push(health_chart(c, cm));
-    if let Some(ch) = nps_chart(c, client, m.as_of) {
-        charts_out.push(ch);
-    }
-    charts_out.extend(outcome_charts(c, client, m.as_of));
+    );
+    let charts_out = shared.with_revenue(&revenue);
     let revenue_of = |month: Month| {
         cm.revenue_by_month
             .iter()
@@ -771,6 +800,7 @@ pub fn report(
     cm: &ClientMetrics,
     as_of: Month,
     six_months_ago: Option<&ClientMetrics>,
+    shared: Option<&ClientCharts>,
 ) -> Value {
     let f = &c.fmt;
     let revenue_of = |month: Month| cm.revenue_by_month.iter().find(|(mm, _)| *mm == month).map(|(_, v)| *v);
@@ -825,18 +855,16 @@ pub fn report(
     ];
 
     let window = last_window(&cm.revenue_by_month, REVENUE_WINDOW);
-    let mut charts_out = vec![revenue_chart(
-        c,
-        c.t("client_revenue_24").into(),
-        c.t("revenue_desc").into(),
-        window,
-    )];
-    charts_out.push(cumulative_chart(c, cm));
-    charts_out.push(health_chart(c, cm));
-    if let Some(ch) = nps_chart(c, client, as_of) {
-        charts_out.push(ch);
-    }
-    charts_out.extend(outcome_charts(c, client, as_of));
+    let revenue = revenue_chart(c, c.t("client_revenue_24").into(), c.t("revenue_desc").into(), window);
+    let own;
+    let shared = match shared {
+        Some(s) => s,
+        None => {
+            own = client_charts(c, client, cm, as_of);
+            &own
+        }
+    };
+    let charts_out = shared.with_revenue(&revenue);
 
     let drivers = six_months_ago.map(|old| {
         vec![
