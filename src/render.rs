@@ -15,6 +15,8 @@ use crate::diag::Diagnostics;
 /// Built-in templates: (name, source).
 pub const BUILTIN: &[(&str, &str)] = &[
     ("internal_base.html", include_str!("../templates/internal_base.html")),
+    ("tiles.html", include_str!("../templates/tiles.html")),
+    ("chart_cards.html", include_str!("../templates/chart_cards.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
     ("cohorts.html", include_str!("../templates/cohorts.html")),
     ("client.html", include_str!("../templates/client.html")),
