@@ -1,1 +1,507 @@
-//! Orchestration of a build: load → metrics → charts → render → write.
+//! Orchestration of a build: load → metrics → charts → render → write, and
+//! the `check` and `metrics` commands. Printing and exit codes live here so
+//! that `main.rs` stays a thin argument parser.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::cache;
+use crate::diag::{Diagnostics, format_errors};
+use crate::load::{counts, load};
+use crate::metrics::{self, Metrics};
+use crate::model::Project;
+use crate::month::Month;
+use crate::output::Staging;
+use crate::pages::{self, Common};
+use crate::progress::{Colour, Progress, paint};
+use crate::publish;
+use crate::render::Renderer;
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub month: Option<Month>,
+    pub today: Date,
+    pub archive: bool,
+    /// Threads for rendering (`None`: one per core). Output is the same for any number.
+    pub jobs: Option<usize>,
+    /// Reuse unchanged clients' pages from the previous build (see [`crate::cache`]).
+    pub incremental: bool,
+    /// Show a progress bar on a terminal when the build takes a while.
+    pub progress: bool,
+}
+
+#[derive(Clone, Copy)]
+pub enum MetricsFormat {
+    Json,
+    Csv,
+}
+
+/// What a successful build wrote.
+#[derive(Debug, Default)]
+pub struct BuildSummary {
+    pub as_of: Option<Month>,
+    pub internal_pages: usize,
+    pub reports: usize,
+    pub stories: usize,
+    pub public_files: usize,
+    /// Clients whose pages were reused from the previous build.
+    pub clients_reused: usize,
+    /// Wall time of each stage, in order (for `--verbose`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Why a build failed; the previous output is untouched in every case.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The project has errors (every one is listed).
+    Invalid(Diagnostics),
+    /// A template failed to parse or render.
+    Template(String),
+    /// The public site would show a name that no consent allows.
+    Leak(Vec<publish::Leak>),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Invalid(d) => {
+                let n = d.errors().count();
+                write!(
+                    f,
+                    "{}{n} problem{} found; nothing was built",
+                    format_errors(d.errors()),
+                    if n == 1 { "" } else { "s" }
+                )
+            }
+            BuildError::Template(e) => write!(f, "{e}"),
+            BuildError::Leak(leaks) => {
+                for l in leaks {
+                    writeln!(f, "{l}")?;
+                }
+                write!(
+                    f,
+                    "the public site would show {} name(s) that no consent allows; nothing was published",
+                    leaks.len()
+                )
+            }
+            BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+/// The as-of month: the one asked for, else the latest with an invoice,
+/// else the build date's month (a project without invoices).
+fn as_of_month(project: &Project, asked: Option<Month>, today: Date) -> Month {
+    asked
+        .or_else(|| metrics::default_as_of(project))
+        .unwrap_or_else(|| Month::of(today))
+}
+
+/// Loads the project with cross-file validation; the diagnostics include
+/// warnings either way.
+pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
+    let loaded = load(root);
+    (loaded.project, loaded.diagnostics)
+}
+
+/// Builds both sites of `project` into `opts.out`.
+pub fn build_project(
+    project: &Project,
+    opts: &BuildOptions,
+    warnings: &mut Diagnostics,
+) -> Result<BuildSummary, BuildError> {
+    let mut clock = std::time::Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = |stage: &'static str| {
+        timings.push((stage, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
+    let renderer = Renderer::new(&project.root, warnings).ok_or_else(|| {
+        let mut only_errors = Diagnostics::new();
+        for e in warnings.errors() {
+            only_errors.error(&e.path, e.line, e.column, e.message.clone());
+        }
+        BuildError::Invalid(only_errors)
+    })?;
+    let as_of = as_of_month(project, opts.month, opts.today);
+    let cfg = &project.config;
+    let common = Common::new(cfg.lang, &cfg.currency, &cfg.title);
+    let staging = Staging::new(&opts.out).map_err(|e| BuildError::Io(opts.out.clone(), e))?;
+    let write = |rel: &str, bytes: &[u8]| {
+        staging
+            .write(rel, bytes)
+            .map_err(|e| BuildError::Io(PathBuf::from(rel), e))
+    };
+    let render = |template: &str, ctx: &serde_json::Value| renderer.render(template, ctx).map_err(BuildError::Template);
+
+    // Metrics for every month a page needs: M, M-6 for the LTV drivers, and
+    // every month of the archive.
+    let earliest = project.clients.iter().filter_map(|c| c.start_month()).min();
+    let mut months: Vec<Month> = vec![as_of, as_of.plus(-6)];
+    let report_months: Vec<Month> = match (opts.archive, earliest) {
+        (true, Some(first)) if first <= as_of => Month::range(first, as_of).collect(),
+        _ => vec![as_of],
+    };
+    months.extend(report_months.iter().copied());
+    months.extend(report_months.iter().map(|m| m.plus(-6)));
+    months.sort();
+    months.dedup();
+    let computed: BTreeMap<Month, Metrics> = months.par_iter().map(|m| (*m, metrics::compute(project, *m))).collect();
+    let m = &computed[&as_of];
+    lap("templates and metrics");
+
+    let mut summary = BuildSummary {
+        as_of: Some(as_of),
+        ..Default::default()
+    };
+    write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
+    write(
+        "internal/index.html",
+        render("dashboard.html", &pages::internal::dashboard(&common, project, m))?.as_bytes(),
+    )?;
+    write(
+        "internal/cohorts/index.html",
+        render("cohorts.html", &pages::internal::cohorts(&common, m))?.as_bytes(),
+    )?;
+    summary.internal_pages += 2;
+
+    // Reports: one per client alive in each report month, computed as of it.
+    // A client whose inputs did not change since the previous build keeps
+    // its pages (see crate::cache).
+    let previous = if opts.incremental {
+        cache::load(&opts.out)
+    } else {
+        cache::Manifest::default()
+    };
+    let config_bytes = std::fs::read(project.root.join("casebook.toml")).unwrap_or_default();
+    let mut global = cache::Hasher::new();
+    global
+        .add(env!("CARGO_PKG_VERSION").as_bytes())
+        .add(&config_bytes)
+        .add(renderer.fingerprint().as_bytes())
+        .add(as_of.to_string().as_bytes())
+        .add(&[opts.archive as u8]);
+    let global = global.hex();
+    let reuse_allowed = opts.incremental && previous.global == global;
+    lap("portfolio pages");
+    let progress = Progress::new(project.clients.len() as u64, "rendering clients", opts.progress);
+    let per_client: Vec<Result<ClientOutput, BuildError>> = project
+        .clients
+        .par_iter()
+        .map(|client| {
+            let _tick = Tick(&progress);
+            let key = match project.fingerprints.get(&client.id) {
+                Some(k) => k.clone(),
+                None => cache::client_fingerprint(&project.root, &client.id)
+                    .map_err(|e| BuildError::Io(project.root.join("data/clients").join(&client.id), e))?,
+            };
+            if reuse_allowed {
+                if let Some(entry) = previous.clients.get(&client.id).filter(|e| e.key == key) {
+                    if cache::still_there(&opts.out, entry) {
+                        for f in &entry.files {
+                            cache::reuse(&opts.out, staging.dir(), &f.path)
+                                .map_err(|e| BuildError::Io(PathBuf::from(&f.path), e))?;
+                        }
+                        let reports = entry.files.iter().filter(|f| !f.path.ends_with("index.html")).count();
+                        return Ok(ClientOutput {
+                            id: client.id.clone(),
+                            entry: entry.clone(),
+                            reports,
+                            reused: true,
+                        });
+                    }
+                }
+            }
+            let mut files = Vec::new();
+            let mut written = Vec::new();
+            let current = m.clients.iter().find(|x| x.id == client.id);
+            let shared = current.map(|cm| pages::internal::client_charts(&common, client, cm, as_of));
+            for month in &report_months {
+                let mm = &computed[month];
+                let Some(cm) = mm.clients.iter().find(|x| x.id == client.id) else {
+                    continue;
+                };
+                if !cm.alive {
+                    continue;
+                }
+                let before = computed
+                    .get(&month.plus(-6))
+                    .and_then(|b| b.clients.iter().find(|x| x.id == client.id));
+                let same_month = if *month == as_of { shared.as_ref() } else { None };
+                let ctx = pages::internal::report(&common, client, cm, *month, before, same_month);
+                let rel = format!("internal/clients/{}/{month}.html", client.id);
+                write(&rel, render("report.html", &ctx)?.as_bytes())?;
+                files.push(rel);
+                written.push(*month);
+            }
+            if let (Some(cm), Some(shared)) = (current, &shared) {
+                let ctx = pages::internal::client_overview(&common, client, cm, m, &written, shared);
+                let rel = format!("internal/clients/{}/index.html", client.id);
+                write(&rel, render("client.html", &ctx)?.as_bytes())?;
+                files.push(rel);
+            }
+            let stamps = files
+                .iter()
+                .map(|rel| cache::stamp(staging.dir(), rel).map_err(|e| BuildError::Io(PathBuf::from(rel), e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ClientOutput {
+                id: client.id.clone(),
+                entry: cache::ClientEntry { key, files: stamps },
+                reports: written.len(),
+                reused: false,
+            })
+        })
+        .collect();
+    progress.finish();
+    lap("client pages");
+    let mut manifest = cache::Manifest {
+        format: cache::FORMAT,
+        global,
+        clients: BTreeMap::new(),
+    };
+    for r in per_client {
+        let out = r?;
+        summary.internal_pages += out.entry.files.len();
+        summary.reports += out.reports;
+        summary.clients_reused += out.reused as usize;
+        manifest.clients.insert(out.id, out.entry);
+    }
+
+    // Public site: only consented stories, anonymised as the consent says.
+    let stories = publish::public_stories(project, opts.today);
+    summary.stories = stories.len();
+    let css = crate::render::public_stylesheet(&project.root)
+        .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
+    write("public/assets/style.css", css.as_bytes())?;
+    summary.public_files += 1;
+    for page in pages::public::pages(&common, project, &stories, as_of) {
+        write(
+            &format!("public/{}", page.path),
+            render(page.template, &page.context)?.as_bytes(),
+        )?;
+        summary.public_files += 1;
+    }
+    let forbidden = publish::forbidden_names(project, opts.today);
+    let public_dir = staging.dir().join("public");
+    let leaks = publish::scan_dir(&public_dir, &forbidden).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
+    if !leaks.is_empty() {
+        return Err(BuildError::Leak(leaks));
+    }
+    lap("public site and leak scan");
+    // The old cache describes the old site: drop it before the swap, write
+    // the new one after.
+    cache::remove(&opts.out);
+    staging.commit().map_err(|e| BuildError::Io(opts.out.clone(), e))?;
+    if opts.incremental {
+        // A cache that cannot be written only costs the next build time.
+        let _ = cache::save(&opts.out, &manifest);
+    }
+    lap("swap");
+    summary.timings = timings;
+    Ok(summary)
+}
+
+/// Counts a client as done when its work ends, however it ends.
+struct Tick<'a>(&'a Progress);
+
+impl Drop for Tick<'_> {
+    fn drop(&mut self) {
+        self.0.inc();
+    }
+}
+
+/// What the build did for one client.
+struct ClientOutput {
+    id: String,
+    entry: cache::ClientEntry,
+    reports: usize,
+    reused: bool,
+}
+
+/// Exit code for invalid input and failed builds.
+const FAILED: u8 = 1;
+
+/// How much the commands print besides their result and errors.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ui {
+    /// Errors only.
+    pub quiet: bool,
+    /// Also stage timings and counts.
+    pub verbose: bool,
+}
+
+fn print_error_lines(text: &str) {
+    let mut err = std::io::stderr().lock();
+    for line in text.lines() {
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+fn print_failure(message: &str) {
+    eprintln!("{}", paint(&format!("error: {message}"), Colour::Red));
+}
+
+fn print_warnings(diags: &Diagnostics, ui: Ui) {
+    if ui.quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for w in diags.warnings() {
+        let _ = writeln!(err, "{}", paint(&w.to_string(), Colour::Yellow));
+    }
+}
+
+/// Loads the project, printing warnings, and every error when there are any.
+fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
+    let (project, diags) = load_project(root);
+    print_warnings(&diags, ui);
+    match project {
+        Some(p) => Ok((p, diags)),
+        None => {
+            let n = diags.errors().count();
+            print_error_lines(&format_errors(diags.errors()));
+            print_failure(&format!(
+                "{n} problem{} in {}",
+                if n == 1 { "" } else { "s" },
+                root.display()
+            ));
+            Err(FAILED)
+        }
+    }
+}
+
+pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) -> Result<(), u8> {
+    let (project, _) = load_or_report(root, ui)?;
+    let c = counts(&project);
+    let f = crate::format::Formatter::new(crate::config::Lang::En, &project.config.currency);
+    if let Some(out) = public_out {
+        let dir = out.join("public");
+        if !dir.is_dir() {
+            print_failure(&format!(
+                "{}: not found; build the site first (casebook build)",
+                dir.display()
+            ));
+            return Err(FAILED);
+        }
+        match publish::scan_dir(&dir, &publish::forbidden_names(&project, today)) {
+            Ok(leaks) if leaks.is_empty() => {
+                if !ui.quiet {
+                    println!("ok: {} holds no name that a consent does not allow", dir.display());
+                }
+            }
+            Ok(leaks) => {
+                for l in &leaks {
+                    eprintln!("{}: {l}", dir.display());
+                }
+                print_failure(&format!(
+                    "{} name(s) in {} that no consent allows",
+                    leaks.len(),
+                    dir.display()
+                ));
+                return Err(FAILED);
+            }
+            Err(e) => {
+                print_failure(&format!("{}: {e}", dir.display()));
+                return Err(FAILED);
+            }
+        }
+    }
+    if !ui.quiet {
+        println!(
+            "ok: {} clients, {} invoices, {} NPS responses, {} notes, {} stories",
+            f.count(c.clients),
+            f.count(c.invoices),
+            f.count(c.nps),
+            f.count(c.notes),
+            f.count(c.stories)
+        );
+    }
+    Ok(())
+}
+
+pub fn run_build(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
+    match opts.jobs {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+            Ok(pool) => pool.install(|| run_build_here(opts, ui)),
+            Err(e) => {
+                print_failure(&format!("cannot start {n} threads: {e}"));
+                Err(FAILED)
+            }
+        },
+        None => run_build_here(opts, ui),
+    }
+}
+
+fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
+    let started = std::time::Instant::now();
+    let (project, mut diags) = load_or_report(&opts.root, ui)?;
+    let loaded_in = started.elapsed();
+    let warnings_before = diags.warnings().count();
+    let result = build_project(&project, opts, &mut diags);
+    if !ui.quiet {
+        for w in diags.warnings().skip(warnings_before) {
+            eprintln!("{}", paint(&w.to_string(), Colour::Yellow));
+        }
+    }
+    match result {
+        Ok(s) => {
+            if ui.verbose {
+                eprintln!(
+                    "  {:<28} {:>8.1} ms",
+                    "load and validate",
+                    loaded_in.as_secs_f64() * 1000.0
+                );
+                for (stage, took) in &s.timings {
+                    eprintln!("  {stage:<28} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+                eprintln!("  {:<28} {:>8.1} ms", "total", started.elapsed().as_secs_f64() * 1000.0);
+            }
+            if !ui.quiet {
+                let reused = if s.clients_reused > 0 {
+                    format!(", {} unchanged clients reused", s.clients_reused)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
+                    project.config.title,
+                    s.as_of.map(|m| m.to_string()).unwrap_or_default(),
+                    s.internal_pages,
+                    s.reports,
+                    s.stories,
+                    opts.out.display()
+                );
+            }
+            Ok(())
+        }
+        Err(e) => {
+            print_error_lines(&e.to_string());
+            print_failure(&format!("the build failed; {} was left as it was", opts.out.display()));
+            Err(FAILED)
+        }
+    }
+}
+
+pub fn run_metrics(root: &Path, month: Option<Month>, format: MetricsFormat, ui: Ui) -> Result<(), u8> {
+    let (project, _) = load_or_report(root, ui)?;
+    let Some(as_of) = month.or_else(|| metrics::default_as_of(&project)) else {
+        print_failure("the project has no invoice; pass --month YYYY-MM");
+        return Err(FAILED);
+    };
+    let m = metrics::compute(&project, as_of);
+    let text = match format {
+        MetricsFormat::Json => metrics::to_json(&m),
+        MetricsFormat::Csv => metrics::clients_csv(&m),
+    };
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+        return Err(FAILED);
+    }
+    Ok(())
+}

@@ -85,12 +85,34 @@ impl Config {
             default_cac: Decimal::ZERO,
             cac_by_channel: BTreeMap::new(),
             health_components: vec![
-                HealthComponent { metric: "nps".into(), weight: 0.5, target: None, higher_is_better: true },
-                HealthComponent { metric: "revenue_trend".into(), weight: 0.5, target: None, higher_is_better: true },
+                HealthComponent {
+                    metric: "nps".into(),
+                    weight: 0.5,
+                    target: None,
+                    higher_is_better: true,
+                },
+                HealthComponent {
+                    metric: "revenue_trend".into(),
+                    weight: 0.5,
+                    target: None,
+                    higher_is_better: true,
+                },
             ],
-            segments: SegmentThresholds { at_risk_health: 40.0, at_risk_nps: 6.0, loyal_health: 70.0, loyal_nps: 9.0 },
-            touch: TouchThresholds { high_share: 0.5, low_share: 0.8 },
-            signals: SignalThresholds { revenue_drop: 0.7, activity_drop: 0.7, tickets_up: 1.5 },
+            segments: SegmentThresholds {
+                at_risk_health: 40.0,
+                at_risk_nps: 6.0,
+                loyal_health: 70.0,
+                loyal_nps: 9.0,
+            },
+            touch: TouchThresholds {
+                high_share: 0.5,
+                low_share: 0.8,
+            },
+            signals: SignalThresholds {
+                revenue_drop: 0.7,
+                activity_drop: 0.7,
+                tickets_up: 1.5,
+            },
         }
     }
 
@@ -103,7 +125,10 @@ impl Config {
         let mut c = Config::with_defaults(title.as_deref().unwrap_or(""), currency.as_deref().unwrap_or(""));
         if let Some(cur) = &currency {
             if cur.len() != 3 || !cur.bytes().all(|b| b.is_ascii_uppercase()) {
-                f.error_at("currency", format!("`{cur}` is not a currency code; expected three capital letters such as JPY or USD"));
+                f.error_at(
+                    "currency",
+                    format!("`{cur}` is not a currency code; expected three capital letters such as JPY or USD"),
+                );
             }
         }
         if let Some(v) = f.string("base_url") {
@@ -159,9 +184,17 @@ impl Config {
                     cf.warn_unknown(&["metric", "weight", "target", "higher_is_better"]);
                     if let Some(metric) = metric {
                         if metric != "nps" && metric != "revenue_trend" && target.is_none() {
-                            cf.error_at("metric", format!("health component `{metric}` is an activity metric and needs a `target`"));
+                            cf.error_at(
+                                "metric",
+                                format!("health component `{metric}` is an activity metric and needs a `target`"),
+                            );
                         }
-                        comps.push(HealthComponent { metric, weight: weight.unwrap_or(1.0), target, higher_is_better });
+                        comps.push(HealthComponent {
+                            metric,
+                            weight: weight.unwrap_or(1.0),
+                            target,
+                            higher_is_better,
+                        });
                     }
                 }
                 c.health_components = comps;
@@ -227,7 +260,12 @@ mod tests {
     #[test]
     fn minimal_config_gets_every_default() {
         let mut d = Diagnostics::new();
-        let c = Config::parse("title = \"T\"\ncurrency = \"JPY\"\n", Path::new("casebook.toml"), &mut d).unwrap();
+        let c = Config::parse(
+            "title = \"T\"\ncurrency = \"JPY\"\n",
+            Path::new("casebook.toml"),
+            &mut d,
+        )
+        .unwrap();
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c, Config::with_defaults("T", "JPY"));
     }
@@ -282,11 +320,31 @@ tickets_up = 2.0
         let mut d = Diagnostics::new();
         assert!(Config::parse(text, Path::new("casebook.toml"), &mut d).is_none());
         let all: Vec<String> = d.into_vec().iter().map(|x| x.to_string()).collect();
-        assert!(all.iter().any(|m| m.starts_with("casebook.toml:1:") && m.contains("title")), "{all:?}");
-        assert!(all.iter().any(|m| m.starts_with("casebook.toml:2:") && m.contains("currency")), "{all:?}");
-        assert!(all.iter().any(|m| m.starts_with("casebook.toml:3:") && m.contains("0 and 1")), "{all:?}");
-        assert!(all.iter().any(|m| m.starts_with("casebook.toml:4:") && m.contains("lang")), "{all:?}");
-        assert!(all.iter().any(|m| m.starts_with("casebook.toml:5:") && m.contains("warning")), "{all:?}");
+        assert!(
+            all.iter()
+                .any(|m| m.starts_with("casebook.toml:1:") && m.contains("title")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter()
+                .any(|m| m.starts_with("casebook.toml:2:") && m.contains("currency")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter()
+                .any(|m| m.starts_with("casebook.toml:3:") && m.contains("0 and 1")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter()
+                .any(|m| m.starts_with("casebook.toml:4:") && m.contains("lang")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter()
+                .any(|m| m.starts_with("casebook.toml:5:") && m.contains("warning")),
+            "{all:?}"
+        );
     }
 
     #[test]

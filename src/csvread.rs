@@ -48,8 +48,14 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let (line, col) = crate::diag::line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
-            diags.error(path, Some(line), Some(col), "the file is not UTF-8 text; save it as \"CSV UTF-8\"");
+            let (line, col) =
+                crate::diag::line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
+            diags.error(
+                path,
+                Some(line),
+                Some(col),
+                "the file is not UTF-8 text; save it as \"CSV UTF-8\"",
+            );
             return None;
         }
     };
@@ -92,7 +98,12 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
             }
             None => {
                 let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
-                diags.warning(path, Some(1), col, format!("unknown column `{h}` is ignored (known columns: {})", known.join(", ")));
+                diags.warning(
+                    path,
+                    Some(1),
+                    col,
+                    format!("unknown column `{h}` is ignored (known columns: {})", known.join(", ")),
+                );
             }
         }
     }
@@ -103,7 +114,11 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
                 path,
                 Some(1),
                 Some(1),
-                format!("missing required column `{}` (the header has: {})", c.name, have.join(", ")),
+                format!(
+                    "missing required column `{}` (the header has: {})",
+                    c.name,
+                    have.join(", ")
+                ),
             );
             ok = false;
         }
@@ -120,7 +135,12 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
                     let start = (p.byte() as usize).min(text.len());
                     text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1
                 });
-                diags.error(path, line, None, format!("cannot read this row: {}", csv_error_text(&e)));
+                diags.error(
+                    path,
+                    line,
+                    None,
+                    format!("cannot read this row: {}", csv_error_text(&e)),
+                );
                 continue;
             }
         };
@@ -140,7 +160,11 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
                 path,
                 Some(line),
                 None,
-                format!("this row has {} fields but the header has {}", record.len(), headers.len()),
+                format!(
+                    "this row has {} fields but the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
             );
             continue;
         }
@@ -148,7 +172,15 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
         let cols = field_columns(line_text);
         let fields = index
             .iter()
-            .map(|(name, &i)| (*name, (record.get(i).unwrap_or("").to_string(), cols.get(i).copied().unwrap_or(1))))
+            .map(|(name, &i)| {
+                (
+                    *name,
+                    (
+                        record.get(i).unwrap_or("").to_string(),
+                        cols.get(i).copied().unwrap_or(1),
+                    ),
+                )
+            })
             .collect();
         rows.push(Row { line, fields });
     }
@@ -234,16 +266,33 @@ mod tests {
         let mut d = Diagnostics::new();
         assert!(read_rows(b"date,colour\n2026-01-01,red\n", Path::new("i.csv"), COLS, &mut d).is_none());
         let all: Vec<String> = d.into_vec().iter().map(|x| x.to_string()).collect();
-        assert!(all.iter().any(|m| m.contains("i.csv:1:1: missing required column `amount`")), "{all:?}");
-        assert!(all.iter().any(|m| m.contains("i.csv:1:6: warning: unknown column `colour`")), "{all:?}");
+        assert!(
+            all.iter()
+                .any(|m| m.contains("i.csv:1:1: missing required column `amount`")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter()
+                .any(|m| m.contains("i.csv:1:6: warning: unknown column `colour`")),
+            "{all:?}"
+        );
     }
 
     #[test]
     fn short_rows_are_reported_with_their_line() {
         let mut d = Diagnostics::new();
-        let rows = read_rows(b"date,amount\n2026-01-01\n2026-01-02,5\n", Path::new("i.csv"), COLS, &mut d).unwrap();
+        let rows = read_rows(
+            b"date,amount\n2026-01-01\n2026-01-02,5\n",
+            Path::new("i.csv"),
+            COLS,
+            &mut d,
+        )
+        .unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!(d.into_vec()[0].to_string(), "i.csv:2: this row has 1 fields but the header has 2");
+        assert_eq!(
+            d.into_vec()[0].to_string(),
+            "i.csv:2: this row has 1 fields but the header has 2"
+        );
     }
 
     #[test]

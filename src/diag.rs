@@ -60,7 +60,13 @@ impl Diagnostics {
     }
 
     fn push(&mut self, severity: Severity, path: &Path, line: Option<u64>, column: Option<u64>, message: String) {
-        self.items.push(Diagnostic { severity, path: path.to_path_buf(), line, column, message });
+        self.items.push(Diagnostic {
+            severity,
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        });
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
@@ -83,7 +89,8 @@ impl Diagnostics {
     /// in which files were read (loading may run in parallel).
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.column, a.severity, &a.message).cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
         });
     }
 
@@ -130,16 +137,17 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// 1-based line of the first `key = ...` (or `key: ...`) in a small TOML or
 /// YAML text, so that value errors can point at the line that holds them.
 pub fn key_line(text: &str, key: &str) -> Option<u64> {
-    text.lines().position(|l| {
-        let t = l.trim_start();
-        t.strip_prefix(key)
-            .map(|rest| {
-                let rest = rest.trim_start();
-                rest.starts_with('=') || rest.starts_with(':')
-            })
-            .unwrap_or(false)
-    })
-    .map(|i| i as u64 + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.strip_prefix(key)
+                .map(|rest| {
+                    let rest = rest.trim_start();
+                    rest.starts_with('=') || rest.starts_with(':')
+                })
+                .unwrap_or(false)
+        })
+        .map(|i| i as u64 + 1)
 }
 
 #[cfg(test)]
@@ -149,7 +157,12 @@ mod tests {
     #[test]
     fn display_has_path_line_column() {
         let mut d = Diagnostics::new();
-        d.error(Path::new("data/clients/a/invoices.csv"), Some(3), Some(12), "bad amount");
+        d.error(
+            Path::new("data/clients/a/invoices.csv"),
+            Some(3),
+            Some(12),
+            "bad amount",
+        );
         d.warning(Path::new("x.csv"), None, None, "unknown column");
         let v = d.into_vec();
         assert_eq!(v[0].to_string(), "data/clients/a/invoices.csv:3:12: bad amount");

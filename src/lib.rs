@@ -8,16 +8,23 @@
 //! rules of what may reach the public site.
 
 pub mod build;
+pub mod cache;
 pub mod charts;
 pub mod config;
 pub mod csvread;
 pub mod diag;
+pub mod format;
+pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod metrics;
 pub mod model;
 pub mod money;
 pub mod month;
+pub mod outcomes;
 pub mod output;
+pub mod pages;
+pub mod progress;
 pub mod publish;
+pub mod render;
 pub mod tomlish;

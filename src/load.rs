@@ -9,15 +9,21 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::csvread::{opt, parse_number, read_rows, req, Column};
-use crate::diag::{key_line, Diagnostics};
+use crate::csvread::{Column, opt, parse_number, read_rows, req};
+use crate::diag::{Diagnostics, key_line};
 use crate::markdown::{split_front_matter, to_safe_html};
 use crate::model::*;
 use crate::money::parse_money;
-use crate::month::{parse_date, Month};
+use crate::month::{Month, parse_date};
 use crate::tomlish::{Fields, Table};
 
-const INVOICE_COLUMNS: &[Column] = &[req("date"), req("amount"), opt("service"), opt("kind"), opt("description")];
+const INVOICE_COLUMNS: &[Column] = &[
+    req("date"),
+    req("amount"),
+    opt("service"),
+    opt("kind"),
+    opt("description"),
+];
 const NPS_COLUMNS: &[Column] = &[req("date"), req("score"), opt("respondent"), opt("comment")];
 const ACTIVITY_COLUMNS: &[Column] = &[req("date"), req("metric"), req("value")];
 const OUTCOME_COLUMNS: &[Column] = &[
@@ -44,7 +50,9 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && !id.starts_with('-')
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Loads and validates the project at `root`.
@@ -84,18 +92,21 @@ pub fn load(root: &Path) -> Loaded {
         }
     }
 
-    let results: Vec<(Option<Client>, Diagnostics)> = client_dirs
+    let results: Vec<(Option<Client>, Diagnostics, String)> = client_dirs
         .par_iter()
         .map(|(id, dir)| {
             let mut d = Diagnostics::new();
-            let client = load_client(root, id, dir, &mut d);
-            (client, d)
+            let fp = Fingerprint::default();
+            let client = load_client(root, id, dir, &mut d, &fp);
+            (client, d, fp.into_inner().hex())
         })
         .collect();
     let mut clients = Vec::new();
-    for (client, d) in results {
+    let mut fingerprints = BTreeMap::new();
+    for (client, d, fp) in results {
         diags.extend(d);
         if let Some(c) = client {
+            fingerprints.insert(c.id.clone(), fp);
             clients.push(c);
         }
     }
@@ -104,12 +115,25 @@ pub fn load(root: &Path) -> Loaded {
     check_orphan_content(root, &known_ids, &mut diags);
     let pages = load_pages(root, &mut diags);
 
-    diags.sort();
-    let project = match config {
-        Some(config) if !diags.has_errors() => Some(Project { root: root.to_path_buf(), config, clients, pages }),
-        _ => None,
+    // Cross-file rules (e.g. two stories with one public slug) are checked
+    // on whatever loaded, so that they are listed with every other problem.
+    let valid_config = config.is_some();
+    let project = Project {
+        root: root.to_path_buf(),
+        config: config.unwrap_or_else(|| Config::with_defaults("", "JPY")),
+        clients,
+        pages,
+        fingerprints,
     };
-    Loaded { project, diagnostics: diags }
+    for (path, line, message) in crate::publish::validate_stories(&project) {
+        diags.error(&path, line, None, message);
+    }
+    diags.sort();
+    let project = (valid_config && !diags.has_errors()).then_some(project);
+    Loaded {
+        project,
+        diagnostics: diags,
+    }
 }
 
 fn load_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
@@ -121,7 +145,10 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
                 rel,
                 None,
                 None,
-                format!("not found in {}; run casebook in a project folder or pass --root DIR", root.display()),
+                format!(
+                    "not found in {}; run casebook in a project folder or pass --root DIR",
+                    root.display()
+                ),
             );
             None
         }
@@ -147,9 +174,16 @@ fn rel_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+/// Reads a file, adding its path and bytes to `fingerprint`.
+fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics, fingerprint: &Fingerprint) -> Option<Vec<u8>> {
     match fs::read(path) {
-        Ok(b) => Some(b),
+        Ok(b) => {
+            fingerprint
+                .borrow_mut()
+                .add(rel_path(root, path).to_string_lossy().as_bytes())
+                .add(&b);
+            Some(b)
+        }
         Err(e) => {
             diags.error(&rel_path(root, path), None, None, format!("cannot read: {e}"));
             None
@@ -157,8 +191,8 @@ fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Vec<u8
     }
 }
 
-fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    let bytes = read_file(root, path, diags)?;
+fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics, fingerprint: &Fingerprint) -> Option<String> {
+    let bytes = read_file(root, path, diags, fingerprint)?;
     match String::from_utf8(bytes) {
         Ok(t) => Some(t),
         Err(_) => {
@@ -168,7 +202,10 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
     }
 }
 
-fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Option<Client> {
+/// A content hash of every file read for one client (the build cache's key).
+type Fingerprint = std::cell::RefCell<crate::cache::Hasher>;
+
+fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &Fingerprint) -> Option<Client> {
     let rel_dir = rel_path(root, dir);
     for entry in sorted_entries(dir, diags) {
         let name = entry.file_name().to_string_lossy().to_string();
@@ -178,7 +215,10 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Op
                 &rel_dir.join(&name),
                 None,
                 None,
-                format!("unknown {what} in a client folder is ignored (known files: {})", CLIENT_FILES.join(", ")),
+                format!(
+                    "unknown {what} in a client folder is ignored (known files: {})",
+                    CLIENT_FILES.join(", ")
+                ),
             );
         }
     }
@@ -186,16 +226,22 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Op
     let toml_path = dir.join("client.toml");
     let rel_toml = rel_dir.join("client.toml");
     let mut client = if toml_path.is_file() {
-        let text = read_text(root, &toml_path, diags)?;
+        let text = read_text(root, &toml_path, diags, fp)?;
         parse_client_toml(id, &text, &rel_toml, diags)
     } else {
-        diags.error(&rel_toml, None, None, "missing: every client folder needs a client.toml with at least `name = \"...\"`");
+        diags.error(
+            &rel_toml,
+            None,
+            None,
+            "missing: every client folder needs a client.toml with at least `name = \"...\"`",
+        );
         None
     };
 
     let invoices_path = dir.join("invoices.csv");
     let invoices = if invoices_path.is_file() {
-        read_file(root, &invoices_path, diags).and_then(|b| parse_invoices(&b, &rel_dir.join("invoices.csv"), diags))
+        read_file(root, &invoices_path, diags, fp)
+            .and_then(|b| parse_invoices(&b, &rel_dir.join("invoices.csv"), diags))
     } else {
         diags.error(
             &rel_dir.join("invoices.csv"),
@@ -207,17 +253,42 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics) -> Op
     };
     let optional = |file: &str, diags: &mut Diagnostics| -> Option<(Vec<u8>, PathBuf)> {
         let p = dir.join(file);
-        if p.is_file() { read_file(root, &p, diags).map(|b| (b, rel_dir.join(file))) } else { None }
+        if p.is_file() {
+            read_file(root, &p, diags, fp).map(|b| (b, rel_dir.join(file)))
+        } else {
+            None
+        }
     };
-    let nps = optional("nps.csv", diags).and_then(|(b, p)| parse_nps(&b, &p, diags)).unwrap_or_default();
-    let activity = optional("activity.csv", diags).and_then(|(b, p)| parse_activity(&b, &p, diags)).unwrap_or_default();
-    let outcomes = optional("outcomes.csv", diags).and_then(|(b, p)| parse_outcomes(&b, &p, diags)).unwrap_or_default();
+    let nps = optional("nps.csv", diags)
+        .and_then(|(b, p)| parse_nps(&b, &p, diags))
+        .unwrap_or_default();
+    let activity = optional("activity.csv", diags)
+        .and_then(|(b, p)| parse_activity(&b, &p, diags))
+        .unwrap_or_default();
+    let outcomes = optional("outcomes.csv", diags)
+        .and_then(|(b, p)| parse_outcomes(&b, &p, diags))
+        .unwrap_or_default();
 
     let content_dir = root.join("content/clients").join(id);
-    let notes = load_notes(root, &content_dir.join("notes"), diags);
+    if content_dir.is_dir() {
+        for entry in sorted_entries(&content_dir, diags) {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let known =
+                (name == "story.md" && entry.file_type().is_file()) || (name == "notes" && entry.file_type().is_dir());
+            if !known && name != ".DS_Store" {
+                diags.warning(
+                    &rel_path(root, entry.path()),
+                    None,
+                    None,
+                    "unknown entry in a client's content folder is ignored (known: story.md, notes/YYYY-MM.md)",
+                );
+            }
+        }
+    }
+    let notes = load_notes(root, &content_dir.join("notes"), diags, fp);
     let story_path = content_dir.join("story.md");
     let story = if story_path.is_file() {
-        read_text(root, &story_path, diags).and_then(|t| parse_story(&t, &rel_path(root, &story_path), diags))
+        read_text(root, &story_path, diags, fp).and_then(|t| parse_story(&t, &rel_path(root, &story_path), diags))
     } else {
         None
     };
@@ -256,7 +327,17 @@ fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnostics) 
     let cac = f.money("cac");
     let gross_margin = f.fraction("gross_margin");
     let ended = f.date("ended");
-    f.warn_unknown(&["name", "alias", "aka", "industry", "channel", "acquired", "cac", "gross_margin", "ended"]);
+    f.warn_unknown(&[
+        "name",
+        "alias",
+        "aka",
+        "industry",
+        "channel",
+        "acquired",
+        "cac",
+        "gross_margin",
+        "ended",
+    ]);
     Some(Client {
         id: id.to_string(),
         name: name?,
@@ -337,7 +418,9 @@ fn parse_invoices(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<
 /// (after the first invoice's month), else `recurring`. An empty `service`
 /// names no service, so it never makes a cross-sell.
 fn infer_kinds(invoices: &mut [Invoice]) {
-    let Some(first_month) = invoices.first().map(|i| Month::of(i.date)) else { return };
+    let Some(first_month) = invoices.first().map(|i| Month::of(i.date)) else {
+        return;
+    };
     let mut seen_services: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (n, inv) in invoices.iter_mut().enumerate() {
         let new_service = !inv.service.is_empty() && !seen_services.contains(&inv.service);
@@ -365,7 +448,12 @@ fn parse_nps(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<N
         let score = match text.parse::<u8>() {
             Ok(s) if s <= 10 => Some(s),
             _ => {
-                diags.error(path, Some(row.line), row.column("score"), format!("NPS score `{text}` must be a whole number from 0 to 10"));
+                diags.error(
+                    path,
+                    Some(row.line),
+                    row.column("score"),
+                    format!("NPS score `{text}` must be a whole number from 0 to 10"),
+                );
                 None
             }
         };
@@ -400,7 +488,12 @@ fn parse_activity(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<
             }
         };
         if let (Some(date), Some(value), false) = (date, value, metric.is_empty()) {
-            out.push(ActivityRow { date, metric: metric.to_string(), value, line: row.line });
+            out.push(ActivityRow {
+                date,
+                metric: metric.to_string(),
+                value,
+                line: row.line,
+            });
         }
     }
     out.sort_by_key(|r| (r.date, r.line));
@@ -476,7 +569,7 @@ fn front_matter<'t>(text: &'t str, rel: &Path, diags: &mut Diagnostics) -> (Opti
     }
 }
 
-fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Note> {
+fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Fingerprint) -> Vec<Note> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -486,10 +579,17 @@ fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Note> {
         let name = entry.file_name().to_string_lossy().to_string();
         let month = name.strip_suffix(".md").and_then(|m| Month::parse(m).ok());
         let Some(month) = month.filter(|_| entry.file_type().is_file()) else {
-            diags.warning(&rel, None, None, "not a monthly note (expected notes/YYYY-MM.md); ignored");
+            diags.warning(
+                &rel,
+                None,
+                None,
+                "not a monthly note (expected notes/YYYY-MM.md); ignored",
+            );
             continue;
         };
-        let Some(text) = read_text(root, entry.path(), diags) else { continue };
+        let Some(text) = read_text(root, entry.path(), diags, fp) else {
+            continue;
+        };
         let (front, body, ok) = front_matter(&text, &rel, diags);
         if !ok {
             continue;
@@ -500,7 +600,13 @@ fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Note> {
             title = f.string("title");
             // Notes may carry any other front matter (attendees, tags, ...).
         }
-        notes.push(Note { month, title, markdown: body.to_string(), html: to_safe_html(body), path: rel });
+        notes.push(Note {
+            month,
+            title,
+            markdown: body.to_string(),
+            html: to_safe_html(body),
+            path: rel,
+        });
     }
     notes
 }
@@ -511,7 +617,12 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
         return None;
     }
     let Some(front) = front else {
-        diags.error(rel, Some(1), Some(1), "a story needs front matter with at least `title` and a `[consent]` table");
+        diags.error(
+            rel,
+            Some(1),
+            Some(1),
+            "a story needs front matter with at least `title` and a `[consent]` table",
+        );
         return None;
     };
     let mut f = Fields::new(&front, text, rel, diags);
@@ -519,7 +630,10 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
     let slug = f.string("slug");
     if let Some(s) = &slug {
         if !is_valid_slug(s) {
-            f.error_at("slug", format!("slug `{s}` must be lowercase letters, digits and `-` (e.g. \"retail-cpa\")"));
+            f.error_at(
+                "slug",
+                format!("slug `{s}` must be lowercase letters, digits and `-` (e.g. \"retail-cpa\")"),
+            );
         }
     }
     let summary = f.string("summary");
@@ -528,7 +642,13 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
     let consent_table = f.table("consent");
     f.warn_unknown(&["title", "slug", "summary", "date", "quote", "consent"]);
     let consent = match consent_table {
-        None => Some(Consent { status: ConsentStatus::None, granted_on: None, approved_by: None, expires: None, scope: Vec::new() }),
+        None => Some(Consent {
+            status: ConsentStatus::None,
+            granted_on: None,
+            approved_by: None,
+            expires: None,
+            scope: Vec::new(),
+        }),
         Some(t) => {
             let mut c = Fields::new(t, text, rel, diags);
             let status_text = c.string("status").unwrap_or_else(|| "none".to_string());
@@ -546,13 +666,22 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
             let mut scope_ok = true;
             for s in &scope {
                 if !["name", "figures", "quotes"].contains(&s.as_str()) {
-                    c.error_at("scope", format!("unknown consent scope `{s}`; expected any of \"name\", \"figures\", \"quotes\""));
+                    c.error_at(
+                        "scope",
+                        format!("unknown consent scope `{s}`; expected any of \"name\", \"figures\", \"quotes\""),
+                    );
                     scope_ok = false;
                 }
             }
             c.warn_unknown(&["status", "granted_on", "approved_by", "expires", "scope"]);
             match (status, scope_ok) {
-                (Some(status), true) => Some(Consent { status, granted_on, approved_by, expires, scope }),
+                (Some(status), true) => Some(Consent {
+                    status,
+                    granted_on,
+                    approved_by,
+                    expires,
+                    scope,
+                }),
                 _ => None,
             }
         }
@@ -573,7 +702,8 @@ pub fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
         && !s.starts_with('-')
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Content for a client id that has no data folder is a mistake (a typo in
@@ -593,7 +723,12 @@ fn check_orphan_content(root: &Path, known: &[String], diags: &mut Diagnostics) 
                 format!("no client `{name}` in data/clients/; content for a client needs its data folder (check the spelling)"),
             );
         } else if !entry.file_type().is_dir() && name != ".DS_Store" {
-            diags.warning(&rel_path(root, entry.path()), None, None, "not a client folder; ignored");
+            diags.warning(
+                &rel_path(root, entry.path()),
+                None,
+                None,
+                "not a client folder; ignored",
+            );
         }
     }
 }
@@ -613,10 +748,17 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
             continue;
         };
         if !is_valid_slug(slug) {
-            diags.error(&rel, None, None, format!("page file name `{slug}` must be lowercase letters, digits and `-`"));
+            diags.error(
+                &rel,
+                None,
+                None,
+                format!("page file name `{slug}` must be lowercase letters, digits and `-`"),
+            );
             continue;
         }
-        let Some(text) = read_text(root, entry.path(), diags) else { continue };
+        let Some(text) = read_text(root, entry.path(), diags, &Fingerprint::default()) else {
+            continue;
+        };
         let (front, body, ok) = front_matter(&text, &rel, diags);
         if !ok {
             continue;
@@ -629,7 +771,12 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
         }
         let title = title.unwrap_or_else(|| crate::markdown::to_plain_text(body.lines().next().unwrap_or(slug)));
         seen.insert(slug.to_string(), rel.clone());
-        pages.push(Page { slug: slug.to_string(), title, markdown: body.to_string(), path: rel });
+        pages.push(Page {
+            slug: slug.to_string(),
+            title,
+            markdown: body.to_string(),
+            path: rel,
+        });
     }
     pages
 }

@@ -1,1 +1,157 @@
-fn main() {}
+//! The `casebook` command line: a thin layer over the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use casebook::build::{self, BuildOptions};
+use casebook::month::{Month, parse_date};
+
+#[derive(Parser)]
+#[command(
+    name = "casebook",
+    version,
+    about = "Client reviews, LTV metrics and consented success stories, built as static sites",
+    after_help = "Examples:\n  casebook build                      build site/ from the project in this folder\n  casebook check                      validate the project and list every problem\n  casebook metrics --month 2026-10    print the metrics as JSON\n  casebook --root ~/clients build --out /tmp/site"
+)]
+struct Cli {
+    /// The project folder (the one holding casebook.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Print errors only.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print the time each stage of a build takes.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build site/internal/ and site/public/ from the project.
+    #[command(
+        after_help = "Examples:\n  casebook build\n  casebook build --month 2026-09 --today 2026-11-01 --out /tmp/site\n  casebook build --archive    (a report for every month of every client)"
+    )]
+    Build {
+        /// Output folder [default: <root>/site].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The as-of month (YYYY-MM) [default: the latest month with an invoice].
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Option<Month>,
+        /// The build date for consent expiry (YYYY-MM-DD) [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        today: Option<jiff::civil::Date>,
+        /// Write a report for every month of every client's life, not only the as-of month.
+        #[arg(long)]
+        archive: bool,
+        /// Threads to use [default: one per core]; the output is the same for any number.
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// Render every page, ignoring the cache of the previous build.
+        #[arg(long)]
+        no_cache: bool,
+    },
+    /// Load and validate the project without building; list every problem.
+    #[command(
+        after_help = "Examples:\n  casebook check\n  casebook --root ../acme-consulting check\n  casebook check --public    (scan an existing site/public/ for names that must not be there)"
+    )]
+    Check {
+        /// Also scan the existing site/public/ for client names that no consent allows.
+        #[arg(long)]
+        public: bool,
+        /// The build date for consent expiry (YYYY-MM-DD) [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        today: Option<jiff::civil::Date>,
+        /// Output folder to scan with --public [default: <root>/site].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Print the portfolio, cohort and client metrics (JSON, or the clients table as CSV).
+    #[command(
+        after_help = "Examples:\n  casebook metrics\n  casebook metrics --month 2026-06 --format csv > clients.csv"
+    )]
+    Metrics {
+        /// The as-of month (YYYY-MM) [default: the latest month with an invoice].
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Option<Month>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Csv,
+}
+
+fn parse_month(s: &str) -> Result<Month, String> {
+    Month::parse(s)
+}
+
+fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
+    parse_date(s)
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root;
+    let ui = build::Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    let result = match cli.command {
+        Command::Build {
+            out,
+            month,
+            today: day,
+            archive,
+            jobs,
+            no_cache,
+        } => {
+            let out = out.unwrap_or_else(|| root.join("site"));
+            build::run_build(
+                &BuildOptions {
+                    root,
+                    out,
+                    month,
+                    today: day.unwrap_or_else(today),
+                    archive,
+                    jobs,
+                    incremental: !no_cache,
+                    progress: !cli.quiet,
+                },
+                ui,
+            )
+        }
+        Command::Check {
+            public,
+            today: day,
+            out,
+        } => {
+            let out = out.unwrap_or_else(|| root.join("site"));
+            build::run_check(&root, public.then_some(out.as_path()), day.unwrap_or_else(today), ui)
+        }
+        Command::Metrics { month, format } => build::run_metrics(
+            &root,
+            month,
+            match format {
+                Format::Json => build::MetricsFormat::Json,
+                Format::Csv => build::MetricsFormat::Csv,
+            },
+            ui,
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}

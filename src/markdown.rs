@@ -6,9 +6,9 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{Options, Parser, html};
 
-use crate::tomlish::{parse_toml, parse_yaml, Table};
+use crate::tomlish::{Table, parse_toml, parse_yaml};
 
 /// The front matter of a markdown file and the body after it.
 pub struct Split<'a> {
@@ -21,7 +21,9 @@ pub struct Split<'a> {
 pub fn split_front_matter(text: &str) -> Split<'_> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (fence, is_toml) in [("+++", true), ("---", false)] {
-        let Some(first_line_end) = text.find('\n') else { continue };
+        let Some(first_line_end) = text.find('\n') else {
+            continue;
+        };
         if text[..first_line_end].trim_end() != fence {
             continue;
         }
@@ -31,15 +33,29 @@ pub fn split_front_matter(text: &str) -> Split<'_> {
             if line.trim_end() == fence {
                 let front = &rest[..offset];
                 let body = &rest[offset + line.len()..];
-                let parsed = if is_toml { parse_toml(front, 2) } else { parse_yaml(front, 2) };
-                return Split { front: Some(parsed), body };
+                let parsed = if is_toml {
+                    parse_toml(front, 2)
+                } else {
+                    parse_yaml(front, 2)
+                };
+                return Split {
+                    front: Some(parsed),
+                    body,
+                };
             }
             offset += line.len();
         }
-        let msg = format!("front matter opened with `{fence}` on line 1 is never closed; add a `{fence}` line after it");
-        return Split { front: Some(Err((1, 1, msg))), body: "" };
+        let msg =
+            format!("front matter opened with `{fence}` on line 1 is never closed; add a `{fence}` line after it");
+        return Split {
+            front: Some(Err((1, 1, msg))),
+            body: "",
+        };
     }
-    Split { front: None, body: text }
+    Split {
+        front: None,
+        body: text,
+    }
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {

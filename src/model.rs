@@ -18,6 +18,9 @@ pub struct Project {
     pub clients: Vec<Client>,
     /// Free pages of the public site (`content/pages/*.md`), sorted by slug.
     pub pages: Vec<Page>,
+    /// A content hash of the files read for each client, by id: the key of
+    /// the incremental build cache. Empty for projects made in code.
+    pub fingerprints: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -207,7 +210,12 @@ impl Project {
     pub fn cac_of(&self, client: &Client) -> Decimal {
         client
             .cac
-            .or_else(|| client.channel.as_ref().and_then(|ch| self.config.cac_by_channel.get(ch).copied()))
+            .or_else(|| {
+                client
+                    .channel
+                    .as_ref()
+                    .and_then(|ch| self.config.cac_by_channel.get(ch).copied())
+            })
             .unwrap_or(self.config.default_cac)
     }
 
@@ -219,7 +227,11 @@ impl Project {
     /// The latest month with an invoice anywhere in the project: the default
     /// as-of month (SPEC §2).
     pub fn latest_invoice_month(&self) -> Option<Month> {
-        self.clients.iter().filter_map(|c| c.invoices.last()).map(|i| Month::of(i.date)).max()
+        self.clients
+            .iter()
+            .filter_map(|c| c.invoices.last())
+            .map(|i| Month::of(i.date))
+            .max()
     }
 }
 

@@ -89,8 +89,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     let bad = || format!("`{t}` is not a date; expected YYYY-MM-DD (or YYYY/MM/DD)");
     let sep = if t.contains('/') { '/' } else { '-' };
     let mut parts = t.split(sep);
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(bad());
     };
     if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
@@ -136,7 +135,14 @@ mod tests {
         assert_eq!(parse_date("2026-10-01").unwrap(), jiff::civil::date(2026, 10, 1));
         assert_eq!(parse_date("2026/10/01").unwrap(), jiff::civil::date(2026, 10, 1));
         assert_eq!(parse_date(" 2026/1/5 ").unwrap(), jiff::civil::date(2026, 1, 5));
-        for bad in ["2026-02-30", "2026-10", "10/01/2026", "2026-10-01T00:00", "x", "2026-1a-01"] {
+        for bad in [
+            "2026-02-30",
+            "2026-10",
+            "10/01/2026",
+            "2026-10-01T00:00",
+            "x",
+            "2026-1a-01",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

@@ -15,13 +15,20 @@ pub struct Staging {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "site".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "site".into());
     out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
 }
 
 impl Staging {
     pub fn new(out: &Path) -> io::Result<Staging> {
-        let out = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir()?.join(out) };
+        let out = if out.is_absolute() {
+            out.to_path_buf()
+        } else {
+            std::env::current_dir()?.join(out)
+        };
         if let Some(parent) = out.parent() {
             fs::create_dir_all(parent)?;
         }
@@ -30,7 +37,11 @@ impl Staging {
             fs::remove_dir_all(&tmp)?;
         }
         fs::create_dir_all(&tmp)?;
-        Ok(Staging { out, tmp, committed: false })
+        Ok(Staging {
+            out,
+            tmp,
+            committed: false,
+        })
     }
 
     /// The folder being written.
@@ -41,10 +52,18 @@ impl Staging {
     /// Writes `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.tmp.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        // Most writes go to a folder that exists already: try first, and
+        // create the folders only when they are missing (saves a syscall
+        // per page on large builds).
+        match fs::write(&path, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(path, bytes)
+            }
+            other => other,
         }
-        fs::write(path, bytes)
     }
 
     /// Replaces the output folder with the staging folder.
@@ -94,14 +113,23 @@ mod tests {
         let s = Staging::new(&out).unwrap();
         s.write("a/b.html", b"new").unwrap();
         drop(s);
-        assert!(out.join("old/stale.html").exists(), "an abandoned build leaves the old site");
+        assert!(
+            out.join("old/stale.html").exists(),
+            "an abandoned build leaves the old site"
+        );
 
         let s = Staging::new(&out).unwrap();
         s.write("a/b.html", b"new").unwrap();
         s.commit().unwrap();
-        assert!(!out.join("old").exists(), "files the new build does not produce are gone");
+        assert!(
+            !out.join("old").exists(),
+            "files the new build does not produce are gone"
+        );
         assert_eq!(fs::read_to_string(out.join("a/b.html")).unwrap(), "new");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
     }
 }

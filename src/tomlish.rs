@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde_spanned::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{key_line, line_col, Diagnostics};
+use crate::diag::{Diagnostics, key_line, line_col};
 use crate::money::parse_money;
 use crate::month::parse_date;
 
@@ -94,7 +94,11 @@ fn convert_value(v: &Spanned<DeValue<'_>>, text: &str, first_line: u64) -> Node 
         DeValue::Array(a) => Val::Array(a.iter().map(|x| convert_value(x, text, first_line)).collect()),
         DeValue::Table(t) => Val::Table(convert_table(t, text, first_line)),
     };
-    Node { val, line: Some(line + first_line - 1), column: Some(col) }
+    Node {
+        val,
+        line: Some(line + first_line - 1),
+        column: Some(col),
+    }
 }
 
 /// Parses a YAML mapping (front matter). Positions are the lines of the
@@ -103,7 +107,10 @@ pub fn parse_yaml(text: &str, first_line: u64) -> Result<Table, (u64, u64, Strin
     let value: yaml_serde::Value = match yaml_serde::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let (line, col) = e.location().map(|l| (l.line() as u64, l.column() as u64)).unwrap_or((1, 1));
+            let (line, col) = e
+                .location()
+                .map(|l| (l.line() as u64, l.column() as u64))
+                .unwrap_or((1, 1));
             let msg = e.to_string();
             let msg = msg.split(" at line").next().unwrap_or(&msg).to_string();
             return Err((line + first_line - 1, col, format!("invalid YAML: {msg}")));
@@ -115,7 +122,11 @@ pub fn parse_yaml(text: &str, first_line: u64) -> Result<Table, (u64, u64, Strin
             _ => unreachable!("a mapping converts to a table"),
         },
         yaml_serde::Value::Null => Ok(Table::new()),
-        _ => Err((first_line, 1, "YAML front matter must be a mapping of `key: value` lines".into())),
+        _ => Err((
+            first_line,
+            1,
+            "YAML front matter must be a mapping of `key: value` lines".into(),
+        )),
     }
 }
 
@@ -145,7 +156,11 @@ fn convert_yaml(v: &yaml_serde::Value, text: &str, first_line: u64, line: Option
         }
         Y::Tagged(t) => return convert_yaml(&t.value, text, first_line, line),
     };
-    Node { val, line, column: if line.is_some() { Some(1) } else { None } }
+    Node {
+        val,
+        line,
+        column: if line.is_some() { Some(1) } else { None },
+    }
 }
 
 /// Reads typed fields out of a [`Table`], reporting problems against the
@@ -160,7 +175,13 @@ pub struct Fields<'a, 'd> {
 
 impl<'a, 'd> Fields<'a, 'd> {
     pub fn new(table: &'a Table, text: &'a str, path: &'a Path, diags: &'d mut Diagnostics) -> Self {
-        Fields { table, text, path, diags, seen: BTreeSet::new() }
+        Fields {
+            table,
+            text,
+            path,
+            diags,
+            seen: BTreeSet::new(),
+        }
     }
 
     pub fn diags(&mut self) -> &mut Diagnostics {
@@ -204,7 +225,8 @@ impl<'a, 'd> Fields<'a, 'd> {
     pub fn required_string(&mut self, key: &str) -> Option<String> {
         if !self.table.contains_key(key) {
             self.seen.insert(key.to_string());
-            self.diags.error(self.path, None, None, format!("missing required key `{key}`"));
+            self.diags
+                .error(self.path, None, None, format!("missing required key `{key}`"));
             return None;
         }
         let s = self.string(key)?;
@@ -307,7 +329,9 @@ impl<'a, 'd> Fields<'a, 'd> {
     pub fn money(&mut self, key: &str) -> Option<Decimal> {
         let node = self.get(key)?;
         let parsed = match &node.val {
-            Val::Num(n) => Decimal::from_str(n).or_else(|_| Decimal::from_scientific(n)).map_err(|_| format!("`{n}` is not an amount")),
+            Val::Num(n) => Decimal::from_str(n)
+                .or_else(|_| Decimal::from_scientific(n))
+                .map_err(|_| format!("`{n}` is not an amount")),
             Val::Str(s) => parse_money(s),
             _ => {
                 self.wrong_type(key, "an amount", node);
@@ -317,11 +341,17 @@ impl<'a, 'd> Fields<'a, 'd> {
         match parsed {
             Ok(v) if v >= Decimal::ZERO => Some(v),
             Ok(_) => {
-                self.diags.error(self.path, node.line, node.column, format!("`{key}` must not be negative"));
+                self.diags.error(
+                    self.path,
+                    node.line,
+                    node.column,
+                    format!("`{key}` must not be negative"),
+                );
                 None
             }
             Err(e) => {
-                self.diags.error(self.path, node.line, node.column, format!("`{key}`: {e}"));
+                self.diags
+                    .error(self.path, node.line, node.column, format!("`{key}`: {e}"));
                 None
             }
         }
@@ -341,7 +371,8 @@ impl<'a, 'd> Fields<'a, 'd> {
         match parse_date(&text) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.diags.error(self.path, node.line, node.column, format!("`{key}`: {e}"));
+                self.diags
+                    .error(self.path, node.line, node.column, format!("`{key}`: {e}"));
                 None
             }
         }
@@ -383,7 +414,8 @@ impl<'a, 'd> Fields<'a, 'd> {
         for (key, node) in self.table {
             if !known.contains(&key.as_str()) && !self.seen.contains(key) {
                 let msg = format!("unknown key `{key}` is ignored");
-                self.diags.warning(self.path, node.line.or_else(|| key_line(self.text, key)), None, msg);
+                self.diags
+                    .warning(self.path, node.line.or_else(|| key_line(self.text, key)), None, msg);
             }
         }
     }

@@ -101,6 +101,7 @@ impl Build {
     fn project(mut self) -> Project {
         self.clients.sort_by(|a, b| a.id.cmp(&b.id));
         Project {
+            fingerprints: Default::default(),
             root: PathBuf::from("/nonexistent/casebook-test"),
             config: Config::with_defaults("T", "JPY"),
             clients: self.clients,

@@ -1,0 +1,301 @@
+//! Every label of both sites in English and Japanese (`lang` in
+//! casebook.toml). Templates read them as `t.<key>`.
+
+use std::collections::BTreeMap;
+
+use crate::config::Lang;
+
+/// (key, English, Japanese).
+const LABELS: &[(&str, &str, &str)] = &[
+    ("internal_site", "Internal", "社内用"),
+    ("dashboard", "Portfolio", "ポートフォリオ"),
+    ("cohorts", "Cohorts", "コホート"),
+    ("clients", "Clients", "クライアント"),
+    ("client", "Client", "クライアント"),
+    ("as_of", "As of", "基準月"),
+    ("confidential", "Confidential — internal use only", "社外秘 — 社内限定"),
+    ("monthly_review", "Monthly review", "月次レビュー"),
+    ("reports", "Monthly reports", "月次レポート"),
+    ("overview", "Overview", "概要"),
+    ("name", "Name", "名称"),
+    ("industry", "Industry", "業種"),
+    ("channel", "Channel", "獲得チャネル"),
+    ("client_since", "Client since", "取引開始"),
+    ("segment", "Segment", "セグメント"),
+    ("touch", "Touch", "タッチ"),
+    ("health", "Health", "ヘルス"),
+    ("revenue_month", "Revenue this month", "当月売上"),
+    ("revenue_prev_month", "Last month", "前月"),
+    ("revenue_year_ago", "Same month last year", "前年同月"),
+    ("revenue_t12", "Revenue, last 12 months", "直近12か月売上"),
+    ("revenue_ltv", "Lifetime revenue", "累計売上 (LTV)"),
+    ("profit_ltv", "Lifetime profit after CAC", "CAC控除後の累計粗利"),
+    ("ltv_cac", "LTV:CAC", "LTV:CAC"),
+    ("cac", "Acquisition cost (CAC)", "獲得コスト (CAC)"),
+    ("tenure", "Tenure", "取引期間"),
+    ("months", "months", "か月"),
+    ("nps_latest", "Latest NPS score", "最新NPSスコア"),
+    ("nps", "NPS", "NPS"),
+    ("avg_invoice", "Average invoice", "平均請求額"),
+    ("invoices_per_month", "Invoices per month", "月あたり請求件数"),
+    ("clients_total", "Clients", "クライアント数"),
+    ("clients_alive", "Active clients", "稼働クライアント"),
+    ("clients_new", "New this month", "当月新規"),
+    ("clients_churned", "Churned this month", "当月解約"),
+    ("arpa_month", "Revenue per active client", "稼働1社あたり売上"),
+    (
+        "churn_t12",
+        "Monthly churn (12-month pooled)",
+        "月次解約率 (12か月平均)",
+    ),
+    ("predicted_ltv", "Predicted LTV (gross profit)", "予測LTV (粗利)"),
+    (
+        "avg_cac",
+        "Average CAC (new clients, 12 months)",
+        "平均CAC (直近12か月の新規)",
+    ),
+    ("cac_payback", "CAC payback", "CAC回収期間"),
+    ("nrr", "Net revenue retention", "売上継続率 (NRR)"),
+    ("grr", "Gross revenue retention", "売上維持率 (GRR)"),
+    ("nps_t12", "NPS, last 12 months", "NPS (直近12か月)"),
+    ("upsell_rate", "Upsell rate", "アップセル率"),
+    ("cross_sell_rate", "Cross-sell rate", "クロスセル率"),
+    ("at_risk_list", "Clients at risk", "要注意クライアント"),
+    (
+        "no_clients_at_risk",
+        "No client is at risk this month.",
+        "今月、要注意のクライアントはありません。",
+    ),
+    ("signals", "Signals", "シグナル"),
+    (
+        "no_signals",
+        "No warning signals this month.",
+        "今月の警告シグナルはありません。",
+    ),
+    ("next_step", "Suggested next step", "推奨アクション"),
+    ("notes", "Notes of the month", "今月のメモ"),
+    ("no_notes", "No notes for this month.", "今月のメモはありません。"),
+    ("outcomes", "Outcomes", "成果"),
+    ("kpi", "KPI", "KPI"),
+    ("baseline", "Baseline", "ベースライン"),
+    ("current", "Current", "現在"),
+    ("change", "Change", "変化"),
+    ("target", "Target", "目標"),
+    ("on_track", "On track", "順調"),
+    ("off_track", "Not yet", "未達"),
+    ("ltv_drivers", "LTV drivers", "LTVの要因"),
+    ("six_months_ago", "6 months earlier", "6か月前"),
+    ("now", "Now", "現在"),
+    ("month", "Month", "月"),
+    ("revenue", "Revenue", "売上"),
+    ("unknown", "unknown", "不明"),
+    ("none", "none", "なし"),
+    ("view_report", "Report", "レポート"),
+    ("all_reports", "All monthly reports", "月次レポート一覧"),
+    ("segment_loyal", "Loyal", "ロイヤル"),
+    ("segment_stable", "Stable", "安定"),
+    ("segment_at_risk", "At risk", "要注意"),
+    ("segment_churned", "Churned", "解約"),
+    ("touch_high", "High touch", "ハイタッチ"),
+    ("touch_low", "Low touch", "ロータッチ"),
+    ("touch_tech", "Tech touch", "テックタッチ"),
+    (
+        "step_loyal",
+        "Ask for a success story or a referral; offer the next tier.",
+        "事例掲載や紹介をお願いし、上位プランを提案する。",
+    ),
+    (
+        "step_stable",
+        "Show the value they are not using yet; propose a cross-sell.",
+        "まだ活用されていない価値を示し、クロスセルを提案する。",
+    ),
+    (
+        "step_at_risk",
+        "Listen first: re-onboard and fix what hurts. No selling this month.",
+        "まず傾聴し、再オンボーディングで課題を解消する。今月は営業をしない。",
+    ),
+    (
+        "step_churned",
+        "Hold an exit interview and keep the door open.",
+        "解約理由をヒアリングし、再開の余地を残す。",
+    ),
+    ("stories", "Success stories", "導入事例"),
+    ("read_story", "Read the story", "事例を読む"),
+    (
+        "no_stories",
+        "No stories are published yet.",
+        "公開中の事例はまだありません。",
+    ),
+    ("results", "Results", "成果"),
+    ("published", "Published", "公開日"),
+    ("pages", "Pages", "ページ"),
+    ("feed", "Feed", "フィード"),
+    ("home", "Home", "ホーム"),
+    ("data_table", "Data", "データ"),
+    ("print", "Print or save as PDF", "印刷 / PDF保存"),
+    (
+        "sort_hint",
+        "Click a column header to sort.",
+        "列見出しをクリックすると並べ替えます。",
+    ),
+    ("revenue_trend", "Revenue trend", "売上トレンド"),
+    ("break_even", "Break-even", "損益分岐"),
+    (
+        "cumulative_title",
+        "Cumulative revenue against acquisition cost",
+        "累計売上と獲得コスト",
+    ),
+    ("cumulative_revenue", "Cumulative revenue", "累計売上"),
+    ("health_title", "Health score components", "ヘルススコアの内訳"),
+    ("score_0_100", "Score (0–100)", "スコア (0–100)"),
+    ("no_data", "no data", "データなし"),
+    ("component", "Component", "要素"),
+    ("score", "Score", "スコア"),
+    ("weight", "Weight", "重み"),
+    ("nps_history", "NPS responses over time", "NPS回答の推移"),
+    ("date", "Date", "日付"),
+    ("detractors", "Detractors (0–6)", "批判者 (0–6)"),
+    ("passives", "Passives (7–8)", "中立者 (7–8)"),
+    ("promoters", "Promoters (9–10)", "推奨者 (9–10)"),
+    ("respondent", "Respondent", "回答者"),
+    ("comment", "Comment", "コメント"),
+    ("reached", "Target reached", "目標達成"),
+    ("improving", "Improving", "改善中"),
+    ("behind", "Behind", "未改善"),
+    ("in_total", "in total", "社(累計)"),
+    ("arpa_t12", "12 months", "12か月"),
+    ("this_month", "this month", "当月"),
+    (
+        "portfolio_revenue",
+        "Monthly revenue, last 24 months",
+        "月次売上 (直近24か月)",
+    ),
+    (
+        "revenue_desc",
+        "Bars: revenue of each month. Line: 3-month moving average.",
+        "棒: 各月の売上。線: 3か月移動平均。",
+    ),
+    (
+        "alive_churn_title",
+        "Active clients and monthly churn rate",
+        "稼働クライアント数と月次解約率",
+    ),
+    ("churn_rate", "Churn rate", "解約率"),
+    ("new", "New", "新規"),
+    ("churned", "Churned", "解約"),
+    ("reactivated", "Reactivated", "復活"),
+    (
+        "flows_title",
+        "New, churned and reactivated clients",
+        "新規・解約・復活クライアント",
+    ),
+    ("segments_title", "Clients by segment", "セグメント別クライアント数"),
+    (
+        "channel_title",
+        "Realised LTV:CAC by acquisition channel",
+        "獲得チャネル別 実績LTV:CAC",
+    ),
+    (
+        "channel_desc",
+        "Gross profit to date divided by acquisition cost; 3× or more is healthy.",
+        "これまでの粗利÷獲得コスト。3倍以上が健全。",
+    ),
+    ("healthy_ratio", "healthy (3×)", "健全ライン (3倍)"),
+    ("avg_cac_short", "Average CAC", "平均CAC"),
+    ("revenue_ltv_mean", "Mean lifetime revenue", "平均累計売上"),
+    (
+        "nps_distribution",
+        "NPS responses by score, last 12 months",
+        "スコア別NPS回答数 (直近12か月)",
+    ),
+    ("responses", "Responses", "回答数"),
+    ("reason_nps", "Low NPS score", "NPSスコアが低い"),
+    ("reason_health", "Low health score", "ヘルススコアが低い"),
+    ("cohort", "Cohort", "コホート"),
+    (
+        "retention_title",
+        "Client retention by cohort",
+        "コホート別 クライアント継続率",
+    ),
+    (
+        "retention_desc",
+        "Share of each start-month cohort with revenue k months later.",
+        "開始月コホートのうち、kか月後に売上があった割合。",
+    ),
+    ("months_since_start", "Months since start", "開始からの月数"),
+    (
+        "revenue_retention_title",
+        "Revenue retention by cohort",
+        "コホート別 売上継続率",
+    ),
+    (
+        "revenue_retention_desc",
+        "Revenue k months later as a share of the cohort's first-month revenue.",
+        "kか月後の売上 ÷ 初月売上。",
+    ),
+    (
+        "cumulative_cohort_title",
+        "Cumulative revenue per client by cohort",
+        "コホート別 1社あたり累計売上",
+    ),
+    (
+        "cumulative_cohort_desc",
+        "Lifetime revenue per client of each cohort, month by month.",
+        "各コホートの1社あたり累計売上の推移。",
+    ),
+    (
+        "client_revenue_all",
+        "Monthly revenue since the start",
+        "取引開始以来の月次売上",
+    ),
+    (
+        "client_revenue_24",
+        "Monthly revenue, last 24 months",
+        "月次売上 (直近24か月)",
+    ),
+    ("previous", "previous", "前回"),
+    ("vs_last_month", "vs last month", "前月比"),
+    ("vs_year_ago", "This month is", "当月との差"),
+];
+
+/// The labels of one language, for templates.
+pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+    LABELS
+        .iter()
+        .map(|(k, en, ja)| {
+            (
+                *k,
+                match lang {
+                    Lang::En => *en,
+                    Lang::Ja => *ja,
+                },
+            )
+        })
+        .collect()
+}
+
+/// One label by key (for text built in Rust, e.g. chart titles).
+pub fn label(lang: Lang, key: &str) -> &'static str {
+    LABELS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, en, ja)| match lang {
+            Lang::En => *en,
+            Lang::Ja => *ja,
+        })
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_translated() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (k, en, ja) in LABELS {
+            assert!(seen.insert(*k), "duplicate label key {k}");
+            assert!(!en.is_empty() && !ja.is_empty(), "{k} lacks a translation");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The quantified results of a client's work (outcomes.csv) summarised as
+//! of a month: baseline → latest value, change, and progress to target.
+//! Pure: no I/O, no formatting.
+
+use crate::model::{Client, OutcomeRow};
+use crate::month::Month;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// The latest value has reached the target.
+    Reached,
+    /// Better than the baseline, target not reached yet.
+    Improving,
+    /// Not better than the baseline.
+    Behind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomeSummary {
+    pub kpi: String,
+    pub unit: String,
+    /// `baseline` column of the KPI's first row that has one, else its first value.
+    pub baseline: f64,
+    pub current: f64,
+    /// (current − baseline) / |baseline|; `None` when the baseline is 0.
+    pub change: Option<f64>,
+    pub target: Option<f64>,
+    pub higher_is_better: bool,
+    /// Progress towards the target (or away from the baseline without one).
+    pub progress: Progress,
+    /// Every value up to the month, oldest first: (date, value).
+    pub history: Vec<(jiff::civil::Date, f64)>,
+}
+
+/// One summary per KPI with a value on or before the end of `as_of`,
+/// sorted by KPI name.
+pub fn summarise(client: &Client, as_of: Month) -> Vec<OutcomeSummary> {
+    let end = as_of.last_day();
+    let mut out = Vec::new();
+    let rows: Vec<&OutcomeRow> = client.outcomes.iter().filter(|r| r.date <= end).collect();
+    let mut i = 0;
+    while i < rows.len() {
+        let kpi = &rows[i].kpi;
+        let mut j = i;
+        while j < rows.len() && &rows[j].kpi == kpi {
+            j += 1;
+        }
+        let group = &rows[i..j];
+        let first = group[0];
+        let last = group[group.len() - 1];
+        let baseline = group.iter().find_map(|r| r.baseline).unwrap_or(first.value);
+        let target = group.iter().rev().find_map(|r| r.target);
+        let unit = group
+            .iter()
+            .rev()
+            .map(|r| r.unit.as_str())
+            .find(|u| !u.is_empty())
+            .unwrap_or("")
+            .to_string();
+        let hib = last.higher_is_better;
+        let current = last.value;
+        let change = if baseline != 0.0 {
+            Some((current - baseline) / baseline.abs())
+        } else {
+            None
+        };
+        let better = |a: f64, b: f64| if hib { a > b } else { a < b };
+        let reached = |t: f64| if hib { current >= t } else { current <= t };
+        let progress = match target {
+            Some(t) if reached(t) => Progress::Reached,
+            _ if better(current, baseline) => Progress::Improving,
+            _ => Progress::Behind,
+        };
+        out.push(OutcomeSummary {
+            kpi: kpi.clone(),
+            unit,
+            baseline,
+            current,
+            change,
+            target,
+            higher_is_better: hib,
+            progress,
+            history: group.iter().map(|r| (r.date, r.value)).collect(),
+        });
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn row(
+        d: jiff::civil::Date,
+        kpi: &str,
+        value: f64,
+        baseline: Option<f64>,
+        target: Option<f64>,
+        hib: bool,
+    ) -> OutcomeRow {
+        OutcomeRow {
+            date: d,
+            kpi: kpi.into(),
+            value,
+            unit: "¥".into(),
+            baseline,
+            target,
+            higher_is_better: hib,
+            line: 2,
+        }
+    }
+
+    fn client(outcomes: Vec<OutcomeRow>) -> Client {
+        Client {
+            id: "a".into(),
+            name: "A".into(),
+            alias: None,
+            aka: vec![],
+            industry: None,
+            channel: None,
+            acquired: None,
+            cac: None,
+            gross_margin: None,
+            ended: None,
+            invoices: vec![],
+            nps: vec![],
+            activity: vec![],
+            outcomes,
+            notes: vec![],
+            story: None,
+        }
+    }
+
+    #[test]
+    fn lower_is_better_kpi_with_target() {
+        // CPA 5000 → 4200 → 3400 with target 3500: reached; change = -1600/5000 = -32%.
+        let c = client(vec![
+            row(date(2026, 1, 31), "CPA", 5000.0, None, Some(3500.0), false),
+            row(date(2026, 4, 30), "CPA", 4200.0, None, Some(3500.0), false),
+            row(date(2026, 7, 31), "CPA", 3400.0, None, Some(3500.0), false),
+        ]);
+        let s = summarise(&c, Month::new(2026, 7).unwrap());
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].baseline, 5000.0);
+        assert_eq!(s[0].current, 3400.0);
+        assert!((s[0].change.unwrap() + 0.32).abs() < 1e-12);
+        assert_eq!(s[0].progress, Progress::Reached);
+        // As of April only two values are known: 4200 is better than 5000 but above 3500.
+        let s = summarise(&c, Month::new(2026, 4).unwrap());
+        assert_eq!(s[0].current, 4200.0);
+        assert_eq!(s[0].progress, Progress::Improving);
+        assert!(summarise(&c, Month::new(2025, 12).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn explicit_baseline_and_zero_baseline() {
+        let c = client(vec![
+            row(date(2026, 2, 1), "Conv", 2.0, Some(2.5), Some(4.0), true),
+            row(date(2026, 2, 1), "Hours", 10.0, Some(0.0), None, true),
+        ]);
+        let s = summarise(&c, Month::new(2026, 2).unwrap());
+        assert_eq!(s[0].kpi, "Conv");
+        assert_eq!(s[0].baseline, 2.5);
+        assert_eq!(s[0].progress, Progress::Behind);
+        assert_eq!(s[1].change, None);
+        assert_eq!(s[1].progress, Progress::Improving);
+    }
+}

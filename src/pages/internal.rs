@@ -1,0 +1,901 @@
+//! The private site: portfolio dashboard, cohorts, client overviews and
+//! monthly review reports.
+
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use super::{Chart, Common, Kpi, Table, text, with};
+use crate::charts;
+use crate::format::to_f64;
+use crate::metrics::{ClientMetrics, Metrics, Segment, Signal, SignalKind};
+use crate::model::{Client, Project};
+use crate::month::Month;
+use crate::outcomes::{Progress, summarise};
+
+/// Months shown in the revenue bar charts.
+const REVENUE_WINDOW: i32 = 24;
+
+fn segment_rank(s: Segment) -> u8 {
+    match s {
+        Segment::AtRisk => 0,
+        Segment::Stable => 1,
+        Segment::Loyal => 2,
+        Segment::Churned => 3,
+    }
+}
+
+fn segment_label(c: &Common, s: Segment) -> &'static str {
+    c.t(&format!("segment_{}", s.as_str()))
+}
+
+fn health_text(c: &Common, h: Option<f64>) -> String {
+    match h {
+        Some(v) => format!("{v:.0}"),
+        None => c.t("unknown").to_string(),
+    }
+}
+
+fn ratio_text(c: &Common, r: Option<f64>) -> String {
+    match r {
+        Some(v) => format!("{}×", c.fmt.number(Some(v), 1)),
+        None => "—".to_string(),
+    }
+}
+
+fn months_text(c: &Common, n: f64, decimals: usize) -> String {
+    format!("{} {}", c.fmt.number(Some(n), decimals), c.t("months"))
+}
+
+/// A sentence for a signal in the project's language, with its numbers.
+pub fn signal_sentence(c: &Common, s: &Signal) -> String {
+    use crate::config::Lang::*;
+    let pct = |r: f64| c.fmt.number(Some(r * 100.0), 0);
+    match (&s.kind, c.lang) {
+        (SignalKind::RevenueDrop { ratio, .. }, En) => {
+            format!(
+                "Revenue of the last 3 months is {}% below the 3 months before.",
+                pct(1.0 - ratio)
+            )
+        }
+        (SignalKind::RevenueDrop { ratio, .. }, Ja) => {
+            format!("直近3か月の売上が前の3か月より{}%減少しています。", pct(1.0 - ratio))
+        }
+        (SignalKind::NoRevenue { .. }, En) => "No revenue this month nor last month.".to_string(),
+        (SignalKind::NoRevenue { .. }, Ja) => "今月・前月とも売上がありません。".to_string(),
+        (SignalKind::NpsDrop { previous, latest }, En) => format!("NPS score fell from {previous} to {latest}."),
+        (SignalKind::NpsDrop { previous, latest }, Ja) => format!("NPSスコアが{previous}から{latest}に下がりました。"),
+        (SignalKind::ActivityDrop { changes }, lang) | (SignalKind::TicketsUp { changes }, lang) => {
+            let parts: Vec<String> = changes
+                .iter()
+                .map(|ch| {
+                    let (p, t) = (c.fmt.number(Some(ch.p3_mean), 1), c.fmt.number(Some(ch.t3_mean), 1));
+                    match lang {
+                        En => format!("{} went from {p} to {t} a month", ch.metric),
+                        Ja => format!("{}が月平均{p}から{t}に変化", ch.metric),
+                    }
+                })
+                .collect();
+            let up = matches!(s.kind, SignalKind::TicketsUp { .. });
+            match (lang, up) {
+                (En, false) => format!(
+                    "Activity is down: {} (last 3 months vs the 3 before).",
+                    parts.join("; ")
+                ),
+                (En, true) => format!("Issues are up: {} (last 3 months vs the 3 before).", parts.join("; ")),
+                (Ja, false) => format!("活動が減少: {}(直近3か月と前の3か月の比較)。", parts.join("、")),
+                (Ja, true) => format!("問い合わせが増加: {}(直近3か月と前の3か月の比較)。", parts.join("、")),
+            }
+        }
+    }
+}
+
+fn component_label(c: &Common, metric: &str) -> String {
+    match metric {
+        "nps" => c.t("nps").to_string(),
+        "revenue_trend" => c.t("revenue_trend").to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn money_axis(c: &Common) -> String {
+    format!("{} ({})", c.t("revenue"), c.fmt.currency)
+}
+
+/// Monthly revenue bars for `months` (with the numbers as a table).
+fn revenue_chart(c: &Common, title: String, desc: String, series: &[(Month, Decimal)]) -> Chart {
+    let labels: Vec<String> = series.iter().map(|(m, _)| c.fmt.month_short(*m)).collect();
+    let values: Vec<f64> = series.iter().map(|(_, v)| to_f64(*v)).collect();
+    let svg = charts::revenue_bars(
+        &text(title, desc, c.t("month"), &money_axis(c)),
+        &c.locale(),
+        &labels,
+        &values,
+    );
+    let rows = series
+        .iter()
+        .rev()
+        .map(|(m, v)| vec![c.fmt.month(*m), c.fmt.money(*v)])
+        .collect();
+    Chart {
+        svg,
+        table: Some(Table {
+            head: vec![c.t("month").into(), c.t("revenue").into()],
+            rows,
+        }),
+    }
+}
+
+fn last_window(series: &[(Month, Decimal)], months: i32) -> &[(Month, Decimal)] {
+    let start = series.len().saturating_sub(months as usize);
+    &series[start..]
+}
+
+/// Cumulative revenue with the CAC line; break-even where the cumulative
+/// gross profit first covers the CAC.
+fn cumulative_chart(c: &Common, cm: &ClientMetrics) -> Chart {
+    let mut total = Decimal::ZERO;
+    let mut cumulative = Vec::new();
+    let mut break_even = None;
+    for (i, (_, v)) in cm.revenue_by_month.iter().enumerate() {
+        total += *v;
+        cumulative.push(total);
+        if break_even.is_none() && cm.cac > Decimal::ZERO && total * cm.gross_margin >= cm.cac {
+            break_even = Some(i);
+        }
+    }
+    let labels: Vec<String> = cm.revenue_by_month.iter().map(|(m, _)| c.fmt.month_short(*m)).collect();
+    let values: Vec<f64> = cumulative.iter().map(|v| to_f64(*v)).collect();
+    let desc = match break_even {
+        Some(i) => format!("{}: {}", c.t("break_even"), c.fmt.month(cm.revenue_by_month[i].0)),
+        None => format!("{}: —", c.t("break_even")),
+    };
+    let svg = charts::cumulative_ltv(
+        &text(c.t("cumulative_title").to_string(), desc, c.t("month"), &money_axis(c)),
+        &c.locale(),
+        &labels,
+        &values,
+        to_f64(cm.cac),
+        break_even,
+        &format!("CAC {}", c.fmt.money(cm.cac)),
+        c.t("break_even"),
+    );
+    let rows = cm
+        .revenue_by_month
+        .iter()
+        .zip(&cumulative)
+        .rev()
+        .map(|((m, _), cum)| vec![c.fmt.month(*m), c.fmt.money(*cum)])
+        .collect();
+    Chart {
+        svg,
+        table: Some(Table {
+            head: vec![c.t("month").into(), c.t("cumulative_revenue").into()],
+            rows,
+        }),
+    }
+}
+
+fn health_chart(c: &Common, cm: &ClientMetrics) -> Chart {
+    let items: Vec<(String, Option<f64>)> = cm
+        .health_components
+        .iter()
+        .map(|p| (component_label(c, &p.metric), p.score))
+        .collect();
+    let desc = format!("{}: {}", c.t("health"), health_text(c, cm.health));
+    let svg = charts::health_bars(&text(c.t("health_title").into(), desc, c.t("score_0_100"), ""), &items);
+    let rows = cm
+        .health_components
+        .iter()
+        .map(|p| {
+            vec![
+                component_label(c, &p.metric),
+                p.score
+                    .map(|s| format!("{s:.0}"))
+                    .unwrap_or_else(|| c.t("no_data").into()),
+                c.fmt.percent(Some(p.weight), 0),
+            ]
+        })
+        .collect();
+    Chart {
+        svg,
+        table: Some(Table {
+            head: vec![c.t("component").into(), c.t("score").into(), c.t("weight").into()],
+            rows,
+        }),
+    }
+}
+
+fn nps_chart(c: &Common, client: &Client, as_of: Month) -> Option<Chart> {
+    let end = as_of.last_day();
+    let rows: Vec<_> = client.nps.iter().filter(|r| r.date <= end).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let dates: Vec<String> = rows.iter().map(|r| c.fmt.date(r.date)).collect();
+    let scores: Vec<u8> = rows.iter().map(|r| r.score).collect();
+    let svg = charts::nps_history(
+        &text(c.t("nps_history").into(), String::new(), c.t("date"), c.t("score")),
+        &dates,
+        &scores,
+        [c.t("detractors"), c.t("passives"), c.t("promoters")],
+    );
+    let table_rows = rows
+        .iter()
+        .rev()
+        .map(|r| {
+            vec![
+                c.fmt.date(r.date),
+                r.score.to_string(),
+                r.respondent.clone(),
+                r.comment.clone(),
+            ]
+        })
+        .collect();
+    Some(Chart {
+        svg,
+        table: Some(Table {
+            head: vec![
+                c.t("date").into(),
+                c.t("score").into(),
+                c.t("respondent").into(),
+                c.t("comment").into(),
+            ],
+            rows: table_rows,
+        }),
+    })
+}
+
+/// One chart per KPI: values over time against baseline and target.
+pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
+    summarise(client, as_of)
+        .into_iter()
+        .map(|o| {
+            let dates: Vec<String> = o.history.iter().map(|(d, _)| c.fmt.date(*d)).collect();
+            let values: Vec<f64> = o.history.iter().map(|(_, v)| *v).collect();
+            let y = if o.unit.is_empty() {
+                o.kpi.clone()
+            } else {
+                format!("{} ({})", o.kpi, o.unit)
+            };
+            let svg = charts::outcome_line(
+                &text(o.kpi.clone(), String::new(), c.t("date"), &y),
+                &dates,
+                &values,
+                Some(o.baseline),
+                o.target,
+                &o.unit,
+                c.t("baseline"),
+                c.t("target"),
+            );
+            let rows = o
+                .history
+                .iter()
+                .rev()
+                .map(|(d, v)| vec![c.fmt.date(*d), c.fmt.number(Some(*v), 2)])
+                .collect();
+            Chart {
+                svg,
+                table: Some(Table {
+                    head: vec![c.t("date").into(), o.kpi.clone()],
+                    rows,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Outcome rows for a table: KPI, baseline, current, change, target, status.
+pub fn outcome_rows(c: &Common, client: &Client, as_of: Month) -> Vec<Value> {
+    summarise(client, as_of)
+        .into_iter()
+        .map(|o| {
+            let unit = |v: f64| {
+                let n = c.fmt.number(Some(v), if v.fract() == 0.0 { 0 } else { 2 });
+                if o.unit.is_empty() { n } else { format!("{n} {}", o.unit) }
+            };
+            let (status, on_track) = match o.progress {
+                Progress::Reached => (c.t("reached"), true),
+                Progress::Improving => (c.t("improving"), true),
+                Progress::Behind => (c.t("behind"), false),
+            };
+            json!({
+                "kpi": o.kpi,
+                "baseline": unit(o.baseline),
+                "current": unit(o.current),
+                "change": o.change.map(|ch| format!("{}{}", if ch > 0.0 { "+" } else { "" }, c.fmt.percent(Some(ch), 1))).unwrap_or_else(|| "—".into()),
+                "target": o.target.map(unit).unwrap_or_else(|| "—".into()),
+                "status": status,
+                "on_track": on_track,
+            })
+        })
+        .collect()
+}
+
+fn next_step(c: &Common, cm: &ClientMetrics) -> &'static str {
+    c.t(&format!("step_{}", cm.next_step))
+}
+
+fn client_kpis(c: &Common, cm: &ClientMetrics) -> Vec<Kpi> {
+    vec![
+        Kpi::new(c.t("revenue_month"), c.fmt.money(cm.revenue_month)),
+        Kpi::new(c.t("revenue_t12"), c.fmt.money(cm.revenue_t12)),
+        Kpi::new(c.t("revenue_ltv"), c.fmt.money(cm.revenue_ltv)),
+        Kpi::new(c.t("profit_ltv"), c.fmt.money(cm.profit_ltv)),
+        Kpi::new(c.t("ltv_cac"), ratio_text(c, cm.ltv_cac_ratio)).hint(format!("CAC {}", c.fmt.money(cm.cac)), ""),
+        Kpi::new(c.t("tenure"), months_text(c, cm.tenure_months as f64, 0)),
+        Kpi::new(
+            c.t("nps_latest"),
+            cm.nps_latest.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
+        ),
+        Kpi::new(c.t("health"), health_text(c, cm.health)),
+    ]
+}
+
+fn client_head(c: &Common, client: &Client, cm: &ClientMetrics) -> Value {
+    json!({
+        "id": client.id,
+        "name": client.name,
+        "industry": client.industry.clone().unwrap_or_default(),
+        "channel": client.channel.clone().unwrap_or_else(|| c.t("none").into()),
+        "since": c.fmt.month(cm.start_month),
+        "segment": cm.segment.as_str(),
+        "segment_label": segment_label(c, cm.segment),
+        "health": health_text(c, cm.health),
+    })
+}
+
+/// `site/internal/index.html`.
+pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
+    let p = &m.portfolio;
+    let f = &c.fmt;
+    let kpis = vec![
+        Kpi::new(c.t("clients_alive"), f.count(p.clients_alive))
+            .hint(format!("{} {}", f.count(p.clients_total), c.t("in_total")), ""),
+        Kpi::new(c.t("clients_new"), f.count(p.clients_new)),
+        Kpi::new(c.t("clients_churned"), f.count(p.clients_churned)),
+        Kpi::new(c.t("revenue_month"), f.money(p.revenue_month)),
+        Kpi::new(c.t("revenue_t12"), f.money(p.revenue_t12)),
+        Kpi::new(c.t("arpa_month"), f.money_opt(p.arpa_month))
+            .hint(format!("{}: {}", c.t("arpa_t12"), f.money_opt(p.arpa_t12)), ""),
+        Kpi::new(c.t("churn_t12"), f.percent(p.churn_t12, 1))
+            .hint(format!("{}: {}", c.t("this_month"), f.percent(p.churn_month, 1)), ""),
+        Kpi::new(c.t("predicted_ltv"), f.money_opt(p.predicted_ltv)),
+        Kpi::new(c.t("avg_cac"), f.money_opt(p.avg_cac)),
+        Kpi::new(c.t("ltv_cac"), ratio_text(c, p.ltv_cac_ratio)),
+        Kpi::new(
+            c.t("cac_payback"),
+            p.cac_payback_months
+                .map(|v| months_text(c, v, 1))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        Kpi::new(c.t("nrr"), f.percent(p.nrr_t12, 1)).hint(format!("{}: {}", c.t("grr"), f.percent(p.grr_t12, 1)), ""),
+        Kpi::new(c.t("nps_t12"), f.number(p.nps_t12, 0)),
+        Kpi::new(c.t("upsell_rate"), f.percent(p.upsell_rate_t12, 1)),
+        Kpi::new(c.t("cross_sell_rate"), f.percent(p.cross_sell_rate_t12, 1)),
+    ];
+
+    let mut charts_out = Vec::new();
+    let series: Vec<(Month, Decimal)> = m.monthly.iter().map(|r| (r.month, r.revenue)).collect();
+    let window = last_window(&series, REVENUE_WINDOW);
+    charts_out.push(revenue_chart(
+        c,
+        c.t("portfolio_revenue").into(),
+        c.t("revenue_desc").into(),
+        window,
+    ));
+
+    let rows = last_months(&m.monthly, REVENUE_WINDOW);
+    let labels: Vec<String> = rows.iter().map(|r| f.month_short(r.month)).collect();
+    let alive: Vec<f64> = rows.iter().map(|r| r.alive as f64).collect();
+    let churn: Vec<Option<f64>> = rows.iter().map(|r| r.churn_rate).collect();
+    let svg = charts::alive_and_churn(
+        &text(
+            c.t("alive_churn_title").into(),
+            String::new(),
+            c.t("month"),
+            c.t("clients"),
+        ),
+        &labels,
+        &alive,
+        &churn,
+        c.t("clients_alive"),
+        c.t("churn_rate"),
+    );
+    let table = Table {
+        head: vec![
+            c.t("month").into(),
+            c.t("clients_alive").into(),
+            c.t("churn_rate").into(),
+        ],
+        rows: rows
+            .iter()
+            .rev()
+            .map(|r| vec![f.month(r.month), f.count(r.alive), f.percent(r.churn_rate, 1)])
+            .collect(),
+    };
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
+
+    let flows = vec![
+        (c.t("new").to_string(), rows.iter().map(|r| r.new as f64).collect()),
+        (
+            c.t("churned").to_string(),
+            rows.iter().map(|r| r.churned as f64).collect(),
+        ),
+        (
+            c.t("reactivated").to_string(),
+            rows.iter().map(|r| r.reactivated as f64).collect(),
+        ),
+    ];
+    let svg = charts::flows(
+        &text(c.t("flows_title").into(), String::new(), c.t("month"), c.t("clients")),
+        &labels,
+        &flows,
+    );
+    let table = Table {
+        head: vec![
+            c.t("month").into(),
+            c.t("new").into(),
+            c.t("churned").into(),
+            c.t("reactivated").into(),
+        ],
+        rows: rows
+            .iter()
+            .rev()
+            .map(|r| {
+                vec![
+                    f.month(r.month),
+                    f.count(r.new),
+                    f.count(r.churned),
+                    f.count(r.reactivated),
+                ]
+            })
+            .collect(),
+    };
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
+
+    let segments = [Segment::Loyal, Segment::Stable, Segment::AtRisk, Segment::Churned];
+    let seg_items: Vec<(String, f64)> = segments
+        .iter()
+        .map(|s| {
+            (
+                segment_label(c, *s).to_string(),
+                m.clients.iter().filter(|cm| cm.segment == *s).count() as f64,
+            )
+        })
+        .collect();
+    let svg = charts::category_bars(
+        &text(
+            c.t("segments_title").into(),
+            String::new(),
+            c.t("segment"),
+            c.t("clients"),
+        ),
+        &seg_items,
+        None,
+    );
+    let table = Table {
+        head: vec![c.t("segment").into(), c.t("clients").into()],
+        rows: seg_items
+            .iter()
+            .map(|(l, n)| vec![l.clone(), format!("{n:.0}")])
+            .collect(),
+    };
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
+
+    let ch_items: Vec<(String, f64)> = p
+        .by_channel
+        .iter()
+        .map(|ch| (ch.channel.clone(), ch.ltv_cac_ratio.unwrap_or(0.0)))
+        .collect();
+    let svg = charts::category_bars(
+        &text(
+            c.t("channel_title").into(),
+            c.t("channel_desc").into(),
+            c.t("channel"),
+            c.t("ltv_cac"),
+        ),
+        &ch_items,
+        Some((3.0, c.t("healthy_ratio").into())),
+    );
+    let table = Table {
+        head: vec![
+            c.t("channel").into(),
+            c.t("clients").into(),
+            c.t("avg_cac_short").into(),
+            c.t("revenue_ltv_mean").into(),
+            c.t("ltv_cac").into(),
+        ],
+        rows: p
+            .by_channel
+            .iter()
+            .map(|ch| {
+                vec![
+                    ch.channel.clone(),
+                    f.count(ch.clients),
+                    f.money(ch.avg_cac),
+                    f.money(ch.revenue_ltv_mean),
+                    ratio_text(c, ch.ltv_cac_ratio),
+                ]
+            })
+            .collect(),
+    };
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
+
+    let mut counts = [0u32; 11];
+    let end = m.as_of.last_day();
+    let start = m.as_of.plus(-11).first_day();
+    for client in &project.clients {
+        for r in client.nps.iter().filter(|r| r.date >= start && r.date <= end) {
+            counts[r.score as usize] += 1;
+        }
+    }
+    let svg = charts::nps_distribution(
+        &text(
+            c.t("nps_distribution").into(),
+            format!("NPS {}", f.number(p.nps_t12, 0)),
+            c.t("score"),
+            c.t("responses"),
+        ),
+        &counts,
+    );
+    let table = Table {
+        head: vec![c.t("score").into(), c.t("responses").into()],
+        rows: (0..=10).map(|s| vec![s.to_string(), counts[s].to_string()]).collect(),
+    };
+    charts_out.push(Chart {
+        svg,
+        table: Some(table),
+    });
+
+    let mut at_risk: Vec<&ClientMetrics> = m.clients.iter().filter(|cm| cm.segment == Segment::AtRisk).collect();
+    at_risk.sort_by(|a, b| {
+        a.health
+            .unwrap_or(-1.0)
+            .total_cmp(&b.health.unwrap_or(-1.0))
+            .then(a.id.cmp(&b.id))
+    });
+    let at_risk: Vec<Value> = at_risk
+        .iter()
+        .map(|cm| {
+            let reason = if cm
+                .nps_latest
+                .is_some_and(|n| (n as f64) <= project.config.segments.at_risk_nps)
+            {
+                c.t("reason_nps")
+            } else {
+                c.t("reason_health")
+            };
+            json!({
+                "name": cm.name,
+                "href": format!("clients/{}/index.html", cm.id),
+                "health": health_text(c, cm.health),
+                "signals": cm.signals.iter().map(|s| signal_sentence(c, s)).collect::<Vec<_>>(),
+                "reason": reason,
+            })
+        })
+        .collect();
+
+    let clients: Vec<Value> = m
+        .clients
+        .iter()
+        .map(|cm| {
+            json!({
+                "name": cm.name,
+                "href": format!("clients/{}/index.html", cm.id),
+                "segment": cm.segment.as_str(),
+                "segment_label": segment_label(c, cm.segment),
+                "segment_rank": segment_rank(cm.segment),
+                "touch_label": cm.touch.map(|t| c.t(&format!("touch_{}", t.as_str()))).unwrap_or("—"),
+                "touch_rank": cm.touch.map(|t| t as u8).unwrap_or(9),
+                "health": health_text(c, cm.health),
+                "health_sort": cm.health.map(|h| format!("{h:.3}")).unwrap_or_else(|| "-1".into()),
+                "t12": f.money(cm.revenue_t12),
+                "t12_sort": cm.revenue_t12.round_dp(2).to_string(),
+                "ltv": f.money(cm.revenue_ltv),
+                "ltv_sort": cm.revenue_ltv.round_dp(2).to_string(),
+                "ratio": ratio_text(c, cm.ltv_cac_ratio),
+                "ratio_sort": cm.ltv_cac_ratio.map(|r| format!("{r:.4}")).unwrap_or_else(|| "-1".into()),
+            })
+        })
+        .collect();
+
+    let as_of = f.month(m.as_of);
+    with(
+        c.base(c.t("dashboard"), "", &as_of),
+        json!({ "kpis": kpis, "charts": charts_out, "at_risk": at_risk, "clients": clients }),
+    )
+}
+
+fn last_months<T>(rows: &[T], n: i32) -> &[T] {
+    &rows[rows.len().saturating_sub(n as usize)..]
+}
+
+/// `site/internal/cohorts/index.html`.
+pub fn cohorts(c: &Common, m: &Metrics) -> Value {
+    let f = &c.fmt;
+    let names: Vec<String> = m
+        .cohorts
+        .iter()
+        .map(|co| format!("{} (n={})", f.month_short(co.cohort), co.size))
+        .collect();
+    let width = m.cohorts.iter().map(|co| co.active.len()).max().unwrap_or(0);
+    let offsets: Vec<String> = (0..width).map(|k| format!("+{k}")).collect();
+
+    let retention: Vec<Vec<Option<f64>>> = m
+        .cohorts
+        .iter()
+        .map(|co| co.retention.iter().map(|v| Some(*v)).collect())
+        .collect();
+    let rev_ret: Vec<Vec<Option<f64>>> = m.cohorts.iter().map(|co| co.revenue_retention.clone()).collect();
+    let cum: Vec<(String, Vec<Option<f64>>)> = m
+        .cohorts
+        .iter()
+        .zip(&names)
+        .map(|(co, n)| (n.clone(), co.cumulative_ltv.iter().map(|v| Some(to_f64(*v))).collect()))
+        .collect();
+
+    let pct_table = |values: &Vec<Vec<Option<f64>>>| Table {
+        head: std::iter::once(c.t("cohort").to_string())
+            .chain(offsets.iter().cloned())
+            .collect(),
+        rows: values
+            .iter()
+            .zip(&names)
+            .map(|(row, n)| {
+                std::iter::once(n.clone())
+                    .chain(row.iter().map(|v| f.percent(*v, 0)))
+                    .collect()
+            })
+            .collect(),
+    };
+    let charts_out = vec![
+        Chart {
+            svg: charts::heatmap(
+                &text(
+                    c.t("retention_title").into(),
+                    c.t("retention_desc").into(),
+                    c.t("months_since_start"),
+                    c.t("cohort"),
+                ),
+                &names,
+                &retention,
+                true,
+            ),
+            table: Some(pct_table(&retention)),
+        },
+        Chart {
+            svg: charts::heatmap(
+                &text(
+                    c.t("revenue_retention_title").into(),
+                    c.t("revenue_retention_desc").into(),
+                    c.t("months_since_start"),
+                    c.t("cohort"),
+                ),
+                &names,
+                &rev_ret,
+                true,
+            ),
+            table: Some(pct_table(&rev_ret)),
+        },
+        Chart {
+            svg: charts::multi_line(
+                &text(
+                    c.t("cumulative_cohort_title").into(),
+                    c.t("cumulative_cohort_desc").into(),
+                    c.t("months_since_start"),
+                    &money_axis(c),
+                ),
+                &c.locale(),
+                &offsets,
+                &cum,
+            ),
+            table: Some(Table {
+                head: std::iter::once(c.t("cohort").to_string())
+                    .chain(offsets.iter().cloned())
+                    .collect(),
+                rows: m
+                    .cohorts
+                    .iter()
+                    .zip(&names)
+                    .map(|(co, n)| {
+                        std::iter::once(n.clone())
+                            .chain(co.cumulative_ltv.iter().map(|v| f.money(*v)))
+                            .collect()
+                    })
+                    .collect(),
+            }),
+        },
+    ];
+    with(
+        c.base(c.t("cohorts"), "../", &f.month(m.as_of)),
+        json!({ "charts": charts_out }),
+    )
+}
+
+/// The charts a client's overview and its as-of report have in common,
+/// drawn once for both.
+pub struct ClientCharts {
+    cumulative: Chart,
+    health: Chart,
+    nps: Option<Chart>,
+    outcomes: Vec<Chart>,
+}
+
+impl ClientCharts {
+    fn with_revenue<'a>(&'a self, revenue: &'a Chart) -> Vec<&'a Chart> {
+        let mut out = vec![revenue, &self.cumulative, &self.health];
+        out.extend(self.nps.as_ref());
+        out.extend(self.outcomes.iter());
+        out
+    }
+}
+
+pub fn client_charts(c: &Common, client: &Client, cm: &ClientMetrics, as_of: Month) -> ClientCharts {
+    ClientCharts {
+        cumulative: cumulative_chart(c, cm),
+        health: health_chart(c, cm),
+        nps: nps_chart(c, client, as_of),
+        outcomes: outcome_charts(c, client, as_of),
+    }
+}
+
+/// `site/internal/clients/<id>/index.html`: all-time view and report links.
+pub fn client_overview(
+    c: &Common,
+    client: &Client,
+    cm: &ClientMetrics,
+    m: &Metrics,
+    reports: &[Month],
+    shared: &ClientCharts,
+) -> Value {
+    let revenue = revenue_chart(
+        c,
+        c.t("client_revenue_all").into(),
+        c.t("revenue_desc").into(),
+        &cm.revenue_by_month,
+    );
+    let charts_out = shared.with_revenue(&revenue);
+    let revenue_of = |month: Month| {
+        cm.revenue_by_month
+            .iter()
+            .find(|(mm, _)| *mm == month)
+            .map(|(_, v)| *v)
+            .unwrap_or_default()
+    };
+    let reports: Vec<Value> = reports
+        .iter()
+        .rev()
+        .map(|month| json!({ "label": c.fmt.month(*month), "href": format!("{month}.html"), "revenue": c.fmt.money(revenue_of(*month)) }))
+        .collect();
+    with(
+        c.base(&client.name, "../../", &c.fmt.month(m.as_of)),
+        json!({
+            "client": client_head(c, client, cm),
+            "kpis": client_kpis(c, cm),
+            "charts": charts_out,
+            "reports": reports,
+            "next_step": next_step(c, cm),
+        }),
+    )
+}
+
+/// `site/internal/clients/<id>/<YYYY-MM>.html`: the monthly review report,
+/// computed as of its own month. `six_months_ago` is the same client as of
+/// M-6, for the LTV drivers.
+pub fn report(
+    c: &Common,
+    client: &Client,
+    cm: &ClientMetrics,
+    as_of: Month,
+    six_months_ago: Option<&ClientMetrics>,
+    shared: Option<&ClientCharts>,
+) -> Value {
+    let f = &c.fmt;
+    let revenue_of = |month: Month| cm.revenue_by_month.iter().find(|(mm, _)| *mm == month).map(|(_, v)| *v);
+    let now = cm.revenue_month;
+    // "vs last month ¥280,000: +¥20,000 (+7%)"
+    let delta = |then: Option<Decimal>, label: &str, show_base: bool| -> (String, &'static str) {
+        match then {
+            Some(t) => {
+                let diff = now - t;
+                let trend = if diff > Decimal::ZERO {
+                    "up"
+                } else if diff < Decimal::ZERO {
+                    "down"
+                } else {
+                    ""
+                };
+                let sign = if diff > Decimal::ZERO { "+" } else { "" };
+                let pct = if t > Decimal::ZERO {
+                    format!(" ({sign}{})", f.percent(Some(to_f64(diff) / to_f64(t)), 0))
+                } else {
+                    String::new()
+                };
+                let base = if show_base {
+                    format!(" {}", f.money(t))
+                } else {
+                    String::new()
+                };
+                (format!("{label}{base}: {sign}{}{pct}", f.money(diff)), trend)
+            }
+            None => (format!("{label}: —"), ""),
+        }
+    };
+    let (prev_hint, prev_trend) = delta(revenue_of(as_of.plus(-1)), c.t("vs_last_month"), true);
+    let (year_hint, year_trend) = delta(revenue_of(as_of.plus(-12)), c.t("vs_year_ago"), false);
+    let kpis = vec![
+        Kpi::new(c.t("revenue_month"), f.money(now)).hint(prev_hint, prev_trend),
+        Kpi::new(c.t("revenue_year_ago"), f.money_opt(revenue_of(as_of.plus(-12)))).hint(year_hint, year_trend),
+        Kpi::new(c.t("revenue_t12"), f.money(cm.revenue_t12)),
+        Kpi::new(c.t("revenue_ltv"), f.money(cm.revenue_ltv)),
+        Kpi::new(c.t("tenure"), months_text(c, cm.tenure_months as f64, 0)),
+        Kpi::new(
+            c.t("nps_latest"),
+            cm.nps_latest.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
+        )
+        .hint(
+            cm.nps_previous
+                .map(|p| format!("{}: {p}", c.t("previous")))
+                .unwrap_or_default(),
+            "",
+        ),
+        Kpi::new(c.t("health"), health_text(c, cm.health)),
+    ];
+
+    let window = last_window(&cm.revenue_by_month, REVENUE_WINDOW);
+    let revenue = revenue_chart(c, c.t("client_revenue_24").into(), c.t("revenue_desc").into(), window);
+    let own;
+    let shared = match shared {
+        Some(s) => s,
+        None => {
+            own = client_charts(c, client, cm, as_of);
+            &own
+        }
+    };
+    let charts_out = shared.with_revenue(&revenue);
+
+    let drivers = six_months_ago.map(|old| {
+        vec![
+            json!({ "label": c.t("avg_invoice"), "before": f.money_opt(old.avg_invoice), "now": f.money_opt(cm.avg_invoice) }),
+            json!({ "label": c.t("invoices_per_month"), "before": f.number(Some(old.invoices_per_month), 2), "now": f.number(Some(cm.invoices_per_month), 2) }),
+            json!({ "label": c.t("tenure"), "before": months_text(c, old.tenure_months as f64, 0), "now": months_text(c, cm.tenure_months as f64, 0) }),
+        ]
+    });
+    let drivers = drivers.unwrap_or_else(|| {
+        vec![
+            json!({ "label": c.t("avg_invoice"), "before": "—", "now": f.money_opt(cm.avg_invoice) }),
+            json!({ "label": c.t("invoices_per_month"), "before": "—", "now": f.number(Some(cm.invoices_per_month), 2) }),
+            json!({ "label": c.t("tenure"), "before": "—", "now": months_text(c, cm.tenure_months as f64, 0) }),
+        ]
+    });
+    let note = client.notes.iter().find(|n| n.month == as_of);
+    let month_label = f.month(as_of);
+    with(
+        c.base(&client.name, "", &month_label),
+        json!({
+            "client": client_head(c, client, cm),
+            "month_label": month_label,
+            "kpis": kpis,
+            "charts": charts_out,
+            "outcomes": outcome_rows(c, client, as_of),
+            "drivers": drivers,
+            "drivers_then_label": f.month(as_of.plus(-6)),
+            "signals": cm.signals.iter().map(|s| signal_sentence(c, s)).collect::<Vec<_>>(),
+            "notes_html": note.map(|n| n.html.clone()).unwrap_or_default(),
+            "notes_title": note.and_then(|n| n.title.clone()).unwrap_or_default(),
+            "next_step": next_step(c, cm),
+        }),
+    )
+}

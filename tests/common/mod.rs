@@ -1,0 +1,76 @@
+//! Helpers shared by the end-to-end tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The repository root (the shipped sample project lives there).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies a project (casebook.toml, data/, content/, templates/) into a
+/// fresh temporary folder.
+pub fn copy_project(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["casebook.toml", "data", "content", "templates"] {
+        let src = from.join(part);
+        if src.is_file() {
+            fs::copy(&src, dir.path().join(part)).unwrap();
+        } else if src.is_dir() {
+            for entry in walkdir::WalkDir::new(&src) {
+                let entry = entry.unwrap();
+                let rel = entry.path().strip_prefix(from).unwrap();
+                let dst = dir.path().join(rel);
+                if entry.file_type().is_dir() {
+                    fs::create_dir_all(&dst).unwrap();
+                } else {
+                    fs::copy(entry.path(), &dst).unwrap();
+                }
+            }
+        }
+    }
+    dir
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+pub fn casebook() -> Command {
+    Command::cargo_bin("casebook").unwrap()
+}
+
+/// Runs `casebook --root ROOT ARGS...` and returns (exit code, stdout, stderr).
+pub fn run(root: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = casebook().arg("--root").arg(root).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A build of `root` into `root/site` with a fixed build date.
+pub fn build(root: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["build", "--today", "2026-11-25"];
+    args.extend_from_slice(extra);
+    run(root, &args)
+}

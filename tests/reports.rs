@@ -1,0 +1,247 @@
+//! End-to-end: monthly review reports are self-contained, never cross
+//! clients, and the whole internal site is translated with `lang = "ja"`.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+fn reports(site: &Path) -> Vec<(String, String)> {
+    tree(&site.join("internal/clients"))
+        .into_iter()
+        .filter(|(p, _)| !p.ends_with("index.html"))
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect()
+}
+
+/// Every `src=`/`href=` value, and every CSS `url(` or `@import`.
+fn external_references(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["src=", "href=", "xlink:href=", "srcset=", "action=", "poster="] {
+        for (i, _) in html.match_indices(attr) {
+            let rest = &html[i + attr.len()..];
+            let value: String = rest
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
+                .collect();
+            if !value.starts_with('#') {
+                out.push(format!("{attr}{value}"));
+            }
+        }
+    }
+    for css in ["url(", "@import"] {
+        if html.contains(css) {
+            out.push(css.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn reports_are_self_contained() {
+    let p = copy_project(&repo());
+    let (code, _, stderr) = build(p.path(), &["--archive"]);
+    assert_eq!(code, 0, "{stderr}");
+    let all = reports(&p.path().join("site"));
+    assert!(
+        all.len() > 200,
+        "the archive holds a report per client-month, got {}",
+        all.len()
+    );
+    for (path, html) in &all {
+        let refs = external_references(html);
+        assert!(refs.is_empty(), "{path} refers outside itself: {refs:?}");
+        assert!(!html.contains("<script"), "{path} needs no JavaScript");
+        assert!(
+            html.contains("@media print") && html.contains("size: A4"),
+            "{path} lacks the A4 print stylesheet"
+        );
+    }
+    // The check itself can fail: a dashboard links to other pages.
+    let dashboard = fs::read_to_string(p.path().join("site/internal/index.html")).unwrap();
+    assert!(!external_references(&dashboard).is_empty());
+}
+
+#[test]
+fn archive_writes_a_report_for_every_month_of_a_clients_life() {
+    let p = copy_project(&repo());
+    let (code, _, stderr) = build(p.path(), &["--archive"]);
+    assert_eq!(code, 0, "{stderr}");
+    let dir = p.path().join("site/internal/clients/yamabiko-brewing");
+    let mut months: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "index.html")
+        .collect();
+    months.sort();
+    // yamabiko-brewing's last invoice is in 2025-06: with the 3-month grace it
+    // is alive through 2025-08 and gets no report after that.
+    assert_eq!(months.last().map(String::as_str), Some("2025-08.html"), "{months:?}");
+    let overview = fs::read_to_string(dir.join("index.html")).unwrap();
+    for m in &months {
+        assert!(overview.contains(&format!("href=\"{m}\"")), "the overview links {m}");
+    }
+    // Each report is computed as of its own month.
+    let june = fs::read_to_string(dir.join("2025-06.html")).unwrap();
+    assert!(june.contains("June 2025"));
+    assert!(!june.contains("October 2026"));
+}
+
+fn write_client(root: &Path, id: &str, name: &str, amount: u32, note: &str) {
+    let dir = root.join("data/clients").join(id);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("client.toml"),
+        format!("name = \"{name}\"\nchannel = \"referral\"\n"),
+    )
+    .unwrap();
+    let mut inv = String::from("date,amount,service\n");
+    for m in 1..=9 {
+        inv.push_str(&format!("2026-{m:02}-10,{amount},consulting\n"));
+    }
+    fs::write(dir.join("invoices.csv"), inv).unwrap();
+    fs::write(
+        dir.join("nps.csv"),
+        format!("date,score,comment\n2026-06-01,8,{name} comment\n"),
+    )
+    .unwrap();
+    let notes = root.join("content/clients").join(id).join("notes");
+    fs::create_dir_all(&notes).unwrap();
+    for m in 7..=9 {
+        fs::write(
+            notes.join(format!("2026-{m:02}.md")),
+            format!("# {name} notes\n\n{note} (month {m})\n"),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_report_never_shows_another_clients_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("casebook.toml"),
+        "title = \"Two clients\"\ncurrency = \"JPY\"\n",
+    )
+    .unwrap();
+    write_client(root, "alpha", "Albatross Analytics", 123_457, "Secret alpha roadmap");
+    write_client(root, "beta", "Bluebell Bakery", 987_653, "Confidential beta pricing");
+    let (code, _, stderr) = build(root, &["--archive"]);
+    assert_eq!(code, 0, "{stderr}");
+    let site = root.join("site/internal/clients");
+    let theirs = |id: &str| -> [&'static str; 6] {
+        if id == "alpha" {
+            [
+                "Bluebell",
+                "Confidential beta pricing",
+                "987,653",
+                "1,975,306",
+                "beta/",
+                "Bluebell Bakery comment",
+            ]
+        } else {
+            [
+                "Albatross",
+                "Secret alpha roadmap",
+                "123,457",
+                "246,914",
+                "alpha/",
+                "Albatross Analytics comment",
+            ]
+        }
+    };
+    let mut checked = 0;
+    for id in ["alpha", "beta"] {
+        for (path, bytes) in tree(&site.join(id)) {
+            let html = String::from_utf8(bytes).unwrap();
+            let own = if id == "alpha" {
+                "Albatross Analytics"
+            } else {
+                "Bluebell Bakery"
+            };
+            assert!(html.contains(own), "{id}/{path}");
+            for foreign in theirs(id) {
+                assert!(
+                    !html.contains(foreign),
+                    "{id}/{path} shows `{foreign}` of the other client"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2 * (9 + 1), "nine monthly reports and an overview per client");
+    // The month's own note is in its report.
+    let sept = fs::read_to_string(site.join("alpha/2026-09.html")).unwrap();
+    assert!(sept.contains("Secret alpha roadmap (month 9)"));
+    assert!(!sept.contains("(month 8)"), "only the month's own note");
+}
+
+#[test]
+fn sample_reports_name_only_their_own_client() {
+    let p = copy_project(&repo());
+    let (code, _, stderr) = build(p.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(p.path().join("site/internal/metrics.json")).unwrap()).unwrap();
+    let names: Vec<(String, String)> = v["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let all = reports(&p.path().join("site"));
+    assert!(all.len() >= 15);
+    for (path, html) in all {
+        let owner = path.split('/').next().unwrap();
+        for (id, name) in &names {
+            if id != owner {
+                assert!(!html.contains(name.as_str()), "{path} names {name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn japanese_sites_are_translated() {
+    let p = copy_project(&repo());
+    let cfg = fs::read_to_string(p.path().join("casebook.toml"))
+        .unwrap()
+        .replace("lang = \"en\"", "lang = \"ja\"");
+    assert!(cfg.contains("lang = \"ja\""));
+    fs::write(p.path().join("casebook.toml"), cfg).unwrap();
+    let (code, _, stderr) = build(p.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let site = p.path().join("site");
+    let dashboard = fs::read_to_string(site.join("internal/index.html")).unwrap();
+    assert!(dashboard.contains("<html lang=\"ja\">"));
+    assert!(dashboard.contains("ポートフォリオ") && dashboard.contains("2026年10月"));
+    assert!(dashboard.contains("¥"), "yen amounts");
+    let (_, report) = reports(&site)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("2026-10.html"))
+        .unwrap();
+    assert!(report.contains("月次レビュー") && report.contains("2026年10月"));
+    for english in [
+        "Lifetime revenue",
+        "Monthly review",
+        "Suggested next step",
+        "Revenue this month",
+        "October 2026",
+    ] {
+        assert!(
+            !dashboard.contains(english) && !report.contains(english),
+            "`{english}` is not translated"
+        );
+    }
+    let public = fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(public.contains("導入事例"));
+}
