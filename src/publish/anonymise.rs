@@ -8,11 +8,14 @@ use super::text::{Decode, MARKDOWN_VIEWS, Matcher};
 
 /// Replaces a client's real name and every `aka` with its alias.
 ///
-/// Matching follows the rules of the private `text` module: case, width (NFKC),
-/// accents, separators and HTML/percent encodings do not hide a name;
-/// several names are tried longest first; a name of a script written with
-/// spaces must stand as a word (`Acme` is not replaced inside `Acmeville`),
-/// one written without spaces (Japanese) is found anywhere.
+/// Matching follows the rules of the private `text` module: case, width
+/// (NFKC), accents, separators, HTML and percent encodings, and markdown or
+/// HTML markup (`Ac*me*`, `Ac<em>me</em>`) do not hide a name; several
+/// names are tried longest first; a name of a script written with spaces
+/// must stand as a word (`Acme` is not replaced inside `Acmeville`), one
+/// written without spaces (Japanese) is found anywhere. The text is searched
+/// in every view the leak scan uses on the rendered page, so the scan does
+/// not flag what the anonymiser wrote.
 ///
 /// Everything outside a match is kept byte for byte. Within markdown:
 ///

@@ -43,13 +43,14 @@ const OVERLAP: usize = 4096;
 /// bytes read as text (invalid UTF-8 replaced, so names inside binary files
 /// are found too).
 ///
-/// Text is searched in three views: as it is; as a browser shows it, with
+/// Text is searched in four views: as it is; as a browser shows it, with
 /// HTML character references decoded (`&amp;`, `&#65;`, legacy `&eacute`
-/// without `;`); and with percent-encoding decoded as well (names inside
-/// URLs). An encoded name cannot hide. Matching ignores case, width,
-/// accents and separators and respects word boundaries like
-/// [`super::Anonymiser`]; a name split by markup (`Ac<b>me</b>`), base64,
-/// or drawn in an image is not found.
+/// without `;`); with percent-encoding decoded as well (names inside URLs);
+/// and as rendered, tags and comments read through (`Ac<em>me</em>` reads
+/// "Acme"; a block-level tag separates like a blank line). An encoded name
+/// cannot hide. Matching ignores case, width, accents and separators and
+/// respects word boundaries like [`super::Anonymiser`]; a name in base64,
+/// split across block elements, or drawn in an image is not found.
 ///
 /// Symbolic links are followed (a loop is an error). The result is sorted
 /// (by path, client, text, `in_path`) and free of duplicates.
