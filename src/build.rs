@@ -291,6 +291,15 @@ pub fn build_project(
     let public_dir = staging.dir().join("public");
     let leaks = publish::scan_dir(&public_dir, &forbidden).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
     if !leaks.is_empty() {
+        // Name the files where they would have been published.
+        let public = opts.out.join("public");
+        let leaks = leaks
+            .into_iter()
+            .map(|l| publish::Leak {
+                path: public.join(&l.path),
+                ..l
+            })
+            .collect();
         return Err(BuildError::Leak(leaks));
     }
     lap("public site and leak scan");
@@ -396,14 +405,17 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
                 }
             }
             Ok(leaks) => {
-                for l in &leaks {
-                    eprintln!("{}: {l}", dir.display());
+                let n = leaks.len();
+                for l in leaks {
+                    eprintln!(
+                        "{}",
+                        publish::Leak {
+                            path: dir.join(&l.path),
+                            ..l
+                        }
+                    );
                 }
-                print_failure(&format!(
-                    "{} name(s) in {} that no consent allows",
-                    leaks.len(),
-                    dir.display()
-                ));
+                print_failure(&format!("{n} name(s) in {} that no consent allows", dir.display()));
                 return Err(FAILED);
             }
             Err(e) => {
