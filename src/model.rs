@@ -236,6 +236,28 @@ impl Project {
 }
 
 impl Client {
+    /// A client with a name and no data yet (for importers and tests).
+    pub fn new(id: &str, name: &str) -> Client {
+        Client {
+            id: id.to_string(),
+            name: name.to_string(),
+            alias: None,
+            aka: Vec::new(),
+            industry: None,
+            channel: None,
+            acquired: None,
+            cac: None,
+            gross_margin: None,
+            ended: None,
+            invoices: Vec::new(),
+            nps: Vec::new(),
+            activity: Vec::new(),
+            outcomes: Vec::new(),
+            notes: Vec::new(),
+            story: None,
+        }
+    }
+
     /// `s(c)`: the earlier of the month of `acquired` and the month of the
     /// first invoice; `None` for a client with neither.
     pub fn start_month(&self) -> Option<Month> {

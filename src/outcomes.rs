@@ -114,22 +114,8 @@ mod tests {
 
     fn client(outcomes: Vec<OutcomeRow>) -> Client {
         Client {
-            id: "a".into(),
-            name: "A".into(),
-            alias: None,
-            aka: vec![],
-            industry: None,
-            channel: None,
-            acquired: None,
-            cac: None,
-            gross_margin: None,
-            ended: None,
-            invoices: vec![],
-            nps: vec![],
-            activity: vec![],
             outcomes,
-            notes: vec![],
-            story: None,
+            ..Client::new("a", "A")
         }
     }
 

@@ -41,24 +41,7 @@ pub struct ClientBuilder {
 
 pub fn client(id: &str) -> ClientBuilder {
     ClientBuilder {
-        c: Client {
-            id: id.to_string(),
-            name: format!("Client {id}"),
-            alias: None,
-            aka: Vec::new(),
-            industry: None,
-            channel: None,
-            acquired: None,
-            cac: None,
-            gross_margin: None,
-            ended: None,
-            invoices: Vec::new(),
-            nps: Vec::new(),
-            activity: Vec::new(),
-            outcomes: Vec::new(),
-            notes: Vec::new(),
-            story: None,
-        },
+        c: Client::new(id, &format!("Client {id}")),
         line: 1,
     }
 }

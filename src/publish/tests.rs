@@ -12,24 +12,7 @@ use crate::model::{Client, Consent, ConsentStatus, Project, Story};
 const TODAY: Date = date(2026, 10, 15);
 
 fn client(id: &str, name: &str) -> Client {
-    Client {
-        id: id.to_string(),
-        name: name.to_string(),
-        alias: None,
-        aka: Vec::new(),
-        industry: None,
-        channel: None,
-        acquired: None,
-        cac: None,
-        gross_margin: None,
-        ended: None,
-        invoices: Vec::new(),
-        nps: Vec::new(),
-        activity: Vec::new(),
-        outcomes: Vec::new(),
-        notes: Vec::new(),
-        story: None,
-    }
+    Client::new(id, name)
 }
 
 fn story(title: &str, status: ConsentStatus, scope: &[&str]) -> Story {
