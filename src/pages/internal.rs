@@ -289,10 +289,7 @@ pub fn outcome_rows(c: &Common, client: &Client, as_of: Month) -> Vec<Value> {
     summarise(client, as_of)
         .into_iter()
         .map(|o| {
-            let unit = |v: f64| {
-                let n = c.fmt.number(Some(v), if v.fract() == 0.0 { 0 } else { 2 });
-                if o.unit.is_empty() { n } else { format!("{n} {}", o.unit) }
-            };
+            let unit = |v: f64| super::with_unit(c, v, &o.unit);
             let (status, on_track) = match o.progress {
                 Progress::Reached => (c.t("reached"), true),
                 Progress::Improving => (c.t("improving"), true),

@@ -114,3 +114,13 @@ pub fn text(title: String, desc: String, x_label: &str, y_label: &str) -> charts
         y_label: y_label.to_string(),
     }
 }
+
+/// A measured value with its unit: `1.95%`, `5,764 JPY`, `201 bookings`.
+pub fn with_unit(c: &Common, value: f64, unit: &str) -> String {
+    let n = c.fmt.number(Some(value), if value.fract() == 0.0 { 0 } else { 2 });
+    match unit {
+        "" => n,
+        "%" => format!("{n}%"),
+        u => format!("{n} {u}"),
+    }
+}

@@ -102,10 +102,7 @@ fn story_outcomes(c: &Common, story: &PublicStory, project: &Project, as_of: Mon
     for o in summarise(client, as_of) {
         let kpi = clean(&o.kpi);
         let unit = clean(&o.unit);
-        let show = |v: f64| {
-            let n = c.fmt.number(Some(v), if v.fract() == 0.0 { 0 } else { 2 });
-            if unit.is_empty() { n } else { format!("{n} {unit}") }
-        };
+        let show = |v: f64| super::with_unit(c, v, &unit);
         rows.push(json!({
             "kpi": kpi,
             "baseline": show(o.baseline),
