@@ -439,7 +439,7 @@ fn csv_error_text(e: &csv::Error) -> String {
 
 /// The field separator: a comma, or a tab when the header line has tabs and
 /// no comma (Excel's "Unicode text", UTF-16 with tabs).
-fn delimiter_of(header: &str) -> u8 {
+pub fn delimiter_of(header: &str) -> u8 {
     if !header.contains(',') && header.contains('\t') {
         b'\t'
     } else {
