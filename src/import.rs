@@ -134,23 +134,33 @@ struct Imported {
     invoice: Invoice,
 }
 
-/// NFKC with runs of white space collapsed to one space: `ＡＢＣ　商事` and
-/// `ABC 商事` are the same name.
+/// NFKC with runs of white space collapsed to one space, for comparing
+/// services and descriptions: `ＳＥＯ　対策` and `SEO 対策` are the same.
 pub fn normalise(text: &str) -> String {
     let nfkc: String = text.nfkc().collect();
     nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// What makes two client names the same client: NFKC, lowercase, without
+/// white space. `ＡＢＣ商事`, `ABC商事` and `abc 商事` are one client, and so
+/// are `株式会社サンプル` and `株式会社　サンプル`.
+pub fn name_key(name: &str) -> String {
+    name.nfkc()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 /// The client id for a name: a lowercase ASCII slug of its letters and
 /// digits (`Hinode Foods Co., Ltd.` → `hinode-foods-co-ltd`, accents
 /// dropped, at most 64 characters). A name with no ASCII letter, such as
-/// `株式会社サンプル`, gets `client-` and the first 8 hex digits of the
-/// 32-bit FNV-1a hash of its [`normalise`]d UTF-8 bytes, which never changes
+/// `株式会社サンプル`, gets `client-` and the 8 hex digits of the 32-bit
+/// FNV-1a hash of the UTF-8 bytes of its [`name_key`], which never changes
 /// between versions or platforms.
 pub fn client_id_for(name: &str) -> String {
-    let key = normalise(name);
+    let nfkc: String = name.nfkc().collect();
     let mut slug = String::new();
-    for c in key.nfkd() {
+    for c in nfkc.nfkd() {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if unicode_normalization::char::is_combining_mark(c) {
@@ -167,7 +177,7 @@ pub fn client_id_for(name: &str) -> String {
     if slug.bytes().any(|b| b.is_ascii_lowercase()) {
         slug
     } else {
-        format!("client-{:08x}", fnv1a32(key.as_bytes()))
+        format!("client-{:08x}", fnv1a32(name_key(name).as_bytes()))
     }
 }
 
@@ -197,7 +207,7 @@ fn unique_id(base: &str, taken: &BTreeSet<String>) -> String {
 }
 
 /// The clients already in the project: folder names, and which id each
-/// (normalised) name and `aka` spelling belongs to.
+/// name and `aka` spelling (by [`name_key`]) belongs to.
 struct Existing {
     taken: BTreeSet<String>,
     by_name: HashMap<String, String>,
@@ -232,7 +242,7 @@ fn existing_clients(root: &Path) -> Result<Existing, ImportError> {
             continue;
         };
         if let Some(name) = table.get("name").and_then(|v| v.as_str()) {
-            existing.by_name.entry(normalise(name)).or_insert_with(|| id.clone());
+            existing.by_name.entry(name_key(name)).or_insert_with(|| id.clone());
         }
         let akas: Vec<&str> = match table.get("aka") {
             Some(toml::Value::String(s)) => vec![s.as_str()],
@@ -240,7 +250,7 @@ fn existing_clients(root: &Path) -> Result<Existing, ImportError> {
             _ => Vec::new(),
         };
         for aka in akas {
-            let ids = existing.by_aka.entry(normalise(aka)).or_default();
+            let ids = existing.by_aka.entry(name_key(aka)).or_default();
             if !ids.contains(&id) {
                 ids.push(id.clone());
             }
@@ -478,7 +488,7 @@ pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) ->
     let mut existing = existing_clients(root)?;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for r in &rows {
-        names.entry(normalise(&r.client)).or_insert_with(|| r.client.clone());
+        names.entry(name_key(&r.client)).or_insert_with(|| r.client.clone());
     }
     let mut id_of: HashMap<String, String> = HashMap::new();
     let mut new_clients: BTreeMap<String, String> = BTreeMap::new();
@@ -505,7 +515,7 @@ pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) ->
     // nothing.
     let mut by_client: BTreeMap<&str, Vec<&Imported>> = BTreeMap::new();
     for r in &rows {
-        by_client.entry(&id_of[&normalise(&r.client)]).or_default().push(r);
+        by_client.entry(&id_of[&name_key(&r.client)]).or_default().push(r);
     }
     let mut summary = ImportSummary::default();
     let mut writes: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -627,7 +637,8 @@ mod tests {
         assert_eq!(client_id_for(&format!("{}-{}", "a".repeat(63), "b")), "a".repeat(63));
         // No ASCII letter: a hash of the normalised name, fixed forever.
         assert_eq!(client_id_for("株式会社サンプル"), "client-016baff3");
-        assert_eq!(client_id_for("株式会社　サンプル"), client_id_for("株式会社 サンプル"));
+        assert_eq!(client_id_for("株式会社　サンプル"), "client-016baff3");
+        assert_eq!(name_key("ＡＢＣ　Ｉｎｃ．"), name_key("abc inc."));
         assert_eq!(client_id_for("2024"), format!("client-{:08x}", fnv1a32(b"2024")));
         for name in ["株式会社サンプル", "Hinode", "㈱テスト", "", "---"] {
             assert!(is_valid_id(&client_id_for(name)), "{name}");
