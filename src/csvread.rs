@@ -1,31 +1,77 @@
 //! Reading one CSV file into rows of named fields, with the position of
-//! every field for error messages (SPEC §1.2: UTF-8 with or without BOM,
-//! comma separated, header line required, columns in any order, CRLF or LF).
+//! every field for error messages (SPEC §1.2: comma separated, header line
+//! required, columns in any order, CRLF or LF).
+//!
+//! Every CSV file casebook reads comes through [`read_rows`], which first
+//! decodes the bytes as spreadsheets write them (see [`decode`]): UTF-8 with
+//! or without BOM, UTF-16 with BOM, or Shift_JIS/CP932, the "CSV" of a
+//! Japanese Excel. Lines and columns in messages refer to the decoded text.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diag::Diagnostics;
+use encoding_rs::{DecoderResult, SHIFT_JIS, UTF_16BE, UTF_16LE};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diag::{Diagnostics, line_col};
 
 /// A column a file format knows about.
 pub struct Column {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub required: bool,
 }
 
 pub const fn req(name: &'static str) -> Column {
-    Column { name, required: true }
+    Column {
+        name: Cow::Borrowed(name),
+        required: true,
+    }
 }
 
 pub const fn opt(name: &'static str) -> Column {
-    Column { name, required: false }
+    Column {
+        name: Cow::Borrowed(name),
+        required: false,
+    }
+}
+
+impl Column {
+    /// A column whose name is only known at run time (e.g. a column of an
+    /// accounting export named on the command line).
+    pub fn named(name: impl Into<String>, required: bool) -> Column {
+        Column {
+            name: Cow::Owned(name.into()),
+            required,
+        }
+    }
+}
+
+/// How [`read_rows_with`] treats the header line.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadOptions {
+    /// Warn about header columns that no [`Column`] asks for.
+    pub warn_unknown_columns: bool,
+    /// Match header names ignoring case, surrounding spaces and full-width
+    /// forms (`Ｄａｔｅ` matches `date`); for files casebook did not define.
+    pub loose_header: bool,
+}
+
+impl Default for ReadOptions {
+    /// casebook's own files: exact column names, unknown ones warned about.
+    fn default() -> Self {
+        ReadOptions {
+            warn_unknown_columns: true,
+            loose_header: false,
+        }
+    }
 }
 
 /// One data row: the known columns that it has, each with its text and
 /// 1-based column, and the row's 1-based line.
 pub struct Row {
     pub line: u64,
-    fields: BTreeMap<&'static str, (String, u64)>,
+    fields: BTreeMap<String, (String, u64)>,
 }
 
 impl Row {
@@ -40,25 +86,192 @@ impl Row {
     }
 }
 
+/// The encodings [`decode`] recognises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    /// UTF-8 starting with a byte order mark (Excel's "CSV UTF-8").
+    Utf8Bom,
+    /// UTF-16 little-endian with a byte order mark (Excel's "Unicode text").
+    Utf16Le,
+    Utf16Be,
+    /// Shift_JIS with Microsoft's CP932 extensions (WHATWG Shift_JIS), the
+    /// "CSV" of a Japanese Excel.
+    ShiftJis,
+}
+
+impl TextEncoding {
+    pub fn label(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+            TextEncoding::ShiftJis => "Shift_JIS",
+        }
+    }
+}
+
+/// A file's text, without its byte order mark.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub encoding: TextEncoding,
+}
+
+/// Why a file could not be decoded, at a 1-based line and column of the text
+/// decoded up to that point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    pub line: u64,
+    pub column: u64,
+    pub message: &'static str,
+}
+
+pub const NOT_TEXT: &str = "the file is neither UTF-8, UTF-16 nor Shift_JIS; save it as \"CSV UTF-8\"";
+const BAD_UTF8_AFTER_BOM: &str =
+    "the file starts with a UTF-8 byte order mark but is not UTF-8 text from here; save it as \"CSV UTF-8\"";
+const BAD_UTF16: &str =
+    "the file starts with a UTF-16 byte order mark but is not UTF-16 text from here; save it as \"CSV UTF-8\"";
+
+/// Decodes a text file as spreadsheets write it:
+///
+/// 1. a UTF-8 byte order mark: UTF-8;
+/// 2. a UTF-16 byte order mark (`FF FE` or `FE FF`): UTF-16 LE or BE;
+/// 3. bytes that are valid UTF-8: UTF-8;
+/// 4. otherwise Shift_JIS with the CP932 extensions (NEC and IBM special
+///    characters such as `①`, `㈱` and `髙`), when every byte decodes.
+///
+/// Otherwise the error points at the first byte that neither UTF-8 nor
+/// Shift_JIS can read, in whichever of the two got further.
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(t) => Ok(Decoded {
+                text: Cow::Borrowed(t),
+                encoding: TextEncoding::Utf8Bom,
+            }),
+            Err(e) => Err(error_after(&rest[..e.valid_up_to()], BAD_UTF8_AFTER_BOM)),
+        };
+    }
+    for (bom, encoding, which) in [
+        (b"\xFF\xFE", UTF_16LE, TextEncoding::Utf16Le),
+        (b"\xFE\xFF", UTF_16BE, TextEncoding::Utf16Be),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return match decode_strict(encoding, rest) {
+                Ok(text) => Ok(Decoded {
+                    text: Cow::Owned(text),
+                    encoding: which,
+                }),
+                Err((prefix, _)) => Err(error_at_end(&prefix, BAD_UTF16)),
+            };
+        }
+    }
+    let utf8_error = match std::str::from_utf8(bytes) {
+        Ok(t) => {
+            return Ok(Decoded {
+                text: Cow::Borrowed(t),
+                encoding: TextEncoding::Utf8,
+            });
+        }
+        Err(e) => e,
+    };
+    match decode_strict(SHIFT_JIS, bytes) {
+        Ok(text) => Ok(Decoded {
+            text: Cow::Owned(text),
+            encoding: TextEncoding::ShiftJis,
+        }),
+        Err((prefix, sjis_good)) if sjis_good > utf8_error.valid_up_to() => Err(error_at_end(&prefix, NOT_TEXT)),
+        Err(_) => Err(error_after(&bytes[..utf8_error.valid_up_to()], NOT_TEXT)),
+    }
+}
+
+/// The error at the end of `good`, a prefix of the file that is valid UTF-8.
+fn error_after(good: &[u8], message: &'static str) -> DecodeError {
+    error_at_end(std::str::from_utf8(good).unwrap_or(""), message)
+}
+
+fn error_at_end(prefix: &str, message: &'static str) -> DecodeError {
+    let (line, column) = line_col(prefix, prefix.len());
+    // A CRLF file's line count is the same after normalising line ends, and
+    // a lone CR ends a line too.
+    let line = line + prefix.matches('\r').count() as u64 - prefix.matches("\r\n").count() as u64;
+    let column = match prefix.rfind(['\n', '\r']) {
+        Some(i) => prefix[i + 1..].chars().count() as u64 + 1,
+        None => column,
+    };
+    DecodeError { line, column, message }
+}
+
+/// Decodes without replacement characters. On a malformed sequence returns
+/// the text decoded before it and the number of bytes that it came from.
+fn decode_strict(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> Result<String, (String, usize)> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(3));
+    let mut out = String::with_capacity(capacity);
+    let mut read = 0;
+    loop {
+        let (result, n) = decoder.decode_to_string_without_replacement(&bytes[read..], &mut out, true);
+        read += n;
+        match result {
+            DecoderResult::InputEmpty => return Ok(out),
+            DecoderResult::OutputFull => out.reserve(bytes.len() - read + 16),
+            DecoderResult::Malformed(bad, after) => {
+                let good = read.saturating_sub(bad as usize + after as usize);
+                return Err((out, good));
+            }
+        }
+    }
+}
+
+/// Folds the full-width forms a Japanese keyboard types into spreadsheets
+/// (`１２，０００`, `２０２６／１０／０１`, `－`, `．`), the full-width yen sign
+/// `￥` and the ideographic space to their ordinary forms, as NFKC does for
+/// exactly these characters. Other compatibility characters are left alone
+/// on purpose: full NFKC would also read `①`, `²` or `½` as digits.
+pub fn fold_width(text: &str) -> Cow<'_, str> {
+    let folds = |c: char| {
+        matches!(
+            c,
+            '\u{FF01}'..='\u{FF5E}' | '\u{FFE5}' | '\u{FFE0}' | '\u{FFE1}' | '\u{3000}'
+        )
+    };
+    if !text.chars().any(folds) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if folds(c) { c.nfkc().next().unwrap_or(c) } else { c })
+            .collect(),
+    )
+}
+
 /// Reads `bytes` as a CSV file with the given columns. Problems are added to
 /// `diags` against `path`; rows with structural problems are skipped, the
 /// rest are returned. Returns `None` when the file cannot be read at all.
 pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diagnostics) -> Option<Vec<Row>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
+    read_rows_with(bytes, path, columns, ReadOptions::default(), diags)
+}
+
+/// [`read_rows`] with a choice of how the header is matched.
+pub fn read_rows_with(
+    bytes: &[u8],
+    path: &Path,
+    columns: &[Column],
+    options: ReadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Row>> {
+    let decoded = match decode(bytes) {
+        Ok(d) => d,
         Err(e) => {
-            let (line, col) =
-                crate::diag::line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
-            diags.error(
-                path,
-                Some(line),
-                Some(col),
-                "the file is not UTF-8 text; save it as \"CSV UTF-8\"",
-            );
+            diags.error(path, Some(e.line), Some(e.column), e.message);
             return None;
         }
     };
+    let text: &str = &decoded.text;
     // csv's positions drift on CRLF files; normalising line ends first keeps
     // reported lines and columns exact.
     let normalised;
@@ -72,10 +285,13 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
         diags.error(path, Some(1), Some(1), header_hint("the file is empty", columns));
         return None;
     }
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = delimiter_of(first_line);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .trim(csv::Trim::All)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
@@ -84,43 +300,65 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
             return None;
         }
     };
-    let header_cols = field_columns(text.lines().next().unwrap_or(""));
-    let mut index: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let header_cols = field_columns(first_line, delimiter);
+    let key = |name: &str| -> String {
+        if options.loose_header {
+            fold_width(name).trim().to_lowercase()
+        } else {
+            name.to_string()
+        }
+    };
+    let header_keys: Vec<String> = headers.iter().map(key).collect();
+    // Column name → index of its field in the header.
+    let mut index: Vec<(&str, usize)> = Vec::new();
     let mut ok = true;
-    for (i, h) in headers.iter().enumerate() {
-        let col = header_cols.get(i).copied();
-        match columns.iter().find(|c| c.name == h) {
-            Some(c) => {
-                if index.insert(c.name, i).is_some() {
-                    diags.error(path, Some(1), col, format!("column `{h}` appears twice in the header"));
-                    ok = false;
-                }
-            }
-            None => {
-                let known: Vec<&str> = columns.iter().map(|c| c.name).collect();
-                diags.warning(
+    for c in columns {
+        let want = key(&c.name);
+        let mut found = header_keys
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| **h == want)
+            .map(|(i, _)| i);
+        match (found.next(), found.next()) {
+            (Some(i), None) => index.push((&c.name, i)),
+            (Some(_), Some(again)) => {
+                diags.error(
                     path,
                     Some(1),
-                    col,
-                    format!("unknown column `{h}` is ignored (known columns: {})", known.join(", ")),
+                    header_cols.get(again).copied(),
+                    format!("column `{}` appears twice in the header", &headers[again]),
                 );
+                ok = false;
             }
+            (None, _) if c.required => {
+                let have: Vec<&str> = headers.iter().collect();
+                diags.error(
+                    path,
+                    Some(1),
+                    Some(1),
+                    format!(
+                        "missing required column `{}` (the header has: {})",
+                        c.name,
+                        have.join(", ")
+                    ),
+                );
+                ok = false;
+            }
+            (None, _) => {}
         }
     }
-    for c in columns.iter().filter(|c| c.required) {
-        if !index.contains_key(c.name) {
-            let have: Vec<&str> = headers.iter().collect();
-            diags.error(
+    if options.warn_unknown_columns {
+        for (i, h) in headers.iter().enumerate() {
+            if columns.iter().any(|c| key(&c.name) == header_keys[i]) {
+                continue;
+            }
+            let known: Vec<&str> = columns.iter().map(|c| c.name.as_ref()).collect();
+            diags.warning(
                 path,
                 Some(1),
-                Some(1),
-                format!(
-                    "missing required column `{}` (the header has: {})",
-                    c.name,
-                    have.join(", ")
-                ),
+                header_cols.get(i).copied(),
+                format!("unknown column `{h}` is ignored (known columns: {})", known.join(", ")),
             );
-            ok = false;
         }
     }
     if !ok {
@@ -169,12 +407,12 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
             continue;
         }
         let line_text = text[start..].lines().next().unwrap_or("");
-        let cols = field_columns(line_text);
+        let cols = field_columns(line_text, delimiter);
         let fields = index
             .iter()
-            .map(|(name, &i)| {
+            .map(|&(name, i)| {
                 (
-                    *name,
+                    name.to_string(),
                     (
                         record.get(i).unwrap_or("").to_string(),
                         cols.get(i).copied().unwrap_or(1),
@@ -188,7 +426,7 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
 }
 
 fn header_hint(what: &str, columns: &[Column]) -> String {
-    let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_ref()).collect();
     format!("{what}; it needs at least a header line such as `{}`", names.join(","))
 }
 
@@ -199,16 +437,26 @@ fn csv_error_text(e: &csv::Error) -> String {
     }
 }
 
+/// The field separator: a comma, or a tab when the header line has tabs and
+/// no comma (Excel's "Unicode text", UTF-16 with tabs).
+pub fn delimiter_of(header: &str) -> u8 {
+    if !header.contains(',') && header.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 /// 1-based character column where each field of a CSV line starts,
 /// following quotes. (A quoted field spanning lines is rare in these files;
 /// its later fields get approximate columns.)
-fn field_columns(line: &str) -> Vec<u64> {
+fn field_columns(line: &str, delimiter: u8) -> Vec<u64> {
     let mut cols = vec![1];
     let mut in_quotes = false;
     for (i, ch) in line.chars().enumerate() {
         match ch {
             '"' => in_quotes = !in_quotes,
-            ',' if !in_quotes => cols.push(i as u64 + 2),
+            c if c == delimiter as char && !in_quotes => cols.push(i as u64 + 2),
             _ => {}
         }
     }
@@ -216,14 +464,19 @@ fn field_columns(line: &str) -> Vec<u64> {
 }
 
 /// Parses a plain number (activity values, outcomes), allowing thousands
-/// separators in groups of three.
+/// separators in groups of three, full-width digits (`１，２３４`) and the
+/// minus signs of [`crate::money::strip_minus`] (`▲3`).
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let t = text.trim();
     let bad = || format!("`{t}` is not a number");
-    if t.is_empty() {
+    let folded = fold_width(t);
+    let (negative, unsigned) = match crate::money::strip_minus(folded.trim()) {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, folded.trim()),
+    };
+    if unsigned.is_empty() {
         return Err(bad());
     }
-    let unsigned = t.strip_prefix('-').unwrap_or(t);
     let int_part = unsigned.split('.').next().unwrap_or("");
     if int_part.contains(',') {
         let groups: Vec<&str> = int_part.split(',').collect();
@@ -231,12 +484,12 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
             return Err(bad());
         }
     }
-    let cleaned: String = t.chars().filter(|c| *c != ',').collect();
-    if !cleaned.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+    let cleaned: String = unsigned.chars().filter(|c| *c != ',').collect();
+    if !cleaned.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Err(bad());
     }
     match cleaned.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
+        Ok(v) if v.is_finite() => Ok(if negative { -v } else { v }),
         _ => Err(bad()),
     }
 }
@@ -296,17 +549,113 @@ mod tests {
     }
 
     #[test]
-    fn not_utf8_is_an_error() {
+    fn shift_jis_is_decoded() {
         let mut d = Diagnostics::new();
-        assert!(read_rows(b"date,amount\n\x82\xa0,1\n", Path::new("i.csv"), COLS, &mut d).is_none());
-        assert!(d.has_errors());
+        // `あ` in Shift_JIS is 82 A0: not UTF-8.
+        let rows = read_rows(
+            b"date,amount,service\n2026-01-01,1,\x82\xa0\n",
+            Path::new("i.csv"),
+            COLS,
+            &mut d,
+        )
+        .unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(rows[0].get("service"), "あ");
+    }
+
+    #[test]
+    fn undecodable_bytes_are_an_error_at_their_place() {
+        let mut d = Diagnostics::new();
+        // FF is neither UTF-8 nor Shift_JIS.
+        let bytes = b"date,amount\r\n2026-01-01,1\r\n2026-01-02,\xff\r\n";
+        assert!(read_rows(bytes, Path::new("i.csv"), COLS, &mut d).is_none());
+        assert_eq!(d.into_vec()[0].to_string(), format!("i.csv:3:12: {NOT_TEXT}"));
+    }
+
+    #[test]
+    fn the_decoding_that_got_further_places_the_error() {
+        // Shift_JIS `あ` on line 2, then FF on line 3: Shift_JIS got further.
+        let e = decode(b"a,b\n\x82\xa0,x\nok,\xff\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 4));
+        // UTF-8 `é` on line 2, then FF on line 3 (C3 A9 is also Shift_JIS,
+        // but UTF-8 read further).
+        let e = decode(
+            "a,b\né,x\nok,"
+                .bytes()
+                .chain([0xff, b'\n'])
+                .collect::<Vec<u8>>()
+                .as_slice(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (3, 4));
+        // A lone CR ends a line too.
+        let e = decode(b"a\rb\r\xff").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1));
+    }
+
+    #[test]
+    fn utf16_with_bom_and_tabs() {
+        let text = "date\tamount\tservice\r\n2026-01-05\t12000\t広告運用\r\n";
+        for (bom, big_endian) in [([0xFF, 0xFE], false), ([0xFE, 0xFF], true)] {
+            let mut bytes = bom.to_vec();
+            for unit in text.encode_utf16() {
+                let b = if big_endian {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                };
+                bytes.extend_from_slice(&b);
+            }
+            let mut d = Diagnostics::new();
+            let rows = read_rows(&bytes, Path::new("i.csv"), COLS, &mut d).unwrap();
+            assert!(d.is_empty(), "{d:?}");
+            assert_eq!(rows[0].get("service"), "広告運用");
+            assert_eq!(rows[0].column("service"), Some(18));
+        }
+        // An odd number of bytes after the BOM is not UTF-16.
+        let e = decode(b"\xFF\xFEa\x00\n\x00b").unwrap_err();
+        assert_eq!((e.line, e.column, e.message), (2, 1, BAD_UTF16));
+    }
+
+    #[test]
+    fn loose_headers_for_foreign_files() {
+        let cols = [Column::named("取引先", true), Column::named("Amount", true)];
+        let loose = ReadOptions {
+            warn_unknown_columns: false,
+            loose_header: true,
+        };
+        let mut d = Diagnostics::new();
+        let rows = read_rows_with(
+            " 取引先 ,ＡＭＯＵＮＴ,memo\nA,1,x\n".as_bytes(),
+            Path::new("e.csv"),
+            &cols,
+            loose,
+            &mut d,
+        )
+        .unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(rows[0].get("取引先"), "A");
+        assert_eq!(rows[0].get("Amount"), "1");
+        // Exact matching for casebook's own files.
+        let mut d = Diagnostics::new();
+        assert!(read_rows(b"Date,amount\n", Path::new("i.csv"), COLS, &mut d).is_none());
+    }
+
+    #[test]
+    fn fold_width_touches_only_full_width_forms() {
+        assert_eq!(fold_width("１２，０００円"), "12,000円");
+        assert_eq!(fold_width("￥\u{3000}５"), "¥ 5");
+        assert_eq!(fold_width("①²½ｱ"), "①²½ｱ");
+        assert!(matches!(fold_width("plain"), Cow::Borrowed(_)));
     }
 
     #[test]
     fn numbers() {
         assert_eq!(parse_number("1,234.5").unwrap(), 1234.5);
         assert_eq!(parse_number("-3").unwrap(), -3.0);
-        for bad in ["", "1,23", "abc", "1e9", "NaN", "inf"] {
+        assert_eq!(parse_number("１，２３４．５").unwrap(), 1234.5);
+        assert_eq!(parse_number("▲3").unwrap(), -3.0);
+        for bad in ["", "1,23", "abc", "1e9", "NaN", "inf", "--3", "-", "▲-3", "②"] {
             assert!(parse_number(bad).is_err(), "{bad}");
         }
     }

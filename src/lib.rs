@@ -15,6 +15,8 @@ pub mod csvread;
 pub mod diag;
 pub mod format;
 pub mod i18n;
+pub mod import;
+pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod metrics;

@@ -81,6 +81,51 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
+    /// Create a new project: settings, one example client and a README, ready to build.
+    #[command(
+        after_help = "Examples:\n  casebook init my-reviews\n  casebook --root my-reviews build    (builds the example at once)"
+    )]
+    Init {
+        /// The new project's folder: created if missing, refused if not empty.
+        dir: PathBuf,
+    },
+    /// Import data exported by other programs into the project.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  casebook import invoices export.csv --client-column Client --date-column Date --amount-column Amount\n  casebook import invoices --help    (the options, and the encodings and spellings that are read)"
+    )]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Split an accounting export into data/clients/<id>/invoices.csv (new clients get a client.toml).
+    #[command(
+        after_help = "Examples:\n  casebook import invoices export.csv --client-column Client --date-column Date --amount-column Amount\n  casebook --root ~/clients import invoices 請求書.csv --client-column 取引先 --date-column 請求日 --amount-column 金額 --service-column 品目\n\nThe export may be CSV UTF-8, Shift_JIS (Excel's \"CSV\" in Japan) or UTF-16. Columns are named as in its\nheader line. Importing the same file again adds nothing; a row that cannot be read is reported as\nFILE:line:column and nothing is written."
+    )]
+    Invoices {
+        /// The export(s) to import.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The column with the client's name.
+        #[arg(long, value_name = "COLUMN")]
+        client_column: String,
+        /// The column with the invoice date.
+        #[arg(long, value_name = "COLUMN")]
+        date_column: String,
+        /// The column with the amount.
+        #[arg(long, value_name = "COLUMN")]
+        amount_column: String,
+        /// The column with what was sold.
+        #[arg(long, value_name = "COLUMN")]
+        service_column: Option<String>,
+        /// The column with the kind (new, recurring, upsell, cross-sell, one-off).
+        #[arg(long, value_name = "COLUMN")]
+        kind_column: Option<String>,
+        /// The column with a description.
+        #[arg(long, value_name = "COLUMN")]
+        description_column: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,6 +193,28 @@ fn main() -> ExitCode {
                 Format::Csv => build::MetricsFormat::Csv,
             },
             ui,
+        ),
+        Command::Init { dir } => casebook::init::run(&dir, cli.quiet),
+        Command::Import(ImportCommand::Invoices {
+            files,
+            client_column,
+            date_column,
+            amount_column,
+            service_column,
+            kind_column,
+            description_column,
+        }) => casebook::import::run_invoices(
+            &root,
+            &files,
+            &casebook::import::InvoiceColumns {
+                client: client_column,
+                date: date_column,
+                amount: amount_column,
+                service: service_column,
+                kind: kind_column,
+                description: description_column,
+            },
+            cli.quiet,
         ),
     };
     match result {

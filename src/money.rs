@@ -7,41 +7,56 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-/// Currency symbols and codes accepted (and ignored) around an amount.
-const SYMBOLS: &[&str] = &["¥", "￥", "$", "€", "£", "円", "JPY", "USD", "EUR", "GBP"];
+use crate::csvread::fold_width;
 
-/// Parses an amount such as `12000`, `12,000`, `¥12,000`, `$1,200.50` or
-/// `-5000`. Thousands separators must group three digits.
+/// Currency symbols and codes accepted (and ignored) around an amount.
+/// (`￥` is folded to `¥` before they are looked for.)
+const SYMBOLS: &[&str] = &["¥", "$", "€", "£", "円", "JPY", "USD", "EUR", "GBP"];
+
+/// Signs that make an amount negative: the minus, the Unicode minus `−`,
+/// and `▲` / `△`, which Japanese accounts and Excel formats print before a
+/// negative amount (`▲5,000` is −5,000).
+const MINUS_SIGNS: &[char] = &['-', '\u{2212}', '▲', '△'];
+
+/// The text after a leading minus sign (see [`MINUS_SIGNS`]), if it has one.
+pub fn strip_minus(text: &str) -> Option<&str> {
+    text.strip_prefix(MINUS_SIGNS)
+}
+
+/// Parses an amount such as `12000`, `12,000`, `¥12,000`, `$1,200.50`,
+/// `-5000`, `▲5,000` or, as a Japanese keyboard types it, `１２，０００円`
+/// and `￥１２，０００`. Thousands separators must group three digits.
 pub fn parse_money(text: &str) -> Result<Decimal, String> {
     let original = text.trim();
     let bad = |why: &str| format!("`{original}` is not an amount: {why}");
     if original.is_empty() {
         return Err(bad("it is empty"));
     }
-    let mut s = original.to_string();
+    let folded = fold_width(original);
+    let mut s: &str = folded.trim();
     let mut negative = false;
-    if let Some(rest) = s.strip_prefix('-') {
+    if let Some(rest) = strip_minus(s) {
         negative = true;
-        s = rest.trim_start().to_string();
+        s = rest.trim_start();
     }
     for sym in SYMBOLS {
         if let Some(rest) = s.strip_prefix(sym) {
-            s = rest.trim_start().to_string();
+            s = rest.trim_start();
         }
         if let Some(rest) = s.strip_suffix(sym) {
-            s = rest.trim_end().to_string();
+            s = rest.trim_end();
         }
     }
-    if let Some(rest) = s.strip_prefix('-') {
+    if let Some(rest) = strip_minus(s) {
         if negative {
             return Err(bad("two minus signs"));
         }
         negative = true;
-        s = rest.to_string();
+        s = rest;
     }
     let (int_part, frac_part) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
-        None => (s.as_str(), None),
+        None => (s, None),
     };
     if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit() || b == b',') {
         return Err(bad("expected digits, e.g. 12000, 12,000 or ¥12,000"));
@@ -106,6 +121,33 @@ mod tests {
         assert_eq!(parse_money("¥-5,000").unwrap(), d("-5000"));
         assert_eq!(parse_money(" 1,234,567 ").unwrap(), d("1234567"));
         assert_eq!(parse_money("12000円").unwrap(), d("12000"));
+    }
+
+    #[test]
+    fn accepts_japanese_spreadsheet_spellings() {
+        assert_eq!(parse_money("１２，０００円").unwrap(), d("12000"));
+        assert_eq!(parse_money("￥１２，０００").unwrap(), d("12000"));
+        assert_eq!(parse_money("\u{3000}１２０００\u{3000}").unwrap(), d("12000"));
+        assert_eq!(parse_money("１，２００．５").unwrap(), d("1200.5"));
+        assert_eq!(parse_money("▲5,000").unwrap(), d("-5000"));
+        assert_eq!(parse_money("△5,000").unwrap(), d("-5000"));
+        assert_eq!(parse_money("▲ ¥5,000").unwrap(), d("-5000"));
+        assert_eq!(parse_money("¥▲5,000").unwrap(), d("-5000"));
+        assert_eq!(parse_money("▲５，０００円").unwrap(), d("-5000"));
+        assert_eq!(parse_money("－５０００").unwrap(), d("-5000"));
+        assert_eq!(parse_money("−5000").unwrap(), d("-5000"));
+        assert_eq!(parse_money("１２，０００ ＪＰＹ").unwrap(), d("12000"));
+    }
+
+    #[test]
+    fn rejects_lookalikes_that_full_nfkc_would_turn_into_digits() {
+        for bad in ["①", "1²", "½", "▲▲5", "▲-5", "1,2000円", "(5,000)"] {
+            assert!(parse_money(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_money("１２，００").unwrap_err(),
+            "`１２，００` is not an amount: commas must separate groups of three digits"
+        );
     }
 
     #[test]
