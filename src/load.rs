@@ -445,7 +445,7 @@ fn parse_nps(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<N
     for row in rows {
         let date = field_date(&row, "date", path, diags);
         let text = row.get("score");
-        let score = match text.parse::<u8>() {
+        let score = match crate::csvread::fold_width(text).trim().parse::<u8>() {
             Ok(s) if s <= 10 => Some(s),
             _ => {
                 diags.error(
