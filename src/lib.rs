@@ -29,4 +29,5 @@ pub mod pages;
 pub mod progress;
 pub mod publish;
 pub mod render;
+pub mod serve;
 pub mod tomlish;

@@ -13,7 +13,7 @@ use casebook::month::{Month, parse_date};
     name = "casebook",
     version,
     about = "Client reviews, LTV metrics and consented success stories, built as static sites",
-    after_help = "Examples:\n  casebook build                      build site/ from the project in this folder\n  casebook check                      validate the project and list every problem\n  casebook metrics --month 2026-10    print the metrics as JSON\n  casebook --root ~/clients build --out /tmp/site"
+    after_help = "Examples:\n  casebook build                      build site/ from the project in this folder\n  casebook check                      validate the project and list every problem\n  casebook serve                      build, serve on 127.0.0.1:8000 and rebuild on every change\n  casebook metrics --month 2026-10    print the metrics as JSON\n  casebook --root ~/clients build --out /tmp/site"
 )]
 struct Cli {
     /// The project folder (the one holding casebook.toml).
@@ -80,6 +80,27 @@ enum Command {
         month: Option<Month>,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
+    },
+    /// Build, serve the site on 127.0.0.1 and rebuild it on every change, reloading the browser.
+    #[command(
+        after_help = "Examples:\n  casebook serve                   then open http://127.0.0.1:8000/internal/index.html\n  casebook serve --port 0 --open   (any free port; open the dashboard in the browser)\n  casebook --root ~/clients serve --month 2026-10\n\nWatches casebook.toml, data/, content/ and templates/. A broken edit shows its errors here and over the\npages in the browser, while the last good site stays served. Ctrl-C stops."
+    )]
+    Serve {
+        /// The port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Open the dashboard in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Output folder [default: <root>/site].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The as-of month (YYYY-MM) [default: the latest month with an invoice].
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Option<Month>,
+        /// The build date for consent expiry (YYYY-MM-DD) [default: the day of each build].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        today: Option<jiff::civil::Date>,
     },
     /// Create a new project: settings, one example client and a README, ready to build.
     #[command(
@@ -194,6 +215,26 @@ fn main() -> ExitCode {
             },
             ui,
         ),
+        Command::Serve {
+            port,
+            open,
+            out,
+            month,
+            today: day,
+        } => {
+            let out = out.unwrap_or_else(|| root.join("site"));
+            casebook::serve::run(
+                casebook::serve::ServeOptions {
+                    root,
+                    out,
+                    port,
+                    open,
+                    month,
+                    today: day,
+                },
+                ui,
+            )
+        }
         Command::Init { dir } => casebook::init::run(&dir, cli.quiet),
         Command::Import(ImportCommand::Invoices {
             files,
