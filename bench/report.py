@@ -184,6 +184,40 @@ def main():
             p(f"| nothing changed | 1 | {fmt_s(nc['wall'])} | {nc['rss']:.0f} MiB | |")
         p("")
 
+    arch = [r for r in rows if r["label"] == "build-archive"]
+    if arch:
+        n = arch[0]["size"]
+        a, b = summary(rows, "build-archive", n), summary(rows, "build", n)
+        p(f"## Memory against pages: `--archive` at {n:,} clients\n")
+        p("| build | runs | median wall (runs) | pages | pages/s | peak RSS |")
+        p("|---|---:|---:|---:|---:|---:|")
+        for name, s in (("as-of month only", b), ("--archive", a)):
+            if s:
+                p(
+                    f"| {name} | {s['runs']} | {fmt_s(s['wall'])} ({walls(s)}) | {s['pages']:,} | "
+                    f"{s['pages'] / s['wall']:,.0f} | {s['rss']:.0f} MiB |"
+                )
+        if a and b:
+            p(
+                f"\n{a['pages'] / b['pages']:.1f}× the pages for the same clients: peak RSS ×{a['rss'] / b['rss']:.2f}, "
+                f"wall ×{a['wall'] / b['wall']:.1f}.\n"
+            )
+
+    disk = [r for r in rows if r["label"].endswith("-disk")]
+    if disk:
+        n = disk[0]["size"]
+        p(f"## On disk instead of tmpfs, {n:,} clients (one run each)\n")
+        p("| step | wall on disk | wall on tmpfs (median) | peak RSS on disk | pages/s on disk |")
+        p("|---|---:|---:|---:|---:|")
+        for label, base in (("demo-data-disk", "demo-data"), ("build-disk", "build"), ("hugo-disk", "hugo")):
+            s, t = summary(rows, label, n), summary(rows, base, n)
+            if s:
+                pps = f"{s['pages'] / s['wall']:,.0f}" if s["pages"] else ""
+                p(f"| {base} | {fmt_s(s['wall'])} | {fmt_s(t['wall']) if t else '—'} | {s['rss']:,.0f} MiB | {pps} |")
+        c, h = summary(rows, "build-disk", n), summary(rows, "hugo-disk", n)
+        if c and h:
+            p(f"\nOn disk, casebook ÷ Hugo pages/s: **{(c['pages'] / c['wall']) / (h['pages'] / h['wall']):.2f}×**.\n")
+
     # Targets of issue 6.
     p("## Targets\n")
     p("| target | measured | met? |")

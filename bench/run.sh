@@ -5,6 +5,9 @@
 #   SIZES="1000 10000" bench/run.sh           # skip the 50,000-client project
 #   BENCH_DIR=/var/tmp/cb-bench bench/run.sh  # work on disk instead of tmpfs
 #   PROFILE=1 bench/run.sh                    # also perf profiles (needs perf)
+#   PROFILE=1 PROFILE_LARGE=1 bench/run.sh    # ... and of the largest build (slow)
+#   STEPS="archive disk" bench/run.sh         # only some steps, reusing the projects
+#                                             # of an earlier run in BENCH_DIR
 #
 # Needs: bash, cargo, GNU time (/usr/bin/time), python3 with pandas, hugo.
 # On Debian/Ubuntu: apt-get install -y time hugo hyperfine && pip install pandas
@@ -15,6 +18,9 @@
 #   (b) Hugo rendering the same number of pages from precomputed markdown
 #   (c) `casebook metrics` against bench/peer_pandas.py on the flat invoices CSV
 #   (d) a second build after editing one client's note (10,000 clients)
+#   archive: a build with --archive (about 10x the pages, same clients): does
+#       memory follow the pages or the clients?
+#   disk: the 10,000-client build and Hugo once more on disk (DISK_DIR)
 # Results: $BENCH_DIR/results.tsv (every run) and $BENCH_DIR/report.md (medians).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +34,12 @@ RUNS_LARGE=${RUNS_LARGE:-1}  # runs for projects of 50,000 clients or more
 HUGO_RUNS_LARGE=${HUGO_RUNS_LARGE:-1}  # Hugo runs at 10,000 clients or more (it needs GBs)
 INCREMENTAL_SIZE=${INCREMENTAL_SIZE:-10000}
 METRICS_MIN=${METRICS_MIN:-10000}   # smallest project for (c)
+ARCHIVE_SIZE=${ARCHIVE_SIZE:-1000}
+DISK_SIZE=${DISK_SIZE:-10000}
+DISK_DIR=${DISK_DIR:-/var/tmp/casebook-bench-disk}
+STEPS=${STEPS:-"demo build hugo metrics edit archive disk"}
+[[ ${PROFILE:-0} == 1 ]] && STEPS="$STEPS profile"
+step() { [[ " $STEPS " == *" $1 "* ]]; }
 TODAY=2026-11-01
 if [[ -z "${BENCH_DIR:-}" ]]; then
   if [[ -d /dev/shm && -w /dev/shm ]]; then BENCH_DIR=/dev/shm/casebook-bench; else BENCH_DIR=/tmp/casebook-bench; fi
@@ -47,9 +59,9 @@ echo "== building casebook (release)"
 cargo build --release --locked --quiet
 BIN=${CARGO_TARGET_DIR:-$REPO/target}/release/casebook
 
-rm -rf "$D"
+if step demo; then rm -rf "$D"; fi
 mkdir -p "$D"
-printf 'label\tsize\trun\twall_s\trss_kb\tuser_s\tsys_s\tpages\n' > "$RES"
+[[ -f $RES ]] || printf 'label\tsize\trun\twall_s\trss_kb\tuser_s\tsys_s\tpages\n' > "$RES"
 
 # ---------------------------------------------------------------------------
 # the machine
@@ -66,7 +78,7 @@ printf 'label\tsize\trun\twall_s\trss_kb\tuser_s\tsys_s\tpages\n' > "$RES"
   [[ $HAVE_HUGO == 1 ]] && echo "hugo: $(hugo version | cut -d' ' -f1-2)"
   echo "python: $(python3 --version | cut -d' ' -f2), pandas $(python3 -c 'import pandas; print(pandas.__version__)'), numpy $(python3 -c 'import numpy; print(numpy.__version__)')"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee "$D/machine.txt"
+} | tee -a "$D/machine.txt"
 
 # measure LABEL SIZE RUN CMD...: runs CMD once under /usr/bin/time, appends a row.
 measure() {
@@ -86,8 +98,8 @@ runs_for() { if (( $1 >= 50000 )); then echo "$RUNS_LARGE"; else echo "$RUNS"; f
 html_pages() { find "$1" -name '*.html' | wc -l; }
 
 # ---------------------------------------------------------------------------
-echo "== demo projects ($MONTHS months, seed $SEED)"
-for n in $SIZES; do
+step demo && echo "== demo projects ($MONTHS months, seed $SEED)"
+step demo && for n in $SIZES; do
   PAGES='' measure demo-data "$n" 1 "$BIN" demo-data --clients "$n" --months "$MONTHS" --seed "$SEED" \
     --out "$D/p$n" --invoices-csv "$D/p$n.csv"
   echo "    $(cat "$D/stdout.txt" | head -1)"
@@ -95,8 +107,8 @@ for n in $SIZES; do
 done
 
 # ---------------------------------------------------------------------------
-echo "== (a) clean casebook build"
-for n in $SIZES; do
+step build && echo "== (a) clean casebook build"
+step build && for n in $SIZES; do
   for r in $(seq "$(runs_for "$n")"); do
     rm -rf "$D/o$n"
     PAGES='' measure build "$n" "$r" "$BIN" --root "$D/p$n" build --today "$TODAY" --out "$D/o$n/site" --verbose
@@ -109,7 +121,7 @@ for n in $SIZES; do
 done
 
 # ---------------------------------------------------------------------------
-if [[ $HAVE_HUGO == 1 ]]; then
+if [[ $HAVE_HUGO == 1 ]] && step hugo; then
   echo "== (b) Hugo on the same number of client pages"
   per_page_kb=0
   for n in $SIZES; do
@@ -141,8 +153,8 @@ if [[ $HAVE_HUGO == 1 ]]; then
 fi
 
 # ---------------------------------------------------------------------------
-echo "== (c) casebook metrics vs pandas (flat invoices CSV)"
-for n in $SIZES; do
+step metrics && echo "== (c) casebook metrics vs pandas (flat invoices CSV)"
+step metrics && for n in $SIZES; do
   (( n >= METRICS_MIN )) || continue
   for r in $(seq "$RUNS"); do
     PAGES='' measure metrics "$n" "$r" "$BIN" --root "$D/p$n" metrics
@@ -157,7 +169,7 @@ done
 
 # ---------------------------------------------------------------------------
 n=$INCREMENTAL_SIZE
-if [[ -d $D/o$n/site ]]; then
+if [[ -d $D/o$n/site ]] && step edit; then
   echo "== (d) build after editing one note ($n clients)"
   note=$(find "$D/p$n/content/clients" -path '*/notes/*' -name '*.md' | sort | tail -1)
   echo "    editing $note"
@@ -173,7 +185,41 @@ if [[ -d $D/o$n/site ]]; then
 fi
 
 # ---------------------------------------------------------------------------
-if [[ ${PROFILE:-0} == 1 ]] && command -v perf >/dev/null 2>&1; then
+n=$ARCHIVE_SIZE
+if [[ -d $D/p$n ]] && step archive; then
+  echo "== archive: a report for every month of every client ($n clients)"
+  for r in $(seq "$RUNS"); do
+    rm -rf "$D/a$n"
+    PAGES='' measure build-archive "$n" "$r" "$BIN" --root "$D/p$n" build --today "$TODAY" --out "$D/a$n/site" --archive
+    pages=$(html_pages "$D/a$n/site")
+    sed -i '$ s/\t$/\t'"$pages"'/' "$RES"
+  done
+  rm -rf "$D/a$n"
+fi
+
+# ---------------------------------------------------------------------------
+n=$DISK_SIZE
+if step disk; then
+  echo "== on disk: $DISK_DIR ($(mkdir -p "$DISK_DIR" && df -T "$DISK_DIR" | awk 'NR==2 {print $2}'), $n clients)"
+  rm -rf "$DISK_DIR"
+  mkdir -p "$DISK_DIR"
+  echo "disk dir: $DISK_DIR ($(df -T "$DISK_DIR" | awk 'NR==2 {print $2}'))" >> "$D/machine.txt"
+  PAGES='' measure demo-data-disk "$n" 1 "$BIN" demo-data --clients "$n" --months "$MONTHS" --seed "$SEED" \
+    --out "$DISK_DIR/p$n" --invoices-csv "$DISK_DIR/p$n.csv"
+  PAGES='' measure build-disk "$n" 1 "$BIN" --root "$DISK_DIR/p$n" build --today "$TODAY" --out "$DISK_DIR/o$n/site"
+  pages=$(html_pages "$DISK_DIR/o$n/site")
+  sed -i '$ s/\t$/\t'"$pages"'/' "$RES"
+  if [[ $HAVE_HUGO == 1 ]]; then
+    python3 "$REPO/bench/hugo_content.py" "$DISK_DIR/o$n/site/internal/metrics.json" "$DISK_DIR/p$n.csv" "$DISK_DIR/h$n" > /dev/null
+    PAGES='' measure hugo-disk "$n" 1 hugo --quiet -s "$DISK_DIR/h$n" -d "$DISK_DIR/h$n/public"
+    pages=$(html_pages "$DISK_DIR/h$n/public")
+    sed -i '$ s/\t$/\t'"$pages"'/' "$RES"
+  fi
+  rm -rf "$DISK_DIR"
+fi
+
+# ---------------------------------------------------------------------------
+if step profile && command -v perf >/dev/null 2>&1; then
   echo "== profiles"
   # A clean build at INCREMENTAL_SIZE clients, and metrics on the largest project.
   top() { perf report -i "$1" --no-children -g none --sort dso,symbol --stdio 2> /dev/null | sed 's/ *- *- *$//' | awk '!/^#/ && /%/ && n++ < 60'; }
@@ -188,6 +234,14 @@ if [[ ${PROFILE:-0} == 1 ]] && command -v perf >/dev/null 2>&1; then
   if perf record -F 499 -g -o "$D/perf-metrics.data" -- "$BIN" --root "$D/p$n" metrics > /dev/null 2>&1; then
     top "$D/perf-metrics.data" > "$D/perf-metrics-$n.txt"
     echo "    $D/perf-metrics-$n.txt"
+  fi
+  if [[ ${PROFILE_LARGE:-0} == 1 ]]; then
+    rm -rf "$D/prof"
+    if perf record -F 299 -g -o "$D/perf-build-large.data" -- "$BIN" --root "$D/p$n" build --today "$TODAY" \
+        --out "$D/prof/site" -q > /dev/null 2>&1; then
+      top "$D/perf-build-large.data" > "$D/perf-build-$n.txt"
+      echo "    $D/perf-build-$n.txt"
+    fi
   fi
   rm -rf "$D/prof" "$D"/perf-*.data
 fi
