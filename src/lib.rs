@@ -12,6 +12,7 @@ pub mod cache;
 pub mod charts;
 pub mod config;
 pub mod csvread;
+pub mod demo;
 pub mod diag;
 pub mod format;
 pub mod i18n;

@@ -116,6 +116,27 @@ enum Command {
         after_help = "Examples:\n  casebook import invoices export.csv --client-column Client --date-column Date --amount-column Amount\n  casebook import invoices --help    (the options, and the encodings and spellings that are read)"
     )]
     Import(ImportCommand),
+    /// Write a synthetic demo project (the same options always give the same files).
+    #[command(
+        after_help = "Examples:\n  casebook demo-data --clients 1000 --out /tmp/demo\n  casebook demo-data --clients 50000 --months 36 --seed 7 --out /tmp/demo50k --invoices-csv /tmp/invoices.csv\n  casebook --root /tmp/demo build --today 2026-11-01\n\nThe months end at 2026-10, whatever today's date."
+    )]
+    DemoData {
+        /// Number of clients.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        clients: usize,
+        /// Months of history, ending 2026-10.
+        #[arg(long, default_value_t = 36, value_name = "M")]
+        months: u32,
+        /// Seed of the random numbers.
+        #[arg(long, default_value_t = 1, value_name = "S")]
+        seed: u64,
+        /// The project folder to create (it must not exist, or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Also write every invoice to one flat CSV: client_id,date,amount,service,kind.
+        #[arg(long, value_name = "FILE")]
+        invoices_csv: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -254,6 +275,22 @@ fn main() -> ExitCode {
                 service: service_column,
                 kind: kind_column,
                 description: description_column,
+            },
+            cli.quiet,
+        ),
+        Command::DemoData {
+            clients,
+            months,
+            seed,
+            out,
+            invoices_csv,
+        } => casebook::demo::run(
+            &casebook::demo::DemoOptions {
+                clients,
+                months,
+                seed,
+                out,
+                invoices_csv,
             },
             cli.quiet,
         ),
