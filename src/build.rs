@@ -220,19 +220,17 @@ pub fn build_project(
             }
             let mut files = Vec::new();
             let mut written = Vec::new();
-            let current = m.clients.iter().find(|x| x.id == client.id);
+            let current = m.client(&client.id);
             let shared = current.map(|cm| pages::internal::client_charts(&common, client, cm, as_of));
             for month in &report_months {
                 let mm = &computed[month];
-                let Some(cm) = mm.clients.iter().find(|x| x.id == client.id) else {
+                let Some(cm) = mm.client(&client.id) else {
                     continue;
                 };
                 if !cm.alive {
                     continue;
                 }
-                let before = computed
-                    .get(&month.plus(-6))
-                    .and_then(|b| b.clients.iter().find(|x| x.id == client.id));
+                let before = computed.get(&month.plus(-6)).and_then(|b| b.client(&client.id));
                 let same_month = if *month == as_of { shared.as_ref() } else { None };
                 let ctx = pages::internal::report(&common, client, cm, *month, before, same_month);
                 let rel = format!("internal/clients/{}/{month}.html", client.id);

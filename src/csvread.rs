@@ -8,7 +8,6 @@
 //! Japanese Excel. Lines and columns in messages refer to the decoded text.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use encoding_rs::{DecoderResult, SHIFT_JIS, UTF_16BE, UTF_16LE};
@@ -71,19 +70,95 @@ impl Default for ReadOptions {
 /// 1-based column, and the row's 1-based line.
 pub struct Row {
     pub line: u64,
-    fields: BTreeMap<String, (String, u64)>,
+    /// The known columns this file has, shared by all its rows.
+    names: std::sync::Arc<[String]>,
+    /// Text and column of each of `names`, in the same order.
+    fields: Vec<(String, u64)>,
 }
 
 impl Row {
+    fn field(&self, name: &str) -> Option<&(String, u64)> {
+        self.names.iter().position(|n| n == name).map(|i| &self.fields[i])
+    }
+
     /// The trimmed text of a column, `""` when the column is absent.
     pub fn get(&self, name: &str) -> &str {
-        self.fields.get(name).map(|(v, _)| v.as_str()).unwrap_or("")
+        self.field(name).map(|(v, _)| v.as_str()).unwrap_or("")
     }
 
     /// The 1-based character column where the field starts.
     pub fn column(&self, name: &str) -> Option<u64> {
-        self.fields.get(name).map(|(_, c)| *c)
+        self.field(name).map(|(_, c)| *c)
     }
+}
+
+/// One record as csv_core split it: the byte offset where it starts and
+/// its fields (unquoted, not yet trimmed).
+struct Record {
+    start: usize,
+    fields: Vec<String>,
+}
+
+thread_local! {
+    /// csv_core readers by delimiter, reused across files: building one
+    /// (its DFA) costs more than parsing a small client file.
+    static CSV_READERS: std::cell::RefCell<Vec<(u8, csv_core::Reader)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Splits `text` into records (quotes, doubled quotes and quoted line
+/// breaks as RFC 4180; blank lines skipped).
+fn split_records(text: &str, delimiter: u8) -> Vec<Record> {
+    CSV_READERS.with(|cell| {
+        let mut readers = cell.borrow_mut();
+        let idx = match readers.iter().position(|(d, _)| *d == delimiter) {
+            Some(i) => i,
+            None => {
+                readers.push((delimiter, csv_core::ReaderBuilder::new().delimiter(delimiter).build()));
+                readers.len() - 1
+            }
+        };
+        let rdr = &mut readers[idx].1;
+        rdr.reset();
+        let bytes = text.as_bytes();
+        let mut records = Vec::new();
+        let mut input = bytes;
+        let mut out = vec![0u8; 256];
+        let mut ends = vec![0usize; 16];
+        let (mut nout_total, mut nend_total) = (0, 0);
+        let mut record_start = 0;
+        loop {
+            let (res, nin, nout, nend) = rdr.read_record(input, &mut out[nout_total..], &mut ends[nend_total..]);
+            input = &input[nin..];
+            nout_total += nout;
+            nend_total += nend;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+                csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                csv_core::ReadRecordResult::Record => {
+                    let mut fields = Vec::with_capacity(nend_total);
+                    let mut from = 0;
+                    for &end in &ends[..nend_total] {
+                        fields.push(String::from_utf8_lossy(&out[from..end]).into_owned());
+                        from = end;
+                    }
+                    // Blank lines come through as one empty field: skip them.
+                    let mut start = record_start;
+                    while bytes.get(start) == Some(&b'\n') {
+                        start += 1;
+                    }
+                    if !(fields.len() == 1 && fields[0].is_empty()) {
+                        records.push(Record { start, fields });
+                    }
+                    record_start = bytes.len() - input.len();
+                    nout_total = 0;
+                    nend_total = 0;
+                }
+                csv_core::ReadRecordResult::End => break,
+            }
+        }
+        records
+    })
 }
 
 /// The encodings [`decode`] recognises.
@@ -287,19 +362,17 @@ pub fn read_rows_with(
     }
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = delimiter_of(first_line);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            diags.error(path, Some(1), Some(1), format!("cannot read the header line: {e}"));
-            return None;
-        }
+    let mut records = split_records(text, delimiter).into_iter();
+    let Some(header) = records.next() else {
+        diags.error(
+            path,
+            Some(1),
+            Some(1),
+            header_hint("the file has no header line", columns),
+        );
+        return None;
     };
+    let headers: Vec<String> = header.fields.iter().map(|h| h.trim().to_string()).collect();
     let header_cols = field_columns(first_line, delimiter);
     let key = |name: &str| -> String {
         if options.loose_header {
@@ -308,7 +381,7 @@ pub fn read_rows_with(
             name.to_string()
         }
     };
-    let header_keys: Vec<String> = headers.iter().map(key).collect();
+    let header_keys: Vec<String> = headers.iter().map(|h| key(h)).collect();
     // Column name → index of its field in the header.
     let mut index: Vec<(&str, usize)> = Vec::new();
     let mut ok = true;
@@ -331,7 +404,6 @@ pub fn read_rows_with(
                 ok = false;
             }
             (None, _) if c.required => {
-                let have: Vec<&str> = headers.iter().collect();
                 diags.error(
                     path,
                     Some(1),
@@ -339,7 +411,7 @@ pub fn read_rows_with(
                     format!(
                         "missing required column `{}` (the header has: {})",
                         c.name,
-                        have.join(", ")
+                        headers.join(", ")
                     ),
                 );
                 ok = false;
@@ -364,43 +436,28 @@ pub fn read_rows_with(
     if !ok {
         return None;
     }
+    let names: std::sync::Arc<[String]> = index.iter().map(|(n, _)| n.to_string()).collect();
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| {
-                    let start = (p.byte() as usize).min(text.len());
-                    text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1
-                });
-                diags.error(
-                    path,
-                    line,
-                    None,
-                    format!("cannot read this row: {}", csv_error_text(&e)),
-                );
-                continue;
-            }
-        };
-        let pos = record.position().expect("records from a reader have positions");
-        // Count lines from the byte offset: csv's own line count skips
-        // blank lines.
-        let mut start = (pos.byte() as usize).min(text.len());
-        while text.as_bytes().get(start) == Some(&b'\n') {
-            start += 1;
-        }
-        let line = text.as_bytes()[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-        if record.iter().all(|f| f.is_empty()) {
+    // Lines are counted incrementally from the records' byte offsets.
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    for record in records {
+        let start = record.start.min(text.len());
+        line += text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        counted_to = start;
+        if record.fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if record.len() != headers.len() {
+        if record.fields.len() != headers.len() {
             diags.error(
                 path,
                 Some(line),
                 None,
                 format!(
                     "this row has {} fields but the header has {}",
-                    record.len(),
+                    record.fields.len(),
                     headers.len()
                 ),
             );
@@ -410,17 +467,13 @@ pub fn read_rows_with(
         let cols = field_columns(line_text, delimiter);
         let fields = index
             .iter()
-            .map(|&(name, i)| {
-                (
-                    name.to_string(),
-                    (
-                        record.get(i).unwrap_or("").to_string(),
-                        cols.get(i).copied().unwrap_or(1),
-                    ),
-                )
-            })
+            .map(|&(_, i)| (record.fields[i].trim().to_string(), cols.get(i).copied().unwrap_or(1)))
             .collect();
-        rows.push(Row { line, fields });
+        rows.push(Row {
+            line,
+            names: names.clone(),
+            fields,
+        });
     }
     Some(rows)
 }
@@ -428,13 +481,6 @@ pub fn read_rows_with(
 fn header_hint(what: &str, columns: &[Column]) -> String {
     let names: Vec<&str> = columns.iter().map(|c| c.name.as_ref()).collect();
     format!("{what}; it needs at least a header line such as `{}`", names.join(","))
-}
-
-fn csv_error_text(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".into(),
-        _ => e.to_string(),
-    }
 }
 
 /// The field separator: a comma, or a tab when the header line has tabs and

@@ -205,6 +205,14 @@ pub struct Page {
 }
 
 impl Project {
+    /// The client with this id (clients are sorted by id).
+    pub fn client(&self, id: &str) -> Option<&Client> {
+        self.clients
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.clients[i])
+    }
+
     /// The acquisition cost of a client: its own `cac`, else the channel's,
     /// else the project's `default_cac` (SPEC §1.1).
     pub fn cac_of(&self, client: &Client) -> Decimal {

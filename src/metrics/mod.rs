@@ -282,6 +282,17 @@ pub struct MetricChange {
     pub t3_mean: f64,
 }
 
+impl Metrics {
+    /// The metrics of the client with this id, if it exists as of `as_of`
+    /// (clients are sorted by id).
+    pub fn client(&self, id: &str) -> Option<&ClientMetrics> {
+        self.clients
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.clients[i])
+    }
+}
+
 /// The default as-of month: the latest month with an invoice (SPEC §2);
 /// `None` for a project without invoices.
 pub fn default_as_of(project: &Project) -> Option<Month> {

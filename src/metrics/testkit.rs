@@ -225,7 +225,7 @@ pub fn component(metric: &str, weight: f64, target: Option<f64>, higher_is_bette
 }
 
 impl Metrics {
-    pub fn client(&self, id: &str) -> &ClientMetrics {
+    pub fn expect_client(&self, id: &str) -> &ClientMetrics {
         self.clients
             .iter()
             .find(|c| c.id == id)

@@ -153,7 +153,7 @@ fn avg_cac_only_counts_clients_started_in_t12() {
 #[test]
 fn client_ltv_and_drivers() {
     let m = scenario().metrics("2025-06");
-    let a = m.client("a");
+    let a = m.expect_client("a");
     // a: 6 invoices of 1000 -> revenue_ltv 6000
     assert_eq!(a.revenue_ltv, money(6000));
     assert_eq!(a.last_revenue_month, Some(month("2025-06")));
@@ -173,7 +173,7 @@ fn client_ltv_and_drivers() {
     assert_eq!(a.invoices_per_month, 1.0);
     assert!(a.alive);
 
-    let b = m.client("b");
+    let b = m.expect_client("b");
     // b: 2000 + 2000; its own margin 0.8: profit = 0.8 × 4000 − 1200 = 2000
     assert_eq!(b.revenue_ltv, money(4000));
     assert_eq!(b.profit_ltv, money(2000));
@@ -190,7 +190,7 @@ fn client_ltv_and_drivers() {
     assert_eq!(b.avg_invoice, Some(money(2000)));
     assert!(!b.alive);
 
-    let c = m.client("c");
+    let c = m.expect_client("c");
     // c: started 2025-03 (acquired), 3000 + 3000; profit 0.5 × 6000 − 600 = 2400
     assert_eq!(c.start_month, month("2025-03"));
     assert_eq!(c.profit_ltv, money(2400));
@@ -391,9 +391,9 @@ fn nps_portfolio_and_latest() {
         )
         .metrics("2025-12");
     close(m.portfolio.nps_t12, 100.0 / 6.0);
-    let p = m.client("p");
+    let p = m.expect_client("p");
     assert_eq!((p.nps_latest, p.nps_previous), (Some(3), Some(8)));
-    let q = m.client("q");
+    let q = m.expect_client("q");
     assert_eq!((q.nps_latest, q.nps_previous), (Some(10), None));
     // p health: nps 3 × 10 = 30, revenue_trend 300/300 -> 100; 0.5 each -> 65
     close(p.health, 65.0);
@@ -454,7 +454,7 @@ fn health_with_every_component_and_its_signals() {
                 .act("2025-06", "logins", 99.0),
         )
         .metrics("2025-06");
-    let h = m.client("h");
+    let h = m.expect_client("h");
     close(h.health, 61.0);
     let parts: Vec<(&str, Option<f64>, f64)> = h
         .health_components
@@ -508,7 +508,7 @@ fn health_renormalises_the_weights_of_components_with_data() {
                 .act("2025-06", "meetings", 1.0),
         )
         .metrics("2025-06");
-    let r = m.client("r");
+    let r = m.expect_client("r");
     close(r.health, 80.0);
     let weights: Vec<f64> = r.health_components.iter().map(|p| p.weight).collect();
     assert_eq!(r.health_components[0].score, None); // nps: no data
@@ -535,7 +535,7 @@ fn health_lower_is_better_within_target_scores_100() {
                 .act("2025-06", "meetings", 4.0),
         )
         .metrics("2025-06");
-    close(m.client("t").health, 100.0);
+    close(m.expect_client("t").health, 100.0);
 }
 
 #[test]
@@ -551,7 +551,7 @@ fn activity_before_t3_still_counts_as_data() {
                 .act("2024-03", "meetings", 5.0),
         )
         .metrics("2025-06");
-    let o = m.client("o");
+    let o = m.expect_client("o");
     close(o.health_components[2].score, 0.0);
     close(o.health, 60.0);
 }
@@ -564,7 +564,7 @@ fn stale_nps_is_left_out_of_health_but_still_segments() {
     let m = project()
         .client(client("s").monthly("2024-01", "2025-06", 100).nps("2024-05", 10))
         .metrics("2025-06");
-    let s = m.client("s");
+    let s = m.expect_client("s");
     assert_eq!(s.nps_latest, Some(10));
     assert_eq!(s.health_components[0].score, None);
     close(s.health, 100.0);
@@ -577,7 +577,7 @@ fn health_null_without_any_component() {
     // revenue_trend. Health is null; the client is alive (first months) and
     // no_revenue fires (nothing in May and June) -> at risk.
     let m = project().client(client("n").acquired("2025-06-01")).metrics("2025-06");
-    let n = m.client("n");
+    let n = m.expect_client("n");
     assert_eq!(n.health, None);
     assert!(n.health_components.iter().all(|p| p.score.is_none() && p.weight == 0.0));
     assert!(n.alive);
@@ -595,7 +595,7 @@ fn revenue_trend_is_clamped_to_0_100() {
             .monthly("2025-01", "2025-03", 100)
             .monthly("2025-04", "2025-06", 300),
     );
-    close(up.metrics("2025-06").client("u").health, 100.0);
+    close(up.metrics("2025-06").expect_client("u").health, 100.0);
     // P3 = 300, T3 = 50 − 200 = −150: r = −0.5 -> −50, clamped to 0. Still
     // alive in June (April revenue is within Apr..Jun).
     let down = project().client(
@@ -605,7 +605,7 @@ fn revenue_trend_is_clamped_to_0_100() {
             .inv("2025-05", -200),
     );
     let m = down.metrics("2025-06");
-    let d = m.client("d");
+    let d = m.expect_client("d");
     close(d.health, 0.0);
     let codes: Vec<&str> = d.signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["revenue_drop", "no_revenue"]);
@@ -646,16 +646,16 @@ fn segments_by_hand() {
         )
         .client(client("gone").inv("2025-01", 100).nps("2025-06", 10))
         .metrics("2025-06");
-    close(m.client("loyal").health, 95.0);
-    assert_eq!(m.client("loyal").segment, Segment::Loyal);
-    assert_eq!(m.client("loyal").next_step, "loyal");
-    assert_eq!(m.client("stable").segment, Segment::Stable);
-    close(m.client("risky").health, 60.0);
-    assert_eq!(m.client("risky").segment, Segment::AtRisk);
-    close(m.client("mild").health, 72.5); // 0.75 > 0.7: no revenue_drop
-    assert!(m.client("mild").signals.is_empty());
-    assert_eq!(m.client("mild").segment, Segment::Stable);
-    let gone = m.client("gone");
+    close(m.expect_client("loyal").health, 95.0);
+    assert_eq!(m.expect_client("loyal").segment, Segment::Loyal);
+    assert_eq!(m.expect_client("loyal").next_step, "loyal");
+    assert_eq!(m.expect_client("stable").segment, Segment::Stable);
+    close(m.expect_client("risky").health, 60.0);
+    assert_eq!(m.expect_client("risky").segment, Segment::AtRisk);
+    close(m.expect_client("mild").health, 72.5); // 0.75 > 0.7: no revenue_drop
+    assert!(m.expect_client("mild").signals.is_empty());
+    assert_eq!(m.expect_client("mild").segment, Segment::Stable);
+    let gone = m.expect_client("gone");
     assert_eq!(gone.segment, Segment::Churned);
     assert!(gone.signals.is_empty()); // signals on alive clients only
     assert_eq!(gone.touch, None);
@@ -675,7 +675,7 @@ fn low_health_alone_makes_at_risk() {
         .metrics("2025-06");
     // With the 105 in April: alive in June (April is within Apr..Jun), and
     // nothing in May and June fires no_revenue.
-    let w = m.client("w");
+    let w = m.expect_client("w");
     close(w.health, 35.0);
     let codes: Vec<&str> = w.signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["no_revenue"]);
@@ -688,8 +688,8 @@ fn low_health_alone_makes_at_risk() {
         })
         .client(client("w").monthly("2025-01", "2025-03", 100).inv("2025-06", 105))
         .metrics("2025-06");
-    assert!(m.client("w").signals.is_empty());
-    assert_eq!(m.client("w").segment, Segment::AtRisk);
+    assert!(m.expect_client("w").signals.is_empty());
+    assert_eq!(m.expect_client("w").segment, Segment::AtRisk);
 }
 
 #[test]
@@ -755,7 +755,7 @@ fn edge_acquired_before_first_invoice() {
     let m = project()
         .client(client("e").acquired("2025-01-20").inv("2025-03-05", 200))
         .metrics("2025-06");
-    let e = m.client("e");
+    let e = m.expect_client("e");
     assert_eq!(e.start_month, month("2025-01"));
     assert_eq!(m.row("2025-01").new, 1);
     let alive: Vec<usize> = m.monthly.iter().map(|r| r.alive).collect();
@@ -775,14 +775,14 @@ fn edge_acquired_after_first_invoice() {
         .client(client("e").acquired("2025-05-01").inv("2025-03-10", 500))
         .build();
     let m = compute(&p, month("2025-06"));
-    assert_eq!(m.client("e").start_month, month("2025-03"));
+    assert_eq!(m.expect_client("e").start_month, month("2025-03"));
     assert_eq!(m.monthly[0].month, month("2025-03"));
     assert_eq!(m.cohorts[0].cohort, month("2025-03"));
     // As of 2025-04 (before `acquired`) the client already exists: it was
     // invoiced in March.
     let m = compute(&p, month("2025-04"));
     assert_eq!(m.portfolio.clients_total, 1);
-    assert_eq!(m.client("e").start_month, month("2025-03"));
+    assert_eq!(m.expect_client("e").start_month, month("2025-03"));
 }
 
 #[test]
@@ -800,17 +800,17 @@ fn edge_explicit_ended() {
     // May's revenue still counts, but nobody is alive: ARPA null.
     assert_eq!(m.row("2025-05").revenue, money(100));
     assert_eq!(m.row("2025-05").arpa, None);
-    let e = m.client("e");
+    let e = m.expect_client("e");
     assert!(!e.alive);
     assert_eq!(e.segment, Segment::Churned);
     assert_eq!(e.tenure_months, 4); // Jan..Apr
     assert_eq!(e.revenue_ltv, money(600));
     // As of 2025-03 the end (dated in April) is not known yet: alive.
     let m = compute(&p, month("2025-03"));
-    assert!(m.client("e").alive);
+    assert!(m.expect_client("e").alive);
     // As of 2025-04 (the month of `ended`): still alive that month.
     let m = compute(&p, month("2025-04"));
-    assert!(m.client("e").alive);
+    assert!(m.expect_client("e").alive);
 }
 
 #[test]
@@ -827,7 +827,7 @@ fn edge_gap_longer_than_n_then_reactivation() {
     assert_eq!(m.row("2025-09").reactivated, 1);
     assert_eq!(m.row("2025-09").new, 0);
     // tenure counts to the last alive month (Oct): Jan..Oct = 10
-    assert_eq!(m.client("g").tenure_months, 10);
+    assert_eq!(m.expect_client("g").tenure_months, 10);
     // churn_t12 = 1 churned / Σ alive in m-1 over 2024-11..2025-10 =
     // alive in 2024-10..2025-09 = 0+0+0 + 1+1+1+1+1 + 0+0+0 + 1 = 6
     close(m.portfolio.churn_t12, 1.0 / 6.0);
@@ -868,7 +868,7 @@ fn edge_credit_note_makes_a_month_negative() {
                 .inv("2025-02-20", -800),
         )
         .metrics("2025-02");
-    let c = m.client("cr");
+    let c = m.expect_client("cr");
     assert_eq!(c.revenue_month, money(-300));
     assert_eq!(c.revenue_ltv, money(700)); // 1000 + 500 − 800
     // February has no "revenue" (R <= 0): the last revenue month is January.
@@ -893,7 +893,7 @@ fn edge_cac_zero_gives_null_ratios() {
         .config(|c| c.gross_margin = dec("0.6"))
         .client(client("z").inv("2025-01", 1000))
         .metrics("2025-01");
-    let z = m.client("z");
+    let z = m.expect_client("z");
     assert_eq!(z.cac, Decimal::ZERO);
     assert_eq!(z.ltv_cac_ratio, None);
     assert_eq!(z.profit_ltv, money(600)); // 0.6 × 1000 − 0
@@ -909,7 +909,7 @@ fn edge_cac_zero_gives_null_ratios() {
 fn edge_no_nps_at_all() {
     let m = scenario().metrics("2025-06");
     assert_eq!(m.portfolio.nps_t12, None);
-    let a = m.client("a");
+    let a = m.expect_client("a");
     assert_eq!((a.nps_latest, a.nps_previous), (None, None));
     // Health falls back on revenue_trend alone (weight 0.5 renormalised to
     // 1): P3 = 3000, T3 = 3000 -> 100. Without an NPS no client is loyal.
@@ -927,7 +927,7 @@ fn edge_no_activity() {
     let m = four_components()
         .client(client("na").monthly("2025-01", "2025-06", 100).nps("2025-06", 6))
         .metrics("2025-06");
-    let c = m.client("na");
+    let c = m.expect_client("na");
     close(c.health, 80.0);
     close(Some(c.health_components[0].weight), 0.5);
     assert_eq!(c.health_components[2].score, None);
@@ -986,12 +986,12 @@ fn edge_channel_less_client() {
         .client(client("y").channel("ads").inv("2025-01", 100))
         .client(client("z").channel("zines").inv("2025-01", 100))
         .metrics("2025-01");
-    let x = m.client("x");
+    let x = m.expect_client("x");
     assert_eq!(x.channel, None);
     // no channel: default_cac; unknown channel: default_cac too
     assert_eq!(x.cac, money(50));
-    assert_eq!(m.client("z").cac, money(50));
-    assert_eq!(m.client("y").cac, money(500));
+    assert_eq!(m.expect_client("z").cac, money(50));
+    assert_eq!(m.expect_client("y").cac, money(500));
     let names: Vec<&str> = m.portfolio.by_channel.iter().map(|c| c.channel.as_str()).collect();
     assert_eq!(names, ["ads", "none", "zines"]);
     // "none": x alone, 1.0 × 100 / 50 = 2
@@ -1055,17 +1055,17 @@ fn edge_non_default_thresholds() {
         )
         .metrics("2025-06");
     // l: health 90 >= 90 and nps 8 >= 8 -> loyal
-    close(m.client("l").health, 90.0);
-    assert_eq!(m.client("l").segment, Segment::Loyal);
+    close(m.expect_client("l").health, 90.0);
+    assert_eq!(m.expect_client("l").segment, Segment::Loyal);
     // m: nps 4 -> 40; r = 300/600 = 0.5 -> 50; health 45 >= 20; nps 4 > 3;
     // 0.5 >= 0.4: no signal -> stable
-    close(m.client("m").health, 45.0);
-    assert!(m.client("m").signals.is_empty());
-    assert_eq!(m.client("m").segment, Segment::Stable);
+    close(m.expect_client("m").health, 45.0);
+    assert!(m.expect_client("m").signals.is_empty());
+    assert_eq!(m.expect_client("m").segment, Segment::Stable);
     // T12: l 600, m 900 (total 1500): m first (share before 0 -> high),
     // l second (share before 0.6 -> not below 0.6 -> tech)
-    assert_eq!(m.client("m").touch, Some(Touch::High));
-    assert_eq!(m.client("l").touch, Some(Touch::Tech));
+    assert_eq!(m.expect_client("m").touch, Some(Touch::High));
+    assert_eq!(m.expect_client("l").touch, Some(Touch::Tech));
 
     // activity_drop 0.5 and tickets_up 3: meetings 2 -> 1.2 (0.6 of P3,
     // >= 0.5) and tickets 1 -> 2.5 (<= 3 × 1) fire nothing; with the
@@ -1086,8 +1086,13 @@ fn edge_non_default_thresholds() {
             )
             .metrics("2025-06")
     };
-    assert!(build(0.5, 3.0).client("act").signals.is_empty());
-    let codes: Vec<&str> = build(0.7, 1.5).client("act").signals.iter().map(|s| s.code()).collect();
+    assert!(build(0.5, 3.0).expect_client("act").signals.is_empty());
+    let codes: Vec<&str> = build(0.7, 1.5)
+        .expect_client("act")
+        .signals
+        .iter()
+        .map(|s| s.code())
+        .collect();
     assert_eq!(codes, ["activity_drop", "tickets_up"]);
 }
 
@@ -1097,7 +1102,7 @@ fn edge_zero_weights_give_null_health() {
         .config(|c| c.health_components = vec![component("revenue_trend", 0.0, None, true)])
         .client(client("a").monthly("2025-01", "2025-06", 100))
         .metrics("2025-06");
-    assert_eq!(m.client("a").health, None);
+    assert_eq!(m.expect_client("a").health, None);
 }
 
 // ---------------------------------------------------------------------------
@@ -1205,5 +1210,5 @@ fn invalid_ended_before_start_still_keeps_the_invariants() {
     let alive: Vec<usize> = m.monthly.iter().map(|r| r.alive).collect();
     assert_eq!(alive, [1, 0]);
     assert_eq!(m.row("2025-04").churned, 1);
-    assert_eq!(m.client("x").tenure_months, 1);
+    assert_eq!(m.expect_client("x").tenure_months, 1);
 }

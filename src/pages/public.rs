@@ -63,7 +63,7 @@ fn headline(c: &Common, story: &PublicStory, project: &Project, as_of: Month) ->
     if !story.show_figures {
         return None;
     }
-    let client = project.clients.iter().find(|cl| cl.id == story.client_id)?;
+    let client = project.client(&story.client_id)?;
     let anon = Anonymiser::for_client(client);
     summarise(client, as_of)
         .into_iter()
@@ -91,7 +91,7 @@ fn story_outcomes(c: &Common, story: &PublicStory, project: &Project, as_of: Mon
     if !story.show_figures {
         return (Vec::new(), Vec::new());
     }
-    let Some(client) = project.clients.iter().find(|cl| cl.id == story.client_id) else {
+    let Some(client) = project.client(&story.client_id) else {
         return (Vec::new(), Vec::new());
     };
     let anonymise = story.display_name != client.name;

@@ -709,8 +709,27 @@ pub(crate) struct Hit<'m, T> {
 #[derive(Clone, Debug)]
 pub(crate) struct Matcher<T> {
     patterns: Vec<(Tokens, Vec<T>)>,
-    /// First folded character → patterns, longest first.
-    by_first: HashMap<char, Vec<usize>>,
+    /// The first (up to) three folded characters of a pattern → patterns,
+    /// longest first. Keying on three characters keeps the candidates at a
+    /// text position few even with tens of thousands of names.
+    by_prefix: HashMap<Prefix, Vec<usize>>,
+}
+
+/// The first one, two or three characters of a pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Prefix {
+    One(char),
+    Two(char, char),
+    Three(char, char, char),
+}
+
+fn prefix_of(toks: &Tokens) -> Prefix {
+    match toks.0.as_slice() {
+        [a] => Prefix::One(a.0),
+        [a, b] => Prefix::Two(a.0, b.0),
+        [a, b, c, ..] => Prefix::Three(a.0, b.0, c.0),
+        [] => unreachable!("a compiled name has at least one character"),
+    }
 }
 
 impl<T: Clone + PartialEq> Matcher<T> {
@@ -718,25 +737,30 @@ impl<T: Clone + PartialEq> Matcher<T> {
     /// are reported). Names without a letter or digit are ignored.
     pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, T)>) -> Self {
         let mut patterns: Vec<(Tokens, Vec<T>)> = Vec::new();
+        let mut seen: HashMap<Tokens, usize> = HashMap::new();
         for (name, tag) in names {
             let Some(toks) = compile(name) else { continue };
-            match patterns.iter_mut().find(|(t, _)| *t == toks) {
-                Some((_, tags)) => {
+            match seen.get(&toks) {
+                Some(&i) => {
+                    let tags = &mut patterns[i].1;
                     if !tags.contains(&tag) {
                         tags.push(tag)
                     }
                 }
-                None => patterns.push((toks, vec![tag])),
+                None => {
+                    seen.insert(toks.clone(), patterns.len());
+                    patterns.push((toks, vec![tag]));
+                }
             }
         }
-        let mut by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        let mut by_prefix: HashMap<Prefix, Vec<usize>> = HashMap::new();
         for (i, (toks, _)) in patterns.iter().enumerate() {
-            by_first.entry(toks.0[0].0).or_default().push(i);
+            by_prefix.entry(prefix_of(toks)).or_default().push(i);
         }
-        for list in by_first.values_mut() {
+        for list in by_prefix.values_mut() {
             list.sort_by_key(|&i| (std::cmp::Reverse(patterns[i].0.0.len()), i));
         }
-        Matcher { patterns, by_first }
+        Matcher { patterns, by_prefix }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -749,9 +773,19 @@ impl<T: Clone + PartialEq> Matcher<T> {
         let mut i = 0;
         while i < f.len() {
             let found = if boundary(i.checked_sub(1).map(|k| &f[k]), Some(&f[i])) {
-                self.by_first
-                    .get(&f[i].c)
-                    .and_then(|cands| cands.iter().find_map(|&p| self.match_at(p, f, i).map(|end| (p, end))))
+                // Longest patterns first: those keyed on three characters,
+                // then two, then one.
+                let c = |k: usize| f.get(i + k).map(|x| x.c);
+                let keys = [
+                    c(1).zip(c(2)).map(|(b, d)| Prefix::Three(f[i].c, b, d)),
+                    c(1).map(|b| Prefix::Two(f[i].c, b)),
+                    Some(Prefix::One(f[i].c)),
+                ];
+                keys.into_iter().flatten().find_map(|key| {
+                    self.by_prefix
+                        .get(&key)
+                        .and_then(|cands| cands.iter().find_map(|&p| self.match_at(p, f, i).map(|end| (p, end))))
+                })
             } else {
                 None
             };
