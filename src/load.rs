@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::csvread::{Column, opt, parse_number, read_rows, req};
 use crate::diag::{Diagnostics, key_line};
-use crate::markdown::{split_front_matter, to_safe_html};
+use crate::markdown::split_front_matter;
 use crate::model::*;
 use crate::money::parse_money;
 use crate::month::{Month, parse_date};
@@ -604,7 +604,6 @@ fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Fingerprint
             month,
             title,
             markdown: body.to_string(),
-            html: to_safe_html(body),
             path: rel,
         });
     }

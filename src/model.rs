@@ -130,10 +130,9 @@ pub struct OutcomeRow {
 pub struct Note {
     pub month: Month,
     pub title: Option<String>,
-    /// Markdown source without the front matter.
+    /// Markdown source without the front matter (rendered, sanitised, only
+    /// for the pages that show it).
     pub markdown: String,
-    /// Sanitised HTML of the markdown.
-    pub html: String,
     pub path: PathBuf,
 }
 

@@ -890,7 +890,7 @@ pub fn report(
             "drivers": drivers,
             "drivers_then_label": f.month(as_of.plus(-6)),
             "signals": cm.signals.iter().map(|s| signal_sentence(c, s)).collect::<Vec<_>>(),
-            "notes_html": note.map(|n| n.html.clone()).unwrap_or_default(),
+            "notes_html": note.map(|n| crate::markdown::to_safe_html(&n.markdown)).unwrap_or_default(),
             "notes_title": note.and_then(|n| n.title.clone()).unwrap_or_default(),
             "next_step": next_step(c, cm),
         }),
