@@ -788,21 +788,6 @@ const COMPLAINTS: &[&str] = &[
     "The budget went up but the numbers did not.",
 ];
 
-const MONTH_NAMES: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Relative acquisitions per calendar month (January first): the new fiscal
 /// year in April and the autumn budgets bring clients, Obon and the year end
 /// fewer.
@@ -921,7 +906,7 @@ impl Ctx {
                 (
                     m.to_string(),
                     m.last_day().day() as u8,
-                    format!("{} {}", MONTH_NAMES[m.month() as usize - 1], m.year()),
+                    format!("{} {}", crate::format::MONTHS_EN[m.month() as usize - 1], m.year()),
                 )
             })
             .collect();

@@ -134,7 +134,8 @@ impl Formatter {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
+/// English month names, January first.
+pub const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::csvread::{self, Column, ReadOptions, Row, TextEncoding, opt, read_rows, read_rows_with, req};
+use crate::csvread::{self, Column, ReadOptions, Row, TextEncoding, read_rows, read_rows_with};
 use crate::diag::{Diagnostics, format_errors};
 use crate::load::is_valid_id;
 use crate::model::InvoiceKind;
@@ -82,13 +82,6 @@ impl std::fmt::Display for ImportError {
     }
 }
 
-const INVOICE_COLUMNS: &[Column] = &[
-    req("date"),
-    req("amount"),
-    opt("service"),
-    opt("kind"),
-    opt("description"),
-];
 const HEADER: &str = "date,amount,service,kind,description";
 
 /// One invoice as it will be written.
@@ -390,7 +383,7 @@ fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Targe
         return Ok(Target::empty());
     }
     let mut file_diags = Diagnostics::new();
-    let rows = read_rows(&bytes, rel, INVOICE_COLUMNS, &mut file_diags);
+    let rows = read_rows(&bytes, rel, crate::load::INVOICE_COLUMNS, &mut file_diags);
     let mut counts = HashMap::new();
     for row in rows.iter().flatten() {
         let date = parse_date(row.get("date"))

@@ -17,7 +17,8 @@ use crate::money::parse_money;
 use crate::month::{Month, parse_date};
 use crate::tomlish::{Fields, Table};
 
-const INVOICE_COLUMNS: &[Column] = &[
+/// The columns of `invoices.csv` (SPEC §1.2).
+pub const INVOICE_COLUMNS: &[Column] = &[
     req("date"),
     req("amount"),
     opt("service"),
