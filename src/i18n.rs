@@ -120,6 +120,7 @@ const LABELS: &[(&str, &str, &str)] = &[
         "解約理由をヒアリングし、再開の余地を残す。",
     ),
     ("stories", "Success stories", "導入事例"),
+    ("skip_to_content", "Skip to content", "本文へ移動"),
     ("read_story", "Read the story", "事例を読む"),
     (
         "no_stories",
