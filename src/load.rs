@@ -739,7 +739,6 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
         return Vec::new();
     }
     let mut pages = Vec::new();
-    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     for entry in sorted_entries(&dir, diags) {
         let rel = rel_path(root, entry.path());
         let name = entry.file_name().to_string_lossy().to_string();
@@ -770,7 +769,6 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
             f.warn_unknown(&["title"]);
         }
         let title = title.unwrap_or_else(|| crate::markdown::to_plain_text(body.lines().next().unwrap_or(slug)));
-        seen.insert(slug.to_string(), rel.clone());
         pages.push(Page {
             slug: slug.to_string(),
             title,
