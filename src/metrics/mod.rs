@@ -282,6 +282,14 @@ pub struct MetricChange {
     pub t3_mean: f64,
 }
 
+impl ClientMetrics {
+    /// `R(c, m)`, or `None` for a month outside start month ..= M.
+    pub fn revenue_in(&self, m: Month) -> Option<Decimal> {
+        let i = usize::try_from(m.since(self.start_month)).ok()?;
+        self.revenue_by_month.get(i).map(|(_, v)| *v)
+    }
+}
+
 impl Metrics {
     /// The metrics of the client with this id, if it exists as of `as_of`
     /// (clients are sorted by id).

@@ -764,17 +764,10 @@ pub fn client_overview(
         &cm.revenue_by_month,
     );
     let charts_out = shared.with_revenue(&revenue);
-    let revenue_of = |month: Month| {
-        cm.revenue_by_month
-            .iter()
-            .find(|(mm, _)| *mm == month)
-            .map(|(_, v)| *v)
-            .unwrap_or_default()
-    };
     let reports: Vec<Value> = reports
         .iter()
         .rev()
-        .map(|month| json!({ "label": c.fmt.month(*month), "href": format!("{month}.html"), "revenue": c.fmt.money(revenue_of(*month)) }))
+        .map(|month| json!({ "label": c.fmt.month(*month), "href": format!("{month}.html"), "revenue": c.fmt.money(cm.revenue_in(*month).unwrap_or_default()) }))
         .collect();
     with(
         c.base(&client.name, "../../", &c.fmt.month(m.as_of)),
@@ -800,7 +793,6 @@ pub fn report(
     shared: Option<&ClientCharts>,
 ) -> Value {
     let f = &c.fmt;
-    let revenue_of = |month: Month| cm.revenue_by_month.iter().find(|(mm, _)| *mm == month).map(|(_, v)| *v);
     let now = cm.revenue_month;
     // "vs last month ¥280,000: +¥20,000 (+7%)"
     let delta = |then: Option<Decimal>, label: &str, show_base: bool| -> (String, &'static str) {
@@ -830,11 +822,11 @@ pub fn report(
             None => (format!("{label}: —"), ""),
         }
     };
-    let (prev_hint, prev_trend) = delta(revenue_of(as_of.plus(-1)), c.t("vs_last_month"), true);
-    let (year_hint, year_trend) = delta(revenue_of(as_of.plus(-12)), c.t("vs_year_ago"), false);
+    let (prev_hint, prev_trend) = delta(cm.revenue_in(as_of.plus(-1)), c.t("vs_last_month"), true);
+    let (year_hint, year_trend) = delta(cm.revenue_in(as_of.plus(-12)), c.t("vs_year_ago"), false);
     let kpis = vec![
         Kpi::new(c.t("revenue_month"), f.money(now)).hint(prev_hint, prev_trend),
-        Kpi::new(c.t("revenue_year_ago"), f.money_opt(revenue_of(as_of.plus(-12)))).hint(year_hint, year_trend),
+        Kpi::new(c.t("revenue_year_ago"), f.money_opt(cm.revenue_in(as_of.plus(-12)))).hint(year_hint, year_trend),
         Kpi::new(c.t("revenue_t12"), f.money(cm.revenue_t12)),
         Kpi::new(c.t("revenue_ltv"), f.money(cm.revenue_ltv)),
         Kpi::new(c.t("tenure"), months_text(c, cm.tenure_months as f64, 0)),
@@ -863,20 +855,16 @@ pub fn report(
     };
     let charts_out = shared.with_revenue(&revenue);
 
-    let drivers = six_months_ago.map(|old| {
-        vec![
-            json!({ "label": c.t("avg_invoice"), "before": f.money_opt(old.avg_invoice), "now": f.money_opt(cm.avg_invoice) }),
-            json!({ "label": c.t("invoices_per_month"), "before": f.number(Some(old.invoices_per_month), 2), "now": f.number(Some(cm.invoices_per_month), 2) }),
-            json!({ "label": c.t("tenure"), "before": months_text(c, old.tenure_months as f64, 0), "now": months_text(c, cm.tenure_months as f64, 0) }),
-        ]
-    });
-    let drivers = drivers.unwrap_or_else(|| {
-        vec![
-            json!({ "label": c.t("avg_invoice"), "before": "—", "now": f.money_opt(cm.avg_invoice) }),
-            json!({ "label": c.t("invoices_per_month"), "before": "—", "now": f.number(Some(cm.invoices_per_month), 2) }),
-            json!({ "label": c.t("tenure"), "before": "—", "now": months_text(c, cm.tenure_months as f64, 0) }),
-        ]
-    });
+    // LTV drivers now and six months earlier ("—" before the client existed).
+    let then = |value: &dyn Fn(&ClientMetrics) -> String| six_months_ago.map(value).unwrap_or_else(|| "—".into());
+    let avg_invoice = |x: &ClientMetrics| f.money_opt(x.avg_invoice);
+    let per_month = |x: &ClientMetrics| f.number(Some(x.invoices_per_month), 2);
+    let tenure = |x: &ClientMetrics| months_text(c, x.tenure_months as f64, 0);
+    let drivers = vec![
+        json!({ "label": c.t("avg_invoice"), "before": then(&avg_invoice), "now": avg_invoice(cm) }),
+        json!({ "label": c.t("invoices_per_month"), "before": then(&per_month), "now": per_month(cm) }),
+        json!({ "label": c.t("tenure"), "before": then(&tenure), "now": tenure(cm) }),
+    ];
     let note = client.notes.iter().find(|n| n.month == as_of);
     let month_label = f.month(as_of);
     with(
