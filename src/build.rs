@@ -196,27 +196,24 @@ pub fn build_project(
         .par_iter()
         .map(|client| {
             let _tick = Tick(&progress);
-            let key = match project.fingerprints.get(&client.id) {
-                Some(k) => k.clone(),
-                None => cache::client_fingerprint(&project.root, &client.id)
-                    .map_err(|e| BuildError::Io(project.root.join("data/clients").join(&client.id), e))?,
-            };
-            if reuse_allowed {
-                if let Some(entry) = previous.clients.get(&client.id).filter(|e| e.key == key) {
-                    if cache::still_there(&opts.out, entry) {
-                        for f in &entry.files {
-                            cache::reuse(&opts.out, staging.dir(), &f.path)
-                                .map_err(|e| BuildError::Io(PathBuf::from(&f.path), e))?;
-                        }
-                        let reports = entry.files.iter().filter(|f| !f.path.ends_with("index.html")).count();
-                        return Ok(ClientOutput {
-                            id: client.id.clone(),
-                            entry: entry.clone(),
-                            reports,
-                            reused: true,
-                        });
-                    }
+            // Projects made in code have no fingerprints: always rendered.
+            let key = project.fingerprints.get(&client.id);
+            let unchanged = key
+                .filter(|_| reuse_allowed)
+                .and_then(|k| previous.clients.get(&client.id).filter(|e| &e.key == k))
+                .filter(|e| cache::still_there(&opts.out, e));
+            if let Some(entry) = unchanged {
+                for f in &entry.files {
+                    cache::reuse(&opts.out, staging.dir(), &f.path)
+                        .map_err(|e| BuildError::Io(PathBuf::from(&f.path), e))?;
                 }
+                return Ok(ClientOutput {
+                    id: client.id.clone(),
+                    pages: entry.files.len(),
+                    reports: entry.files.iter().filter(|f| !f.path.ends_with("index.html")).count(),
+                    entry: Some(entry.clone()),
+                    reused: true,
+                });
             }
             let mut files = Vec::new();
             let mut written = Vec::new();
@@ -250,8 +247,12 @@ pub fn build_project(
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(ClientOutput {
                 id: client.id.clone(),
-                entry: cache::ClientEntry { key, files: stamps },
+                pages: stamps.len(),
                 reports: written.len(),
+                entry: key.map(|k| cache::ClientEntry {
+                    key: k.clone(),
+                    files: stamps,
+                }),
                 reused: false,
             })
         })
@@ -265,10 +266,12 @@ pub fn build_project(
     };
     for r in per_client {
         let out = r?;
-        summary.internal_pages += out.entry.files.len();
+        summary.internal_pages += out.pages;
         summary.reports += out.reports;
         summary.clients_reused += out.reused as usize;
-        manifest.clients.insert(out.id, out.entry);
+        if let Some(entry) = out.entry {
+            manifest.clients.insert(out.id, entry);
+        }
     }
 
     // Public site: only consented stories, anonymised as the consent says.
@@ -326,7 +329,9 @@ impl Drop for Tick<'_> {
 /// What the build did for one client.
 struct ClientOutput {
     id: String,
-    entry: cache::ClientEntry,
+    pages: usize,
+    /// What the cache keeps for the next build (none without a fingerprint).
+    entry: Option<cache::ClientEntry>,
     reports: usize,
     reused: bool,
 }

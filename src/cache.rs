@@ -1,7 +1,8 @@
 //! The incremental build cache: a client's pages are reused from the
 //! previous build when nothing they depend on changed.
 //!
-//! A client's pages (overview and reports) depend on the client's own files,
+//! A client's pages (overview and reports) depend on the client's own files
+//! (hashed by the loader as it reads them: `Project::fingerprints`),
 //! the project settings, the templates, the as-of month and the archive
 //! flag, and on nothing of other clients (the portfolio pages, which depend
 //! on every client, are always rendered). The cache keeps, per client, a
@@ -108,27 +109,6 @@ pub fn remove(out: &Path) {
     let _ = fs::remove_file(cache_path(out));
 }
 
-/// Content hash of every file of a client, in `data/clients/<id>/` and
-/// `content/clients/<id>/`, with their relative paths.
-pub fn client_fingerprint(root: &Path, id: &str) -> io::Result<String> {
-    let mut h = Hasher::new();
-    for base in ["data/clients", "content/clients"] {
-        let dir = root.join(base).join(id);
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.map_err(io::Error::other)?;
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                h.add(rel.to_string_lossy().as_bytes());
-                h.add(&fs::read(entry.path())?);
-            }
-        }
-    }
-    Ok(h.hex())
-}
-
 pub fn stamp(out_dir: &Path, rel: &str) -> io::Result<FileStamp> {
     let meta = fs::metadata(out_dir.join(rel))?;
     let mtime_ns = meta
@@ -178,22 +158,6 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a, Hasher::new().add(b"ab").add(b"c").hex());
         assert_eq!(a.len(), 32);
-    }
-
-    #[test]
-    fn fingerprint_follows_content() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path().join("data/clients/a");
-        fs::create_dir_all(&d).unwrap();
-        fs::write(d.join("invoices.csv"), "date,amount\n").unwrap();
-        let one = client_fingerprint(dir.path(), "a").unwrap();
-        assert_eq!(one, client_fingerprint(dir.path(), "a").unwrap());
-        fs::write(d.join("invoices.csv"), "date,amount\n2026-01-01,1\n").unwrap();
-        assert_ne!(one, client_fingerprint(dir.path(), "a").unwrap());
-        let n = dir.path().join("content/clients/a/notes");
-        fs::create_dir_all(&n).unwrap();
-        fs::write(n.join("2026-01.md"), "x").unwrap();
-        assert_ne!(one, client_fingerprint(dir.path(), "a").unwrap());
     }
 
     #[test]
