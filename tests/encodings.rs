@@ -233,17 +233,6 @@ fn full_width(s: &str) -> String {
         .collect()
 }
 
-fn group(digits: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 proptest! {
     #[test]
     fn parsers_never_panic_on_any_string(s in "\\PC{0,32}", j in japanese_chars()) {
@@ -264,7 +253,7 @@ proptest! {
     #[test]
     fn full_width_and_triangle_amounts_read_like_ascii(units in 0u64..10_000_000_000, neg: bool, style in 0usize..4, yen: bool) {
         let digits = units.to_string();
-        let ascii = group(&digits);
+        let ascii = thousands(&digits);
         let body = full_width(&ascii);
         let sign = if neg { ["-", "▲", "△", "－"][style] } else { "" };
         let text = if yen { format!("{sign}￥{body}") } else { format!("{sign}{body}円") };
@@ -301,7 +290,7 @@ proptest! {
     ) {
         let mut text = String::from("date,amount,description\r\n");
         for (y, m, dd, amount, desc) in &rows {
-            let amount_text = if *amount < 0 { format!("▲{}", full_width(&group(&(-amount).to_string()))) } else { full_width(&group(&amount.to_string())) };
+            let amount_text = if *amount < 0 { format!("▲{}", full_width(&thousands(&(-amount).to_string()))) } else { full_width(&thousands(&amount.to_string())) };
             text.push_str(&format!("{y}年{m}月{dd}日,\"{amount_text}\",{desc}\r\n"));
         }
         let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);

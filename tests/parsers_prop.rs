@@ -3,6 +3,9 @@
 use std::path::Path;
 use std::str::FromStr;
 
+mod common;
+
+use common::thousands;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -10,17 +13,6 @@ use casebook::csvread::{opt, read_rows, req};
 use casebook::diag::Diagnostics;
 use casebook::money::parse_money;
 use casebook::month::{Month, parse_date};
-
-fn group(digits: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 proptest! {
     #[test]
@@ -31,7 +23,7 @@ proptest! {
     #[test]
     fn money_reads_every_spelling_of_an_amount(units in 0u64..10_000_000_000, cents in 0u32..100, neg: bool, sym in 0usize..4, grouped: bool) {
         let int = units.to_string();
-        let body = if grouped { group(&int) } else { int.clone() };
+        let body = if grouped { thousands(&int) } else { int.clone() };
         let text = format!("{}{}{}.{:02}", if neg { "-" } else { "" }, ["", "¥", "$", "€"][sym], body, cents);
         let want = Decimal::from_str(&format!("{}{}.{:02}", if neg { "-" } else { "" }, int, cents)).unwrap();
         prop_assert_eq!(parse_money(&text).unwrap(), want);

@@ -74,3 +74,16 @@ pub fn build(root: &Path, extra: &[&str]) -> (i32, String, String) {
     args.extend_from_slice(extra);
     run(root, &args)
 }
+
+/// `1234567` → `1,234,567`, written independently of casebook's own
+/// formatting so that parser tests do not check the code with itself.
+pub fn thousands(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
