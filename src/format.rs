@@ -16,7 +16,8 @@ pub struct Formatter {
     pub currency: String,
 }
 
-fn group_thousands(digits: &str) -> String {
+/// "1234567" → "1,234,567" (digits only; no sign, no decimals).
+pub(crate) fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -27,8 +28,9 @@ fn group_thousands(digits: &str) -> String {
     out
 }
 
-fn currency_symbol(currency: &str) -> Option<&'static str> {
-    Some(match currency {
+/// The symbol written before an amount, for the currencies that have one.
+pub(crate) fn currency_symbol(currency: &str) -> Option<&'static str> {
+    Some(match currency.trim().to_ascii_uppercase().as_str() {
         "JPY" => "¥",
         "USD" => "$",
         "EUR" => "€",

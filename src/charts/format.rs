@@ -36,7 +36,7 @@ pub fn compact_money(v: f64, loc: &Locale) -> String {
 
 /// `-¥12K`, `$5`, `12K CHF`.
 fn with_currency(sign: &str, body: &str, currency: &str) -> String {
-    match currency_symbol(currency) {
+    match crate::format::currency_symbol(currency) {
         Some(sym) => format!("{sign}{sym}{body}"),
         None if currency.trim().is_empty() => format!("{sign}{body}"),
         None => format!("{sign}{body}\u{a0}{}", currency.trim()),
@@ -86,18 +86,6 @@ fn round_scaled(s: f64) -> f64 {
     if s < 9.95 { (s * 10.0).round() / 10.0 } else { s.round() }
 }
 
-/// The symbol written before an amount, for the currencies that have one
-/// in the tables too.
-fn currency_symbol(code: &str) -> Option<&'static str> {
-    Some(match code.trim().to_ascii_uppercase().as_str() {
-        "JPY" => "¥",
-        "USD" => "$",
-        "EUR" => "€",
-        "GBP" => "£",
-        _ => return None,
-    })
-}
-
 /// "1234567.5" -> "1,234,567.5" (the integer part only is grouped).
 pub(crate) fn group_thousands(s: &str) -> String {
     let (neg, s) = match s.strip_prefix('-') {
@@ -108,13 +96,7 @@ pub(crate) fn group_thousands(s: &str) -> String {
         Some(i) => (&s[..i], &s[i..]),
         None => (s, ""),
     };
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
+    let mut out = crate::format::group_thousands(int);
     out.push_str(frac);
     if neg { format!("{MINUS}{out}") } else { out }
 }
