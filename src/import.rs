@@ -312,12 +312,7 @@ fn read_export_row(
         match InvoiceKind::parse(&kind_text) {
             Some(k) => Some(k.as_str().to_string()),
             None => {
-                fail(
-                    cols.kind.as_deref().unwrap_or(""),
-                    format!(
-                        "unknown kind `{kind_text}`; expected one of new, recurring, upsell, cross-sell, one-off (or leave it empty to infer it)"
-                    ),
-                );
+                fail(cols.kind.as_deref().unwrap_or(""), InvoiceKind::unknown(&kind_text));
                 None
             }
         }

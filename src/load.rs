@@ -392,7 +392,7 @@ fn parse_invoices(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<
                         path,
                         Some(row.line),
                         row.column("kind"),
-                        format!("unknown kind `{kind_text}`; expected one of new, recurring, upsell, cross-sell, one-off (or leave it empty to infer it)"),
+                        InvoiceKind::unknown(kind_text),
                     );
                     None
                 }

@@ -72,6 +72,13 @@ impl InvoiceKind {
         })
     }
 
+    /// Why `text` is not a kind, for an error message.
+    pub fn unknown(text: &str) -> String {
+        format!(
+            "unknown kind `{text}`; expected one of new, recurring, upsell, cross-sell, one-off (or leave it empty to infer it)"
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             InvoiceKind::New => "new",
