@@ -52,16 +52,12 @@ impl std::fmt::Display for InitError {
 /// Creates a new project in `dir` (created if missing; it must be empty if
 /// it exists). Returns the files written, relative to `dir`.
 pub fn create(dir: &Path) -> Result<Vec<&'static str>, InitError> {
-    match fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => return Err(InitError::NotAFolder(dir.to_path_buf())),
-        Ok(_) => {
-            let mut entries = fs::read_dir(dir).map_err(|e| InitError::Io(dir.to_path_buf(), e))?;
-            if entries.next().is_some() {
-                return Err(InitError::NotEmpty(dir.to_path_buf()));
-            }
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(InitError::Io(dir.to_path_buf(), e)),
+    use crate::output::{NotNew, ensure_new_folder};
+    match ensure_new_folder(dir) {
+        Ok(()) => {}
+        Err(NotNew::NotAFolder) => return Err(InitError::NotAFolder(dir.to_path_buf())),
+        Err(NotNew::NotEmpty) => return Err(InitError::NotEmpty(dir.to_path_buf())),
+        Err(NotNew::Io(e)) => return Err(InitError::Io(dir.to_path_buf(), e)),
     }
     let mut written = Vec::new();
     for (rel, text) in FILES {
@@ -343,6 +339,18 @@ story until you change that.
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_settings_it_writes_are_the_documented_defaults() {
+        // The file spells every default out for the user to edit; a default
+        // that changes in config.rs must change here too.
+        let mut diags = crate::diag::Diagnostics::new();
+        let config = crate::config::Config::parse(CASEBOOK_TOML, std::path::Path::new("casebook.toml"), &mut diags)
+            .expect("the init settings parse");
+        assert!(diags.is_empty(), "{diags:?}");
+        let want = crate::config::Config::with_defaults("Example Consulting — client reviews", "JPY");
+        assert_eq!(config, want);
+    }
 
     #[test]
     fn refuses_a_folder_with_anything_in_it() {

@@ -6,6 +6,30 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Why a folder cannot receive a new project.
+#[derive(Debug)]
+pub enum NotNew {
+    /// It exists and holds something.
+    NotEmpty,
+    /// The path is a file.
+    NotAFolder,
+    Io(io::Error),
+}
+
+/// Checks that `dir` is missing or an empty folder: commands that create a
+/// project (`init`, `demo-data`) never write over anything.
+pub fn ensure_new_folder(dir: &Path) -> Result<(), NotNew> {
+    match fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => Err(NotNew::NotAFolder),
+        Ok(_) => match fs::read_dir(dir).map_err(NotNew::Io)?.next() {
+            Some(_) => Err(NotNew::NotEmpty),
+            None => Ok(()),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(NotNew::Io(e)),
+    }
+}
+
 /// A fresh folder that becomes the output folder on [`Staging::commit`];
 /// dropped without commit, it is removed and the output is untouched.
 pub struct Staging {
