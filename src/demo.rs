@@ -155,14 +155,22 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         let p = p.to_path_buf();
         move |e| DemoError::Io(p, e)
     };
-    if out.exists() {
-        let mut entries = fs::read_dir(out).map_err(io_err(out))?;
-        if entries.next().is_some() {
+    use crate::output::{NotNew, ensure_new_folder};
+    match ensure_new_folder(out) {
+        Ok(()) => {}
+        Err(NotNew::NotEmpty) => {
             return Err(DemoError::Usage(format!(
                 "{} is not empty; choose a new folder (demo-data never overwrites files)",
                 out.display()
             )));
         }
+        Err(NotNew::NotAFolder) => {
+            return Err(DemoError::Usage(format!(
+                "{} is a file; choose a new folder",
+                out.display()
+            )));
+        }
+        Err(NotNew::Io(e)) => return Err(DemoError::Io(out.to_path_buf(), e)),
     }
     let ctx = Ctx::new(opts);
     fs::create_dir_all(out.join("data/clients")).map_err(io_err(out))?;
@@ -186,7 +194,6 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
         }
         None => None,
     };
-    let want_flat = flat.is_some();
     let mut start = 0;
     while start < opts.clients {
         let end = (start + BATCH).min(opts.clients);
@@ -195,7 +202,7 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
             .map(|idx| {
                 let c = gen_client(&ctx, idx);
                 let counts = c.write(out)?;
-                Ok((counts, if want_flat { c.flat } else { String::new() }))
+                Ok((counts, c.flat))
             })
             .collect();
         for r in batch {
@@ -894,6 +901,8 @@ struct Ctx {
     perm_add: u128,
     perm_mod: u128,
     width: usize,
+    /// Whether the flat invoices CSV is wanted (its lines are not built otherwise).
+    flat: bool,
 }
 
 impl Ctx {
@@ -938,6 +947,7 @@ impl Ctx {
             perm_add,
             perm_mod,
             width: opts.clients.to_string().len().max(5),
+            flat: opts.invoices_csv.is_some(),
         }
     }
 
@@ -1135,19 +1145,11 @@ fn money(style: MoneyStyle, amount: i64) -> String {
 
 /// `¥1,200,000`, `-¥45,000`.
 fn yen(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut s = String::with_capacity(digits.len() + 6);
-    if amount < 0 {
-        s.push('-');
-    }
-    s.push('¥');
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            s.push(',');
-        }
-        s.push(ch);
-    }
-    s
+    let sign = if amount < 0 { "-" } else { "" };
+    format!(
+        "{sign}¥{}",
+        crate::format::group_thousands(&amount.unsigned_abs().to_string())
+    )
 }
 
 /// Appends a CSV field, quoted when it has to be.
@@ -1526,7 +1528,9 @@ fn gen_client(ctx: &Ctx, idx: usize) -> Generated {
                 csv_field(&mut invoices, &desc);
             }
             invoices.push('\n');
-            let _ = writeln!(flat, "{id},{date},{amount},{service},{kind}");
+            if ctx.flat {
+                let _ = writeln!(flat, "{id},{date},{amount},{service},{kind}");
+            }
             counts.invoices += 1;
             st.revenue += amount;
         }
