@@ -59,7 +59,7 @@ pub fn is_valid_id(id: &str) -> bool {
 /// Loads and validates the project at `root`.
 pub fn load(root: &Path) -> Loaded {
     let mut diags = Diagnostics::new();
-    let config = load_config(root, &mut diags);
+    let (config, config_fingerprint) = load_config(root, &mut diags);
 
     let clients_dir = root.join("data/clients");
     let mut client_dirs = Vec::new();
@@ -125,6 +125,7 @@ pub fn load(root: &Path) -> Loaded {
         clients,
         pages,
         fingerprints,
+        config_fingerprint,
     };
     for (path, line, message) in crate::publish::validate_stories(&project) {
         diags.error(&path, line, None, message);
@@ -137,10 +138,14 @@ pub fn load(root: &Path) -> Loaded {
     }
 }
 
-fn load_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+/// The settings, and a content hash of the text they were read from.
+fn load_config(root: &Path, diags: &mut Diagnostics) -> (Option<Config>, String) {
     let rel = Path::new("casebook.toml");
     match fs::read_to_string(root.join(rel)) {
-        Ok(text) => Config::parse(&text, rel, diags),
+        Ok(text) => {
+            let hash = crate::cache::Hasher::new().add(text.as_bytes()).hex();
+            (Config::parse(&text, rel, diags), hash)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.error(
                 rel,
@@ -151,11 +156,11 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
                     root.display()
                 ),
             );
-            None
+            (None, String::new())
         }
         Err(e) => {
             diags.error(rel, None, None, format!("cannot read: {e}"));
-            None
+            (None, String::new())
         }
     }
 }

@@ -21,6 +21,9 @@ pub struct Project {
     /// A content hash of the files read for each client, by id: the key of
     /// the incremental build cache. Empty for projects made in code.
     pub fingerprints: std::collections::BTreeMap<String, String>,
+    /// A content hash of `casebook.toml` as it was read (empty for projects
+    /// made in code).
+    pub config_fingerprint: String,
 }
 
 #[derive(Clone, Debug)]

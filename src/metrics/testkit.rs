@@ -203,6 +203,7 @@ impl ProjectBuilder {
         self.clients.sort_by(|a, b| a.id.cmp(&b.id));
         Project {
             fingerprints: Default::default(),
+            config_fingerprint: String::new(),
             root: PathBuf::new(),
             config: self.config,
             clients: self.clients,

@@ -85,6 +85,7 @@ impl Build {
         self.clients.sort_by(|a, b| a.id.cmp(&b.id));
         Project {
             fingerprints: Default::default(),
+            config_fingerprint: String::new(),
             root: PathBuf::from("/nonexistent/casebook-test"),
             config: Config::with_defaults("T", "JPY"),
             clients: self.clients,
