@@ -42,13 +42,12 @@ pub enum MetricsFormat {
 }
 
 /// What a successful build wrote.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct BuildSummary {
-    pub as_of: Option<Month>,
+    pub as_of: Month,
     pub internal_pages: usize,
     pub reports: usize,
     pub stories: usize,
-    pub public_files: usize,
     /// Clients whose pages were reused from the previous build.
     pub clients_reused: usize,
     /// Wall time of each stage, in order (for `--verbose`).
@@ -70,15 +69,7 @@ pub enum BuildError {
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BuildError::Invalid(d) => {
-                let n = d.errors().count();
-                write!(
-                    f,
-                    "{}{n} problem{} found; nothing was built",
-                    format_errors(d.errors()),
-                    if n == 1 { "" } else { "s" }
-                )
-            }
+            BuildError::Invalid(d) => write!(f, "{}; nothing was built", problems(d)),
             BuildError::Template(e) => write!(f, "{e}"),
             BuildError::Leak(leaks) => {
                 for l in leaks {
@@ -157,8 +148,12 @@ pub fn build_project(
     lap("templates and metrics");
 
     let mut summary = BuildSummary {
-        as_of: Some(as_of),
-        ..Default::default()
+        as_of,
+        internal_pages: 0,
+        reports: 0,
+        stories: 0,
+        clients_reused: 0,
+        timings: Vec::new(),
     };
     write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
     write(
@@ -179,11 +174,12 @@ pub fn build_project(
     } else {
         cache::Manifest::default()
     };
-    let config_bytes = std::fs::read(project.root.join("casebook.toml")).unwrap_or_default();
     let mut global = cache::Hasher::new();
     global
         .add(env!("CARGO_PKG_VERSION").as_bytes())
-        .add(&config_bytes)
+        // The settings as loaded, not re-read: an edit during the build must
+        // not pair new settings with pages rendered from the old ones.
+        .add(project.config_fingerprint.as_bytes())
         .add(renderer.fingerprint().as_bytes())
         .add(as_of.to_string().as_bytes())
         .add(&[opts.archive as u8]);
@@ -280,13 +276,11 @@ pub fn build_project(
     let css = crate::render::public_stylesheet(&project.root)
         .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
     write("public/assets/style.css", css.as_bytes())?;
-    summary.public_files += 1;
     for page in pages::public::pages(&common, project, &stories, as_of) {
         write(
             &format!("public/{}", page.path),
             render(page.template, &page.context)?.as_bytes(),
         )?;
-        summary.public_files += 1;
     }
     let forbidden = publish::forbidden_names(project, opts.today);
     let public_dir = staging.dir().join("public");
@@ -336,6 +330,17 @@ struct ClientOutput {
     reused: bool,
 }
 
+/// Every error of `diags` (at most [`crate::diag::MAX_LISTED`]) and a
+/// closing count: "... 3 problems found".
+pub fn problems(diags: &Diagnostics) -> String {
+    let n = diags.errors().count();
+    format!(
+        "{}{n} problem{} found",
+        format_errors(diags.errors()),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
 /// Exit code for invalid input and failed builds.
 const FAILED: u8 = 1;
 
@@ -355,11 +360,11 @@ fn print_error_lines(text: &str) {
     }
 }
 
-fn print_failure(message: &str) {
+pub(crate) fn print_failure(message: &str) {
     eprintln!("{}", paint(&format!("error: {message}"), Colour::Red));
 }
 
-fn print_warnings(diags: &Diagnostics, ui: Ui) {
+pub(crate) fn print_warnings(diags: &Diagnostics, ui: Ui) {
     if ui.quiet {
         return;
     }
@@ -486,7 +491,7 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
                 println!(
                     "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
                     project.config.title,
-                    s.as_of.map(|m| m.to_string()).unwrap_or_default(),
+                    s.as_of,
                     s.internal_pages,
                     s.reports,
                     s.stories,

@@ -32,7 +32,6 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use tokio::sync::{Notify, watch};
 
 use crate::build::{self, BuildOptions, Ui};
-use crate::diag::format_errors;
 use crate::month::Month;
 use crate::progress::{Colour, paint};
 
@@ -85,7 +84,7 @@ pub fn run(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
     {
         Ok(rt) => rt,
         Err(e) => {
-            failure(&format!("cannot start the server: {e}"));
+            build::print_failure(&format!("cannot start the server: {e}"));
             return Err(FAILED);
         }
     };
@@ -99,7 +98,7 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
     let listener = match tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port))).await {
         Ok(l) => l,
         Err(e) => {
-            failure(&format!(
+            build::print_failure(&format!(
                 "cannot listen on 127.0.0.1:{}: {e} (pass --port 0 for any free port)",
                 opts.port
             ));
@@ -107,11 +106,11 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
         }
     };
     let addr = listener.local_addr().map_err(|e| {
-        failure(&format!("cannot listen: {e}"));
+        build::print_failure(&format!("cannot listen: {e}"));
         FAILED
     })?;
     if !opts.root.is_dir() {
-        failure(&format!("{}: no such folder", opts.root.display()));
+        build::print_failure(&format!("{}: no such folder", opts.root.display()));
         return Err(FAILED);
     }
     // Ctrl-C (or SIGTERM) asks everything to stop; a second one stops at once.
@@ -200,7 +199,7 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
                 Ok(Ok(())) => "stopped".into(),
                 Err(e) => e.to_string(),
             };
-            failure(&format!("the server stopped: {message}"));
+            build::print_failure(&format!("the server stopped: {message}"));
             build_loop.abort();
             return Err(FAILED);
         }
@@ -282,7 +281,9 @@ async fn rebuild(
                 let _ = writeln!(err, "{line}");
             }
             drop(err);
-            failure("the build failed; the last good site is still served, with the errors over every page");
+            build::print_failure(
+                "the build failed; the last good site is still served, with the errors over every page",
+            );
         }
     }
     status.send_modify(|s| {
@@ -306,14 +307,7 @@ impl Builder {
         let started = Instant::now();
         let (project, mut diags) = build::load_project(&self.root);
         let result = match project {
-            None => {
-                let n = diags.errors().count();
-                Err(format!(
-                    "{}{n} problem{} found",
-                    format_errors(diags.errors()),
-                    if n == 1 { "" } else { "s" }
-                ))
-            }
+            None => Err(build::problems(&diags)),
             Some(project) => {
                 let opts = BuildOptions {
                     root: self.root.clone(),
@@ -329,7 +323,7 @@ impl Builder {
                     .map(|s| {
                         let mut line = format!(
                             "built as of {} in {} ms: {} internal pages ({} reports), {} public stories",
-                            s.as_of.map(|m| m.to_string()).unwrap_or_default(),
+                            s.as_of,
                             started.elapsed().as_millis(),
                             s.internal_pages,
                             s.reports,
@@ -345,12 +339,7 @@ impl Builder {
                     .map_err(|e| e.to_string())
             }
         };
-        if !self.ui.quiet {
-            let mut err = std::io::stderr().lock();
-            for w in diags.warnings() {
-                let _ = writeln!(err, "{}", paint(&w.to_string(), Colour::Yellow));
-            }
-        }
+        build::print_warnings(&diags, self.ui);
         result
     }
 }
@@ -602,7 +591,7 @@ fn redirect(location: &str) -> Response {
 fn not_found(path: &str, status: &Status) -> Response {
     let page = format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body style=\"font-family:system-ui,sans-serif;margin:2rem\">\n<h1>Not found</h1>\n<p><code>{}</code> is not in the site.</p>\n<p><a href=\"/internal/index.html\">Dashboard</a> · <a href=\"/public/index.html\">Public site</a></p>\n</body></html>\n",
-        escape(path)
+        crate::charts::escape(path)
     );
     let mut response = Response::new(Body::from(inject(page.into_bytes(), status)));
     *response.status_mut() = StatusCode::NOT_FOUND;
@@ -703,23 +692,8 @@ fn overlay(errors: &str) -> String {
          <strong>casebook: the last build failed.</strong> This page is from the last good build; \
          it reloads when the files are fixed.\
          <pre style=\"margin:.75rem 0 0;white-space:pre-wrap;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace\">{}</pre></div>\n",
-        escape(errors.trim_end())
+        crate::charts::escape(errors.trim_end())
     )
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Opens `url` in the default browser; a failure only costs the user a click.
@@ -756,10 +730,6 @@ fn warn(message: &str, ui: Ui) {
     if !ui.quiet {
         eprintln!("{}", paint(&format!("warning: {message}"), Colour::Yellow));
     }
-}
-
-fn failure(message: &str) {
-    eprintln!("{}", paint(&format!("error: {message}"), Colour::Red));
 }
 
 #[cfg(test)]
