@@ -175,18 +175,6 @@ pub enum TextEncoding {
     ShiftJis,
 }
 
-impl TextEncoding {
-    pub fn label(self) -> &'static str {
-        match self {
-            TextEncoding::Utf8 => "UTF-8",
-            TextEncoding::Utf8Bom => "UTF-8 with BOM",
-            TextEncoding::Utf16Le => "UTF-16LE",
-            TextEncoding::Utf16Be => "UTF-16BE",
-            TextEncoding::ShiftJis => "Shift_JIS",
-        }
-    }
-}
-
 /// A file's text, without its byte order mark.
 #[derive(Debug)]
 pub struct Decoded<'a> {

@@ -127,7 +127,9 @@ pub fn line_col(text: &str, offset: usize) -> (u64, u64) {
     (line, column)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+/// The largest char boundary of `text` at or before `i` (clamped to its length).
+pub(crate) fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }

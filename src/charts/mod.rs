@@ -27,6 +27,8 @@ mod heatmap;
 mod layout;
 mod lines;
 mod svg;
+/// XML/HTML text escaping (also used for the `serve` overlay).
+pub(crate) use svg::escape;
 
 #[cfg(test)]
 mod tests;

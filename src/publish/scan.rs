@@ -106,7 +106,7 @@ fn find(matcher: &Matcher<&str>, text: &str) -> BTreeSet<(String, String)> {
     let mut core = 0;
     while core < text.len() {
         let core_end = ceil_boundary(text, core + CHUNK);
-        let start = floor_boundary(text, core.saturating_sub(OVERLAP));
+        let start = crate::diag::floor_char_boundary(text, core.saturating_sub(OVERLAP));
         let end = ceil_boundary(text, core_end + OVERLAP);
         let window = &text[start..end];
         for hit in matcher.find_views(window, &HTML_VIEWS) {
@@ -121,14 +121,6 @@ fn find(matcher: &Matcher<&str>, text: &str) -> BTreeSet<(String, String)> {
         core = core_end;
     }
     found
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 fn ceil_boundary(text: &str, mut i: usize) -> usize {
