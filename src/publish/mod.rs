@@ -136,15 +136,20 @@ fn public_story(client: &Client, story: &Story) -> PublicStory {
 ///   alias built from `industry`) that contains the name or an `aka`, since
 ///   the anonymised story would print it.
 ///
-/// Lines are found by reading the file again (best effort: `None` when the
-/// file cannot be read, as for a project built in memory).
+/// Lines are found by reading the file again when there is an error (best
+/// effort: `None` when the file cannot be read, as for a project built in
+/// memory).
 pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)> {
     let mut errors = Vec::new();
     let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
     for client in &project.clients {
         let Some(story) = &client.story else { continue };
-        let story_text = std::fs::read_to_string(project.root.join(&story.path)).ok();
-        let story_line = |key: &str| story_text.as_deref().and_then(|t| key_line(t, key));
+        // Read again only to place an error: most stories have none.
+        let story_line = |key: &str| {
+            std::fs::read_to_string(project.root.join(&story.path))
+                .ok()
+                .and_then(|t| key_line(&t, key))
+        };
         if !story.consent.allows("name") {
             if let Some(slug) = &story.slug {
                 let private = private_names(client);
