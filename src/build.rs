@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::cache;
 use crate::diag::{Diagnostics, format_errors};
-use crate::load::{counts, load};
+use crate::load::{counts, load, load_cached};
 use crate::metrics::{self, Metrics};
 use crate::model::Project;
 use crate::month::Month;
@@ -94,10 +94,11 @@ fn as_of_month(project: &Project, asked: Option<Month>, today: Date) -> Month {
         .unwrap_or_else(|| Month::of(today))
 }
 
-/// Loads the project with cross-file validation; the diagnostics include
-/// warnings either way.
-pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
-    let loaded = load(root);
+/// Loads the project with cross-file validation (with `cache`, unchanged
+/// clients come from the load cache); the diagnostics include warnings
+/// either way.
+pub fn load_project(root: &Path, cache: bool) -> (Option<Project>, Diagnostics) {
+    let loaded = if cache { load_cached(root) } else { load(root) };
     (loaded.project, loaded.diagnostics)
 }
 
@@ -351,6 +352,8 @@ pub struct Ui {
     pub quiet: bool,
     /// Also stage timings and counts.
     pub verbose: bool,
+    /// Take unchanged clients from the load cache (see [`crate::load_cache`]).
+    pub cache: bool,
 }
 
 fn print_error_lines(text: &str) {
@@ -376,8 +379,13 @@ pub(crate) fn print_warnings(diags: &Diagnostics, ui: Ui) {
 
 /// Loads the project, printing warnings, and every error when there are any.
 fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
-    let (project, diags) = load_project(root);
+    let loaded = if ui.cache { load_cached(root) } else { load(root) };
+    let (project, diags) = (loaded.project, loaded.diagnostics);
     print_warnings(&diags, ui);
+    if ui.verbose {
+        let clients = project.as_ref().map_or(0, |p| p.clients.len());
+        eprintln!("  load cache: {} of {clients} clients unchanged", loaded.clients_cached);
+    }
     match project {
         Some(p) => Ok((p, diags)),
         None => {

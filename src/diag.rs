@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 /// How many errors are printed before the rest are only counted.
 pub const MAX_LISTED: usize = 100;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// One problem at a place in a file (line and column are 1-based).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub path: PathBuf,
@@ -41,7 +41,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Collects problems while loading; never stops at the first one.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

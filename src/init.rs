@@ -14,7 +14,7 @@ use crate::progress::{Colour, paint};
 pub const FILES: &[(&str, &str)] = &[
     ("casebook.toml", CASEBOOK_TOML),
     ("README.md", README),
-    (".gitignore", "site/\n"),
+    (".gitignore", "site/\n.casebook-cache/\n"),
     ("data/clients/example-client/client.toml", CLIENT_TOML),
     ("data/clients/example-client/invoices.csv", INVOICES_CSV),
     ("data/clients/example-client/nps.csv", NPS_CSV),

@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod import;
 pub mod init;
 pub mod load;
+pub mod load_cache;
 pub mod markdown;
 pub mod metrics;
 pub mod model;

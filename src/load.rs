@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::csvread::{Column, opt, parse_number, read_rows, req};
 use crate::diag::{Diagnostics, key_line};
+use crate::load_cache::{ClientLoad, Inputs, LoadCache, Stamp};
 use crate::markdown::split_front_matter;
 use crate::model::*;
 use crate::money::parse_money;
@@ -44,6 +45,8 @@ const CLIENT_FILES: &[&str] = &["client.toml", "invoices.csv", "nps.csv", "activ
 pub struct Loaded {
     pub project: Option<Project>,
     pub diagnostics: Diagnostics,
+    /// Client folders taken from the load cache instead of their files.
+    pub clients_cached: usize,
 }
 
 /// Is `id` a valid client id: 1–64 of `a-z 0-9 -`, not starting with `-`.
@@ -56,8 +59,19 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Loads and validates the project at `root`.
+/// Loads and validates the project at `root`, reading every file.
 pub fn load(root: &Path) -> Loaded {
+    load_with(root, LoadCache::empty(root), false)
+}
+
+/// Loads and validates the project at `root`, taking unchanged clients
+/// from the load cache and updating it (see [`crate::load_cache`]). The
+/// result is the same as [`load`]'s.
+pub fn load_cached(root: &Path) -> Loaded {
+    load_with(root, LoadCache::open(root), true)
+}
+
+fn load_with(root: &Path, mut cache: LoadCache, save_cache: bool) -> Loaded {
     let mut diags = Diagnostics::new();
     let (config, config_fingerprint) = load_config(root, &mut diags);
 
@@ -92,27 +106,31 @@ pub fn load(root: &Path) -> Loaded {
             client_dirs.push((name, entry.path().to_path_buf()));
         }
     }
-
-    let results: Vec<(Option<Client>, Diagnostics, String)> = client_dirs
-        .par_iter()
-        .map(|(id, dir)| {
-            let mut d = Diagnostics::new();
-            let fp = Fingerprint::default();
-            let client = load_client(root, id, dir, &mut d, &fp);
-            (client, d, fp.into_inner().hex())
-        })
+    let jobs: Vec<_> = client_dirs.iter().map(|(id, dir)| (id, dir, cache.take(id))).collect();
+    // (the load, whether it was read from the files)
+    let loads: Vec<(ClientLoad, bool)> = jobs
+        .into_par_iter()
+        .map(
+            |(id, dir, cached)| match cached.filter(|c| LoadCache::is_current(root, c)) {
+                Some(c) => (c, false),
+                None => (load_client_folder(root, id, dir), true),
+            },
+        )
         .collect();
+    if save_cache {
+        cache.save(loads.iter().map(|(l, fresh)| (l, *fresh)));
+    }
+    let clients_cached = loads.iter().filter(|(_, fresh)| !fresh).count();
     let mut clients = Vec::new();
     let mut fingerprints = BTreeMap::new();
-    for (client, d, fp) in results {
-        diags.extend(d);
-        if let Some(c) = client {
-            fingerprints.insert(c.id.clone(), fp);
+    for (l, _) in loads {
+        diags.extend(l.diagnostics);
+        if let Some(c) = l.client {
+            fingerprints.insert(c.id.clone(), l.fingerprint);
             clients.push(c);
         }
     }
-
-    let known_ids: Vec<String> = client_dirs.iter().map(|(id, _)| id.clone()).collect();
+    let known_ids: std::collections::HashSet<&str> = client_dirs.iter().map(|(id, _)| id.as_str()).collect();
     check_orphan_content(root, &known_ids, &mut diags);
     let pages = load_pages(root, &mut diags);
 
@@ -135,6 +153,7 @@ pub fn load(root: &Path) -> Loaded {
     Loaded {
         project,
         diagnostics: diags,
+        clients_cached,
     }
 }
 
@@ -165,14 +184,50 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> (Option<Config>, String)
     }
 }
 
-fn sorted_entries(dir: &Path, diags: &mut Diagnostics) -> Vec<walkdir::DirEntry> {
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(1).sort_by_file_name() {
-        match entry {
-            Ok(e) => out.push(e),
-            Err(e) => diags.error(dir, None, None, format!("cannot list the folder: {e}")),
-        }
+/// An entry of a listed folder.
+struct Listed {
+    name: std::ffi::OsString,
+    path: PathBuf,
+    /// Of the entry itself (a link is a link, as in a listing).
+    kind: fs::FileType,
+}
+
+impl Listed {
+    fn file_name(&self) -> &std::ffi::OsStr {
+        &self.name
     }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn file_type(&self) -> fs::FileType {
+        self.kind
+    }
+}
+
+/// The entries of one folder, sorted by name. (`read_dir` rather than
+/// walkdir: a depth-1 walk still opens every subfolder it yields, which is
+/// 10,000 needless opens on data/clients of a 10,000-client project.)
+fn sorted_entries(dir: &Path, diags: &mut Diagnostics) -> Vec<Listed> {
+    let mut out = Vec::new();
+    let mut fail = |e: std::io::Error| diags.error(dir, None, None, format!("cannot list the folder: {e}"));
+    match fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries {
+                match entry.and_then(|e| Ok((e.file_type()?, e))) {
+                    Ok((kind, e)) => out.push(Listed {
+                        name: e.file_name(),
+                        path: e.path(),
+                        kind,
+                    }),
+                    Err(e) => fail(e),
+                }
+            }
+        }
+        Err(e) => fail(e),
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
     out
 }
 
@@ -180,12 +235,28 @@ fn rel_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Reads a file, adding its path and bytes to `fingerprint`.
-fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics, fingerprint: &Fingerprint) -> Option<Vec<u8>> {
+/// What loading one client records: a content hash of every file read
+/// (the build cache's key) and every path looked at, before it is read
+/// (the load cache's stamps).
+#[derive(Default)]
+struct Record {
+    hash: crate::cache::Hasher,
+    inputs: Inputs,
+}
+
+type Recorder = std::cell::RefCell<Record>;
+
+/// Stats `path` for the record and tells what it is.
+fn look(root: &Path, path: &Path, rec: &Recorder) -> Stamp {
+    rec.borrow_mut().inputs.look(root, path)
+}
+
+/// Reads a file, adding its path and bytes to the record's hash.
+fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics, rec: &Recorder) -> Option<Vec<u8>> {
     match fs::read(path) {
         Ok(b) => {
-            fingerprint
-                .borrow_mut()
+            rec.borrow_mut()
+                .hash
                 .add(rel_path(root, path).to_string_lossy().as_bytes())
                 .add(&b);
             Some(b)
@@ -197,8 +268,8 @@ fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics, fingerprint: &Fi
     }
 }
 
-fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics, fingerprint: &Fingerprint) -> Option<String> {
-    let bytes = read_file(root, path, diags, fingerprint)?;
+fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics, rec: &Recorder) -> Option<String> {
+    let bytes = read_file(root, path, diags, rec)?;
     match String::from_utf8(bytes) {
         Ok(t) => Some(t),
         Err(_) => {
@@ -208,11 +279,25 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics, fingerprint: &Fi
     }
 }
 
-/// A content hash of every file read for one client (the build cache's key).
-type Fingerprint = std::cell::RefCell<crate::cache::Hasher>;
+/// Loads one client folder (and its content folder) on its own: what the
+/// load cache keeps.
+fn load_client_folder(root: &Path, id: &str, dir: &Path) -> ClientLoad {
+    let mut diagnostics = Diagnostics::new();
+    let rec = Recorder::default();
+    let client = load_client(root, id, dir, &mut diagnostics, &rec);
+    let Record { hash, inputs } = rec.into_inner();
+    ClientLoad {
+        id: id.to_string(),
+        client,
+        diagnostics,
+        fingerprint: hash.hex(),
+        inputs,
+    }
+}
 
-fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &Fingerprint) -> Option<Client> {
+fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &Recorder) -> Option<Client> {
     let rel_dir = rel_path(root, dir);
+    look(root, dir, fp);
     for entry in sorted_entries(dir, diags) {
         let name = entry.file_name().to_string_lossy().to_string();
         if !CLIENT_FILES.contains(&name.as_str()) && name != ".DS_Store" {
@@ -231,7 +316,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
 
     let toml_path = dir.join("client.toml");
     let rel_toml = rel_dir.join("client.toml");
-    let mut client = if toml_path.is_file() {
+    let mut client = if look(root, &toml_path, fp).is_file() {
         let text = read_text(root, &toml_path, diags, fp)?;
         parse_client_toml(id, &text, &rel_toml, diags)
     } else {
@@ -245,7 +330,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     };
 
     let invoices_path = dir.join("invoices.csv");
-    let invoices = if invoices_path.is_file() {
+    let invoices = if look(root, &invoices_path, fp).is_file() {
         read_file(root, &invoices_path, diags, fp)
             .and_then(|b| parse_invoices(&b, &rel_dir.join("invoices.csv"), diags))
     } else {
@@ -259,7 +344,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     };
     let optional = |file: &str, diags: &mut Diagnostics| -> Option<(Vec<u8>, PathBuf)> {
         let p = dir.join(file);
-        if p.is_file() {
+        if look(root, &p, fp).is_file() {
             read_file(root, &p, diags, fp).map(|b| (b, rel_dir.join(file)))
         } else {
             None
@@ -276,7 +361,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
         .unwrap_or_default();
 
     let content_dir = root.join("content/clients").join(id);
-    if content_dir.is_dir() {
+    if look(root, &content_dir, fp).is_dir() {
         for entry in sorted_entries(&content_dir, diags) {
             let name = entry.file_name().to_string_lossy().to_string();
             let known =
@@ -293,7 +378,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     }
     let notes = load_notes(root, &content_dir.join("notes"), diags, fp);
     let story_path = content_dir.join("story.md");
-    let story = if story_path.is_file() {
+    let story = if look(root, &story_path, fp).is_file() {
         read_text(root, &story_path, diags, fp).and_then(|t| parse_story(&t, &rel_path(root, &story_path), diags))
     } else {
         None
@@ -575,8 +660,8 @@ fn front_matter<'t>(text: &'t str, rel: &Path, diags: &mut Diagnostics) -> (Opti
     }
 }
 
-fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Fingerprint) -> Vec<Note> {
-    if !dir.is_dir() {
+fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Recorder) -> Vec<Note> {
+    if !look(root, dir, fp).is_dir() {
         return Vec::new();
     }
     let mut notes = Vec::new();
@@ -593,6 +678,7 @@ fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Fingerprint
             );
             continue;
         };
+        look(root, entry.path(), fp);
         let Some(text) = read_text(root, entry.path(), diags, fp) else {
             continue;
         };
@@ -713,14 +799,14 @@ pub fn is_valid_slug(s: &str) -> bool {
 
 /// Content for a client id that has no data folder is a mistake (a typo in
 /// a folder name would silently drop a story or notes).
-fn check_orphan_content(root: &Path, known: &[String], diags: &mut Diagnostics) {
+fn check_orphan_content(root: &Path, known: &std::collections::HashSet<&str>, diags: &mut Diagnostics) {
     let dir = root.join("content/clients");
     if !dir.is_dir() {
         return;
     }
     for entry in sorted_entries(&dir, diags) {
         let name = entry.file_name().to_string_lossy().to_string();
-        if entry.file_type().is_dir() && !known.contains(&name) {
+        if entry.file_type().is_dir() && !known.contains(name.as_str()) {
             diags.error(
                 &rel_path(root, entry.path()),
                 None,
@@ -760,7 +846,7 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
             );
             continue;
         }
-        let Some(text) = read_text(root, entry.path(), diags, &Fingerprint::default()) else {
+        let Some(text) = read_text(root, entry.path(), diags, &Recorder::default()) else {
             continue;
         };
         let (front, body, ok) = front_matter(&text, &rel, diags);

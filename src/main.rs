@@ -25,6 +25,9 @@ struct Cli {
     /// Also print the time each stage of a build takes.
     #[arg(long, short, global = true)]
     verbose: bool,
+    /// Read every file and render every page: neither use nor update the caches in .casebook-cache/.
+    #[arg(long, global = true)]
+    no_cache: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,9 +54,6 @@ enum Command {
         /// Threads to use [default: one per core]; the output is the same for any number.
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
-        /// Render every page, ignoring the cache of the previous build.
-        #[arg(long)]
-        no_cache: bool,
     },
     /// Load and validate the project without building; list every problem.
     #[command(
@@ -194,6 +194,7 @@ fn main() -> ExitCode {
     let ui = build::Ui {
         quiet: cli.quiet,
         verbose: cli.verbose,
+        cache: !cli.no_cache,
     };
     let result = match cli.command {
         Command::Build {
@@ -202,7 +203,6 @@ fn main() -> ExitCode {
             today: day,
             archive,
             jobs,
-            no_cache,
         } => {
             let out = out.unwrap_or_else(|| root.join("site"));
             build::run_build(
@@ -213,7 +213,7 @@ fn main() -> ExitCode {
                     today: day.unwrap_or_else(today),
                     archive,
                     jobs,
-                    incremental: !no_cache,
+                    incremental: !cli.no_cache,
                     progress: !cli.quiet,
                 },
                 ui,

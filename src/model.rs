@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::month::Month;
@@ -26,7 +27,7 @@ pub struct Project {
     pub config_fingerprint: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Client {
     /// The folder name; private (never used in public URLs).
     pub id: String,
@@ -35,10 +36,14 @@ pub struct Client {
     pub aka: Vec<String>,
     pub industry: Option<String>,
     pub channel: Option<String>,
+    #[serde(with = "compact::opt_date")]
     pub acquired: Option<Date>,
     /// Explicit `cac` of client.toml; see [`Project::cac_of`] for the default chain.
+    #[serde(with = "compact::opt_decimal")]
     pub cac: Option<Decimal>,
+    #[serde(with = "compact::opt_decimal")]
     pub gross_margin: Option<Decimal>,
+    #[serde(with = "compact::opt_date")]
     pub ended: Option<Date>,
     /// Sorted by date, then by line in the file.
     pub invoices: Vec<Invoice>,
@@ -53,7 +58,7 @@ pub struct Client {
     pub story: Option<Story>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InvoiceKind {
     New,
@@ -93,9 +98,11 @@ impl InvoiceKind {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Invoice {
+    #[serde(with = "compact::date")]
     pub date: Date,
+    #[serde(with = "compact::decimal")]
     pub amount: Decimal,
     pub service: String,
     /// The kind written in the file, or the inferred one (SPEC §1.2).
@@ -106,8 +113,9 @@ pub struct Invoice {
     pub line: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NpsResponse {
+    #[serde(with = "compact::date")]
     pub date: Date,
     pub score: u8,
     pub respondent: String,
@@ -115,16 +123,18 @@ pub struct NpsResponse {
     pub line: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ActivityRow {
+    #[serde(with = "compact::date")]
     pub date: Date,
     pub metric: String,
     pub value: f64,
     pub line: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OutcomeRow {
+    #[serde(with = "compact::date")]
     pub date: Date,
     pub kpi: String,
     pub value: f64,
@@ -136,8 +146,9 @@ pub struct OutcomeRow {
 }
 
 /// `content/clients/<id>/notes/YYYY-MM.md`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Note {
+    #[serde(with = "compact::month")]
     pub month: Month,
     pub title: Option<String>,
     /// Markdown source without the front matter (rendered, sanitised, only
@@ -146,7 +157,7 @@ pub struct Note {
     pub path: PathBuf,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConsentStatus {
     Granted,
@@ -167,11 +178,13 @@ impl ConsentStatus {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
     pub status: ConsentStatus,
+    #[serde(with = "compact::opt_date")]
     pub granted_on: Option<Date>,
     pub approved_by: Option<String>,
+    #[serde(with = "compact::opt_date")]
     pub expires: Option<Date>,
     /// Any of `name`, `figures`, `quotes`.
     pub scope: Vec<String>,
@@ -189,13 +202,14 @@ impl Consent {
 }
 
 /// `content/clients/<id>/story.md`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Story {
     pub title: String,
     /// The slug written in the front matter, if any (the public slug is
     /// derived after anonymisation otherwise).
     pub slug: Option<String>,
     pub summary: Option<String>,
+    #[serde(with = "compact::opt_date")]
     pub date: Option<Date>,
     pub quote: Option<String>,
     pub consent: Consent,
@@ -295,6 +309,83 @@ impl Client {
         match &self.industry {
             Some(i) => format!("a client in {i}"),
             None => "a client".to_string(),
+        }
+    }
+}
+
+/// Compact encodings of dates, months and amounts for the load cache
+/// (`crate::load_cache`): integers and raw decimal bytes, not the text forms
+/// (`Month`'s own `Serialize`, for JSON, writes `"2026-10"`).
+mod compact {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    pub mod date {
+        use super::*;
+        use jiff::civil::Date;
+
+        pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+            (d.year(), d.month(), d.day()).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+            let (y, m, day) = <(i16, i8, i8)>::deserialize(d)?;
+            Date::new(y, m, day).map_err(D::Error::custom)
+        }
+    }
+
+    pub mod opt_date {
+        use super::*;
+        use jiff::civil::Date;
+
+        pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            d.map(|d| (d.year(), d.month(), d.day())).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            match Option::<(i16, i8, i8)>::deserialize(d)? {
+                None => Ok(None),
+                Some((y, m, day)) => Date::new(y, m, day).map(Some).map_err(D::Error::custom),
+            }
+        }
+    }
+
+    pub mod decimal {
+        use super::*;
+        use rust_decimal::Decimal;
+
+        pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+            Decimal::serialize(d).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+            <[u8; 16]>::deserialize(d).map(Decimal::deserialize)
+        }
+    }
+
+    pub mod opt_decimal {
+        use super::*;
+        use rust_decimal::Decimal;
+
+        pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+            d.map(|d| Decimal::serialize(&d)).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+            Ok(Option::<[u8; 16]>::deserialize(d)?.map(Decimal::deserialize))
+        }
+    }
+
+    pub mod month {
+        use super::*;
+        use crate::month::Month;
+
+        pub fn serialize<S: Serializer>(m: &Month, s: S) -> Result<S::Ok, S::Error> {
+            (m.year(), m.month()).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+            let (y, m) = <(i32, u32)>::deserialize(d)?;
+            Month::new(y, m).ok_or_else(|| D::Error::custom("month out of range"))
         }
     }
 }

@@ -305,7 +305,7 @@ impl Builder {
     /// Loads and builds the project: a line for the terminal, or the errors.
     fn build_once(&self) -> Result<String, String> {
         let started = Instant::now();
-        let (project, mut diags) = build::load_project(&self.root);
+        let (project, mut diags) = build::load_project(&self.root, self.ui.cache);
         let result = match project {
             None => Err(build::problems(&diags)),
             Some(project) => {
@@ -316,7 +316,7 @@ impl Builder {
                     today: self.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
                     archive: false,
                     jobs: None,
-                    incremental: true,
+                    incremental: self.ui.cache,
                     progress: !self.ui.quiet,
                 };
                 build::build_project(&project, &opts, &mut diags)
