@@ -477,6 +477,8 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
             eprintln!("{}", paint(&w.to_string(), Colour::Yellow));
         }
     }
+    let title = project.config.title.clone();
+    drop_in_background(project);
     match result {
         Ok(s) => {
             if ui.verbose {
@@ -498,7 +500,7 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
                 };
                 println!(
                     "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
-                    project.config.title,
+                    title,
                     s.as_of,
                     s.internal_pages,
                     s.reports,
@@ -528,8 +530,14 @@ pub fn run_metrics(root: &Path, month: Option<Month>, format: MetricsFormat, ui:
         MetricsFormat::Csv => metrics::clients_csv(&m),
     };
     let mut out = std::io::stdout().lock();
-    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
-        return Err(FAILED);
-    }
-    Ok(())
+    let written = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    drop_in_background(project);
+    written.map_err(|_| FAILED)
+}
+
+/// Frees a loaded project on another thread: a large one is millions of
+/// allocations (0.15 s at 50,000 clients), and a command that ends now
+/// need not wait for them.
+fn drop_in_background(project: Project) {
+    std::thread::spawn(move || drop(project));
 }

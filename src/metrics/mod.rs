@@ -36,6 +36,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
+use rayon::prelude::*;
+
 use crate::model::{Client, Project};
 use crate::month::Month;
 
@@ -328,13 +330,15 @@ pub fn compute(project: &Project, as_of: Month) -> Metrics {
     let config = &project.config;
     let mut clients: Vec<&Client> = project.clients.iter().collect();
     clients.sort_by(|a, b| a.id.cmp(&b.id));
+    // Per client work runs in parallel; `collect` keeps the order, so the
+    // result is the same on any number of threads.
     let series: Vec<ClientSeries<'_>> = clients
-        .into_iter()
+        .into_par_iter()
         .filter_map(|c| ClientSeries::new(c, as_of, config.churn_after_months))
         .collect();
     let timeline = Timeline::new(&series, as_of);
 
-    let mut client_metrics: Vec<ClientMetrics> = series.iter().map(|s| client_metrics(project, s)).collect();
+    let mut client_metrics: Vec<ClientMetrics> = series.par_iter().map(|s| client_metrics(project, s)).collect();
     segments::assign_touch(&mut client_metrics, &config.touch);
 
     Metrics {
