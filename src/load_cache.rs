@@ -320,3 +320,113 @@ fn write_shard(path: &Path, entries: &[&ClientLoad]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client_load(id: &str, seen: Vec<Seen>) -> ClientLoad {
+        ClientLoad {
+            id: id.to_string(),
+            client: Some(Client::new(id, "Name")),
+            diagnostics: Diagnostics::new(),
+            fingerprint: format!("fp-{id}"),
+            inputs: Inputs { seen },
+        }
+    }
+
+    #[test]
+    fn stamps_tell_files_folders_and_missing_paths_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.csv"), "12345").unwrap();
+        assert!(matches!(
+            Stamp::of(&dir.path().join("a.csv")),
+            Stamp::File { size: 5, .. }
+        ));
+        assert!(Stamp::of(dir.path()).is_dir());
+        assert_eq!(Stamp::of(&dir.path().join("missing")), Stamp::Missing);
+    }
+
+    #[test]
+    fn only_stamps_older_than_the_settling_time_are_trusted() {
+        let now = nanos_since_epoch(SystemTime::now());
+        let at = |ago: Duration| Times {
+            mtime_ns: now - ago.as_nanos() as i128,
+            ctime_ns: now - ago.as_nanos() as i128,
+            ino: 1,
+        };
+        let old = at(SETTLE * 2);
+        let fresh = at(SETTLE / 4);
+        assert!(Stamp::File { size: 1, times: old }.settled(now));
+        assert!(!Stamp::File { size: 1, times: fresh }.settled(now));
+        assert!(!Stamp::Dir(fresh).settled(now));
+        // A change time counts as much as a modification time (`touch -m` can
+        // set the latter back; nothing sets the former).
+        let touched = Times {
+            ctime_ns: fresh.ctime_ns,
+            ..old
+        };
+        assert!(!Stamp::Dir(touched).settled(now));
+        assert!(Stamp::Missing.settled(now));
+        assert!(!Stamp::Other.settled(now));
+    }
+
+    #[test]
+    fn a_file_added_to_a_recorded_folder_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("c")).unwrap();
+        let mut inputs = Inputs::default();
+        inputs.look(root, &root.join("c"));
+        inputs.look(root, &root.join("c/nps.csv"));
+        inputs.look(root, &root.join("gone/x.md"));
+        assert_eq!(inputs.seen[1].stamp, Stamp::Missing);
+        assert!(inputs.unchanged(root));
+        // Coarse clocks: let the folder's modification time move on.
+        std::thread::sleep(Duration::from_millis(30));
+        fs::write(root.join("c/nps.csv"), "date,score\n").unwrap();
+        assert!(!inputs.unchanged(root), "the new file changes its folder's stamp");
+    }
+
+    #[test]
+    fn only_shards_with_changes_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let loads = [client_load("a", Vec::new()), client_load("b", Vec::new())];
+        LoadCache::open(root).save(loads.iter().map(|l| (l, true)));
+        let mut cache = LoadCache::open(root);
+        let a = cache.take("a").expect("a was saved");
+        assert_eq!(a.fingerprint, "fp-a");
+        assert_eq!(a.client.unwrap().name, "Name");
+
+        // Nothing read from files and the same clients: nothing is written.
+        for shard in fs::read_dir(LoadCache::dir(root)).unwrap() {
+            fs::remove_file(shard.unwrap().path()).unwrap();
+        }
+        let mut cache = LoadCache::empty(root);
+        cache.held[shard_of("a")].insert("a".into());
+        cache.held[shard_of("b")].insert("b".into());
+        cache.save(loads.iter().map(|l| (l, false)));
+        assert_eq!(fs::read_dir(LoadCache::dir(root)).unwrap().count(), 0);
+
+        // A client gone from the project is dropped from its shard.
+        cache.save(loads[..1].iter().map(|l| (l, false)));
+        let mut reopened = LoadCache::open(root);
+        assert!(reopened.take("b").is_none());
+        if shard_of("a") != shard_of("b") {
+            assert!(reopened.take("a").is_none(), "a's shard had no change");
+        }
+    }
+
+    #[test]
+    fn a_client_with_a_fresh_file_is_not_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("f.csv"), "x").unwrap();
+        let mut inputs = Inputs::default();
+        inputs.look(root, &root.join("f.csv"));
+        let load = client_load("a", inputs.seen);
+        LoadCache::open(root).save([(&load, true)]);
+        assert!(LoadCache::open(root).take("a").is_none());
+    }
+}
