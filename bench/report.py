@@ -150,14 +150,16 @@ def main():
     p("")
 
     p("## (c) `casebook metrics` vs pandas (`bench/peer_pandas.py`)\n")
-    p("| clients | invoice rows | casebook metrics (runs) | RSS | pandas (runs) | RSS | pandas ÷ casebook |")
-    p("|---:|---:|---:|---:|---:|---:|---:|")
+    p("| clients | invoice rows | casebook metrics, load cache (runs) | RSS | `--no-cache` (runs) | RSS | pandas (runs) | RSS | pandas ÷ casebook (cache) | pandas ÷ casebook (`--no-cache`) |")
+    p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
-        c, pd_ = summary(rows, "metrics", n), summary(rows, "pandas", n)
-        if c and pd_:
+        c, nc, pd_ = summary(rows, "metrics", n), summary(rows, "metrics-nocache", n), summary(rows, "pandas", n)
+        if c and nc and pd_:
             p(
                 f"| {n:,} | {inv.get(n, 0):,} | {fmt_s(c['wall'])} ({walls(c)}) | {c['rss']:.0f} MiB | "
-                f"{fmt_s(pd_['wall'])} ({walls(pd_)}) | {pd_['rss']:.0f} MiB | **{pd_['wall'] / c['wall']:.2f}×** |"
+                f"{fmt_s(nc['wall'])} ({walls(nc)}) | {nc['rss']:.0f} MiB | "
+                f"{fmt_s(pd_['wall'])} ({walls(pd_)}) | {pd_['rss']:.0f} MiB | **{pd_['wall'] / c['wall']:.2f}×** | "
+                f"{pd_['wall'] / nc['wall']:.2f}× |"
             )
     for path in sorted(glob.glob(os.path.join(d, "compare-*.txt"))):
         n = re.search(r"compare-(\d+)", path).group(1)

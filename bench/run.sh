@@ -16,7 +16,9 @@
 # Steps, all in one session so the ratios compare like with like:
 #   (a) clean `casebook build` of demo projects of SIZES clients x MONTHS months
 #   (b) Hugo rendering the same number of pages from precomputed markdown
-#   (c) `casebook metrics` against bench/peer_pandas.py on the flat invoices CSV
+#   (c) `casebook metrics` against bench/peer_pandas.py on the flat invoices CSV,
+#       casebook both with its load cache written by an earlier command (the
+#       normal state of a project) and with --no-cache (every file read)
 #   (d) a second build after editing one client's note (10,000 clients)
 #   archive: a build with --archive (about 10x the pages, same clients): does
 #       memory follow the pages or the clients?
@@ -110,7 +112,8 @@ done
 step build && echo "== (a) clean casebook build"
 step build && for n in $SIZES; do
   for r in $(seq "$(runs_for "$n")"); do
-    rm -rf "$D/o$n"
+    # Clean: no previous site, no build cache, no load cache.
+    rm -rf "$D/o$n" "$D/p$n/.casebook-cache"
     PAGES='' measure build "$n" "$r" "$BIN" --root "$D/p$n" build --today "$TODAY" --out "$D/o$n/site" --verbose
     pages=$(html_pages "$D/o$n/site")
     sed -i '$ s/\t$/\t'"$pages"'/' "$RES"
@@ -157,9 +160,16 @@ step metrics && echo "== (c) casebook metrics vs pandas (flat invoices CSV)"
 step metrics && for n in $SIZES; do
   (( n >= METRICS_MIN )) || continue
   for r in $(seq "$RUNS"); do
+    PAGES='' measure metrics-nocache "$n" "$r" "$BIN" --root "$D/p$n" metrics --no-cache
+  done
+  cp "$D/stdout.txt" "$D/metrics-cli-nocache-$n.json"
+  "$BIN" --root "$D/p$n" metrics > /dev/null   # writes the load cache (not timed)
+  for r in $(seq "$RUNS"); do
     PAGES='' measure metrics "$n" "$r" "$BIN" --root "$D/p$n" metrics
   done
   cp "$D/stdout.txt" "$D/metrics-cli-$n.json"
+  cmp -s "$D/metrics-cli-$n.json" "$D/metrics-cli-nocache-$n.json" \
+    || { echo "bench: metrics differ with and without the load cache" >&2; exit 1; }
   for r in $(seq "$RUNS"); do
     PAGES='' measure pandas "$n" "$r" python3 "$REPO/bench/peer_pandas.py" "$D/p$n.csv"
   done
