@@ -1,6 +1,6 @@
 //! Vertical bar charts over categories (months, NPS scores).
 
-use super::format::{Ticks, money_ticks, number, plain_ticks};
+use super::format::{Ticks, number};
 use super::layout::{Axis, LegendItem, Swatch, TICK_SIZE, Xy, XySpec, any_data, finite, min_max, series_line};
 use super::svg::{Font, WIDTH, clean, looks_japanese, palette, render};
 use super::{Locale, Text};
@@ -43,11 +43,7 @@ pub fn revenue_bars(t: &Text, loc: &Locale, months: &[String], revenue: &[f64]) 
         t,
         ja,
         x_labels: labels(months, n),
-        left: Axis {
-            labels: money_ticks(&ticks, loc),
-            ticks,
-            title: t.y_label.clone(),
-        },
+        left: Axis::money(ticks, loc, t.y_label.clone()),
         right: None,
         legend,
         height: 340.0,
@@ -57,22 +53,11 @@ pub fn revenue_bars(t: &Text, loc: &Locale, months: &[String], revenue: &[f64]) 
     render(t, WIDTH, xy.height, |c| {
         xy.draw_frame(c, &spec);
         let ticks = &spec.left.ticks;
-        let (z, bw) = (xy.zero(ticks), xy.bar_width());
         for (i, v) in vals.iter().enumerate() {
-            c.rect(
-                xy.cx(i) - bw / 2.0,
-                z,
-                xy.cx(i) + bw / 2.0,
-                xy.y(ticks, *v),
-                palette::SKY,
-            );
+            xy.bar(c, ticks, i, *v, palette::SKY);
         }
         xy.draw_axis(c, &spec);
-        let pts: Vec<_> = ma
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v))))
-            .collect();
+        let pts = xy.points(ticks, &ma);
         series_line(c, &pts, palette::VERMILLION, 2, false);
     })
 }
@@ -102,16 +87,8 @@ pub fn alive_and_churn(
         t,
         ja: looks_japanese(t),
         x_labels: labels(months, n),
-        right: Some(Axis {
-            labels: plain_ticks(&right, "%"),
-            ticks: right,
-            title: clean(churn_label),
-        }),
-        left: Axis {
-            labels: plain_ticks(&left, ""),
-            ticks: left,
-            title: t.y_label.clone(),
-        },
+        right: Some(Axis::plain(right, "%", clean(churn_label))),
+        left: Axis::plain(left, "", t.y_label.clone()),
         legend: vec![
             LegendItem::new(Swatch::Bar(palette::SKY), alive_label),
             LegendItem::new(Swatch::LineDot(palette::VERMILLION), churn_label),
@@ -130,16 +107,11 @@ pub fn alive_and_churn(
                 .map(|a| a.ticks.clone())
                 .unwrap_or_else(|| Ticks::fixed(0.0, 1.0, 1.0)),
         );
-        let (z, bw) = (xy.zero(lt), xy.bar_width());
         for (i, v) in alive.iter().enumerate() {
-            c.rect(xy.cx(i) - bw / 2.0, z, xy.cx(i) + bw / 2.0, xy.y(lt, *v), palette::SKY);
+            xy.bar(c, lt, i, *v, palette::SKY);
         }
         xy.draw_axis(c, &spec);
-        let pts: Vec<_> = churn
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(rt, v))))
-            .collect();
+        let pts = xy.points(rt, &churn);
         series_line(c, &pts, palette::VERMILLION, 2, n <= 36);
     })
 }
@@ -172,11 +144,7 @@ pub fn flows(t: &Text, months: &[String], series: &[(String, Vec<f64>)]) -> Stri
         t,
         ja: looks_japanese(t),
         x_labels: labels(months, n),
-        left: Axis {
-            labels: plain_ticks(&ticks, ""),
-            ticks,
-            title: t.y_label.clone(),
-        },
+        left: Axis::plain(ticks, "", t.y_label.clone()),
         right: None,
         legend: series
             .iter()
@@ -226,11 +194,7 @@ pub fn nps_distribution(t: &Text, counts: &[u32; 11]) -> String {
         t,
         ja: looks_japanese(t),
         x_labels: (0..=10).map(|s| s.to_string()).collect(),
-        left: Axis {
-            labels: plain_ticks(&ticks, ""),
-            ticks,
-            title: t.y_label.clone(),
-        },
+        left: Axis::plain(ticks, "", t.y_label.clone()),
         right: None,
         legend: ["0\u{2013}6", "7\u{2013}8", "9\u{2013}10"]
             .iter()
@@ -244,10 +208,8 @@ pub fn nps_distribution(t: &Text, counts: &[u32; 11]) -> String {
     render(t, WIDTH, xy.height, |c| {
         xy.draw_frame(c, &spec);
         let ticks = &spec.left.ticks;
-        let (z, bw) = (xy.zero(ticks), xy.bar_width());
         for (i, v) in vals.iter().enumerate() {
-            let top = xy.y(ticks, *v);
-            c.rect(xy.cx(i) - bw / 2.0, z, xy.cx(i) + bw / 2.0, top, BAND_COLOURS[band(i)]);
+            let top = xy.bar(c, ticks, i, *v, BAND_COLOURS[band(i)]);
             if *v > 0.0 {
                 c.text(
                     &number(*v, 0),

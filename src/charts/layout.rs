@@ -3,9 +3,9 @@
 
 use plotters::style::RGBColor;
 
-use super::Text;
-use super::format::Ticks;
+use super::format::{Ticks, money_ticks, plain_ticks};
 use super::svg::{Canvas, Font, WIDTH, clean, fit, palette, text_width};
+use super::{Locale, Text};
 
 /// Outer margin on the left and right.
 pub(crate) const PAD: f64 = 12.0;
@@ -129,6 +129,26 @@ pub(crate) struct Axis {
     pub title: String,
 }
 
+impl Axis {
+    /// Amounts, labelled compactly in the locale's currency.
+    pub fn money(ticks: Ticks, loc: &Locale, title: String) -> Axis {
+        Axis {
+            labels: money_ticks(&ticks, loc),
+            ticks,
+            title,
+        }
+    }
+
+    /// Plain numbers with a unit suffix (`"%"`, or `""` for counts).
+    pub fn plain(ticks: Ticks, suffix: &str, title: String) -> Axis {
+        Axis {
+            labels: plain_ticks(&ticks, suffix),
+            ticks,
+            title,
+        }
+    }
+}
+
 /// Everything a category-by-value chart needs to lay itself out.
 pub(crate) struct XySpec<'a> {
     pub t: &'a Text,
@@ -230,6 +250,27 @@ impl Xy {
         let span = ticks.hi - ticks.lo;
         let f = if span > 0.0 { (v - ticks.lo) / span } else { 0.0 };
         self.bottom - f.clamp(-0.05, 1.05) * (self.bottom - self.top)
+    }
+
+    /// Screen points of a series on an axis; a `None` value stays a gap.
+    pub fn points(&self, ticks: &Ticks, vals: &[Option<f64>]) -> Vec<Option<(f64, f64)>> {
+        vals.iter()
+            .enumerate()
+            .map(|(i, v)| v.map(|v| (self.cx(i), self.y(ticks, v))))
+            .collect()
+    }
+
+    /// A bar of category `i` from zero to `v`; returns the y of its top.
+    pub fn bar(&self, c: &mut Canvas<'_>, ticks: &Ticks, i: usize, v: f64, colour: RGBColor) -> f64 {
+        let (bw, top) = (self.bar_width(), self.y(ticks, v));
+        c.rect(
+            self.cx(i) - bw / 2.0,
+            self.zero(ticks),
+            self.cx(i) + bw / 2.0,
+            top,
+            colour,
+        );
+        top
     }
 
     /// y of the zero line (or the bottom when zero is off the axis).

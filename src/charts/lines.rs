@@ -1,7 +1,7 @@
 //! Line and point charts over categories (months, dates, month offsets).
 
 use super::bars::{BAND_COLOURS, labels, money_step};
-use super::format::{Ticks, money_ticks, plain_ticks};
+use super::format::Ticks;
 use super::layout::{Axis, LegendItem, Swatch, Xy, XySpec, any_data, finite, min_max, series_line};
 use super::svg::{WIDTH, clean, looks_japanese, palette, render};
 use super::{Locale, Text};
@@ -41,11 +41,7 @@ pub fn cumulative_ltv(
         t,
         ja,
         x_labels: labels(months, n),
-        left: Axis {
-            labels: money_ticks(&ticks, loc),
-            ticks,
-            title: t.y_label.clone(),
-        },
+        left: Axis::money(ticks, loc, t.y_label.clone()),
         right: None,
         legend,
         height: 340.0,
@@ -56,11 +52,7 @@ pub fn cumulative_ltv(
         xy.draw_frame(c, &spec);
         let ticks = &spec.left.ticks;
         let z = xy.zero(ticks);
-        let pts: Vec<Option<(f64, f64)>> = vals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v))))
-            .collect();
+        let pts = xy.points(ticks, &vals);
         // A light area under each unbroken run of the line.
         let mut run: Vec<(f64, f64)> = Vec::new();
         for p in pts.iter().chain([&None]) {
@@ -110,11 +102,7 @@ pub fn nps_history(t: &Text, dates: &[String], scores: &[u8], band_labels: [&str
         t,
         ja: looks_japanese(t),
         x_labels: labels(dates, n),
-        left: Axis {
-            labels: plain_ticks(&ticks, ""),
-            ticks,
-            title: t.y_label.clone(),
-        },
+        left: Axis::plain(ticks, "", t.y_label.clone()),
         right: Some(Axis {
             ticks: bands,
             labels: band_labels.iter().map(|l| clean(l)).collect(),
@@ -191,11 +179,7 @@ pub fn outcome_line(
         t,
         ja: looks_japanese(t),
         x_labels: labels(dates, n),
-        left: Axis {
-            labels: plain_ticks(&ticks, suffix),
-            ticks,
-            title,
-        },
+        left: Axis::plain(ticks, suffix, title),
         right: None,
         legend,
         height: 320.0,
@@ -206,11 +190,7 @@ pub fn outcome_line(
         xy.draw_frame(c, &spec);
         let ticks = &spec.left.ticks;
         xy.draw_axis(c, &spec);
-        let pts: Vec<_> = vals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v.map(|v| (xy.cx(i), xy.y(ticks, v))))
-            .collect();
+        let pts = xy.points(ticks, &vals);
         series_line(c, &pts, palette::BLUE, 2, n <= 36);
         if let Some(b) = baseline {
             let y = xy.y(ticks, b);
@@ -246,11 +226,7 @@ pub fn multi_line(t: &Text, loc: &Locale, x: &[String], series: &[(String, Vec<O
         t,
         ja: loc.lang == Lang::Ja,
         x_labels: labels(x, n),
-        left: Axis {
-            labels: money_ticks(&ticks, loc),
-            ticks,
-            title: t.y_label.clone(),
-        },
+        left: Axis::money(ticks, loc, t.y_label.clone()),
         right: None,
         legend: series
             .iter()
