@@ -15,6 +15,8 @@
 //! * **Leak scan** — [`forbidden_names`] and [`scan_dir`]: after rendering,
 //!   every byte and path of `site/public/` is searched for the names of every
 //!   client that is not published under its own name; a hit fails the build.
+//!   A build searches again only the entries that changed since the
+//!   previous build's scan for the same names ([`scan_dir_except`]).
 //!
 //! How names are matched (case, width, accents, separators, encodings,
 //! markup, word boundaries) is described in the private `text` module and
@@ -42,7 +44,7 @@ use crate::diag::key_line;
 use crate::model::{Client, Project, Story};
 
 pub use anonymise::Anonymiser;
-pub use scan::{Leak, scan_dir};
+pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
 pub use slug::{public_slug, slugify};
 
 use slug::{PrivateName, private_names};
