@@ -158,7 +158,11 @@ pub fn build_project(
     write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
     write(
         "internal/index.html",
-        render("dashboard.html", &pages::internal::dashboard(&common, project, m))?.as_bytes(),
+        render(
+            "dashboard.html",
+            &pages::internal::dashboard(&common, &pages::internal::PortfolioInputs::new(project, m)),
+        )?
+        .as_bytes(),
     )?;
     write(
         "internal/cohorts/index.html",
