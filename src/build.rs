@@ -334,12 +334,17 @@ pub fn build_project(
     let css = crate::render::public_stylesheet(&project.root)
         .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
     write("public/assets/style.css", css.as_bytes())?;
-    for page in pages::public::pages(&common, project, &stories, as_of) {
-        write(
-            &format!("public/{}", page.path),
-            render(page.template, &page.context)?.as_bytes(),
-        )?;
-    }
+    let written: Vec<Result<(), BuildError>> = pages::public::pages(&common, project, &stories, as_of)
+        .par_iter()
+        .map(|page| {
+            write(
+                &format!("public/{}", page.path),
+                render(page.template, &page.context)?.as_bytes(),
+            )
+        })
+        .collect();
+    // The first error in page order, whatever thread found it first.
+    written.into_iter().collect::<Result<(), _>>()?;
     let forbidden = publish::forbidden_names(project, opts.today);
     let names = publish::names_key(&forbidden);
     let no_entries = BTreeSet::new();

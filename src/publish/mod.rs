@@ -39,6 +39,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::diag::key_line;
 use crate::model::{Client, Project, Story};
@@ -88,7 +89,7 @@ pub struct PublicStory {
 pub fn public_stories(project: &Project, today: Date) -> Vec<PublicStory> {
     let mut out: Vec<PublicStory> = project
         .clients
-        .iter()
+        .par_iter()
         .filter_map(|c| {
             let story = c.story.as_ref()?;
             story.consent.is_publishable(today).then(|| public_story(c, story))
@@ -240,7 +241,7 @@ pub const MIN_FORBIDDEN_WIDTH: usize = 3;
 pub fn forbidden_names(project: &Project, today: Date) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = project
         .clients
-        .iter()
+        .par_iter()
         .filter(|c| {
             !c.story
                 .as_ref()
