@@ -2,7 +2,7 @@
 //! the `check` and `metrics` commands. Printing and exit codes live here so
 //! that `main.rs` stays a thin argument parser.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +15,7 @@ use crate::load::{counts, load, load_cached};
 use crate::metrics::{self, Metrics};
 use crate::model::Project;
 use crate::month::Month;
-use crate::output::Staging;
+use crate::output::{Live, Staging};
 use crate::pages::{self, Common};
 use crate::progress::{Colour, Progress, paint};
 use crate::publish;
@@ -64,6 +64,17 @@ pub enum BuildError {
     /// The public site would show a name that no consent allows.
     Leak(Vec<publish::Leak>),
     Io(PathBuf, std::io::Error),
+    /// Moving the new files into the output failed part way (incremental
+    /// builds only; see [`crate::output`]): the output may be partly
+    /// updated, and the next build rebuilds it in full.
+    Commit(PathBuf, std::io::Error),
+}
+
+impl BuildError {
+    /// Whether the previous output is still as it was.
+    pub fn left_output_untouched(&self) -> bool {
+        !matches!(self, BuildError::Commit(..))
+    }
 }
 
 impl std::fmt::Display for BuildError {
@@ -82,6 +93,11 @@ impl std::fmt::Display for BuildError {
                 )
             }
             BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            BuildError::Commit(p, e) => write!(
+                f,
+                "{}: {e}; the site may be partly updated, and the next build rewrites it in full",
+                p.display()
+            ),
         }
     }
 }
@@ -131,6 +147,12 @@ pub fn build_project(
             .map_err(|e| BuildError::Io(PathBuf::from(rel), e))
     };
     let render = |template: &str, ctx: &serde_json::Value| renderer.render(template, ctx).map_err(BuildError::Template);
+    let stamps = |files: &[String]| {
+        files
+            .iter()
+            .map(|rel| cache::stamp(staging.dir(), rel).map_err(|e| BuildError::Io(PathBuf::from(rel), e)))
+            .collect::<Result<Vec<_>, _>>()
+    };
 
     // Metrics for every month a page needs: M, M-6 for the LTV drivers, and
     // every month of the archive.
@@ -156,20 +178,11 @@ pub fn build_project(
         clients_reused: 0,
         timings: Vec::new(),
     };
-    write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
-    write(
-        "internal/index.html",
-        render("dashboard.html", &pages::internal::dashboard(&common, project, m))?.as_bytes(),
-    )?;
-    write(
-        "internal/cohorts/index.html",
-        render("cohorts.html", &pages::internal::cohorts(&common, m))?.as_bytes(),
-    )?;
-    summary.internal_pages += 2;
-
-    // Reports: one per client alive in each report month, computed as of it.
-    // A client whose inputs did not change since the previous build keeps
-    // its pages (see crate::cache).
+    // The previous build's manifest, and the output as it is now when the
+    // previous build had the same settings, templates and as-of month: then
+    // unchanged pages stay where they are and the commit patches the output
+    // (see crate::cache and crate::output). Otherwise everything is rendered
+    // and swapped in.
     let previous = if opts.incremental {
         cache::load(&opts.out)
     } else {
@@ -185,8 +198,56 @@ pub fn build_project(
         .add(as_of.to_string().as_bytes())
         .add(&[opts.archive as u8]);
     let global = global.hex();
-    let reuse_allowed = opts.incremental && previous.global == global;
+    let inputs = pages::internal::PortfolioInputs::new(project, m);
+    let (live, portfolio_key) = rayon::join(
+        || {
+            (opts.incremental && previous.global == global)
+                .then(|| Live::read(&opts.out).ok())
+                .flatten()
+        },
+        || {
+            let mut key = cache::Hasher::new();
+            key.add(global.as_bytes());
+            opts.incremental
+                .then(|| key.add_json(&inputs).map(|h| h.hex()))
+                .flatten()
+        },
+    );
+    // Files of the output that the new build keeps as they are.
+    let mut kept: Vec<String> = Vec::new();
+    let unchanged = |pages: Option<&cache::Pages>, key: Option<&String>| -> Option<cache::Pages> {
+        let (live, key) = (live.as_ref()?, key?);
+        pages.filter(|p| &p.key == key && cache::still_there(live, p)).cloned()
+    };
+    let portfolio = match unchanged(previous.portfolio.as_ref(), portfolio_key.as_ref()) {
+        Some(pages) => {
+            kept.extend(pages.files.iter().map(|f| f.path.clone()));
+            Some(pages)
+        }
+        None => {
+            write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
+            write(
+                "internal/index.html",
+                render("dashboard.html", &pages::internal::dashboard(&common, &inputs))?.as_bytes(),
+            )?;
+            write(
+                "internal/cohorts/index.html",
+                render("cohorts.html", &pages::internal::cohorts(&common, m))?.as_bytes(),
+            )?;
+            let files = stamps(&[
+                "internal/metrics.json".into(),
+                "internal/index.html".into(),
+                "internal/cohorts/index.html".into(),
+            ])?;
+            portfolio_key.map(|key| cache::Pages { key, files })
+        }
+    };
+    summary.internal_pages += 2;
     lap("portfolio pages");
+
+    // Reports: one per client alive in each report month, computed as of it.
+    // A client whose inputs did not change since the previous build keeps
+    // its pages (see crate::cache).
     let progress = Progress::new(project.clients.len() as u64, "rendering clients", opts.progress);
     let per_client: Vec<Result<ClientOutput, BuildError>> = project
         .clients
@@ -195,20 +256,12 @@ pub fn build_project(
             let _tick = Tick(&progress);
             // Projects made in code have no fingerprints: always rendered.
             let key = project.fingerprints.get(&client.id);
-            let unchanged = key
-                .filter(|_| reuse_allowed)
-                .and_then(|k| previous.clients.get(&client.id).filter(|e| &e.key == k))
-                .filter(|e| cache::still_there(&opts.out, e));
-            if let Some(entry) = unchanged {
-                for f in &entry.files {
-                    cache::reuse(&opts.out, staging.dir(), &f.path)
-                        .map_err(|e| BuildError::Io(PathBuf::from(&f.path), e))?;
-                }
+            if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
                 return Ok(ClientOutput {
                     id: client.id.clone(),
-                    pages: entry.files.len(),
-                    reports: entry.files.iter().filter(|f| !f.path.ends_with("index.html")).count(),
-                    entry: Some(entry.clone()),
+                    pages: pages.files.len(),
+                    reports: pages.files.iter().filter(|f| !f.path.ends_with("index.html")).count(),
+                    entry: Some(pages),
                     reused: true,
                 });
             }
@@ -238,15 +291,12 @@ pub fn build_project(
                 write(&rel, render("client.html", &ctx)?.as_bytes())?;
                 files.push(rel);
             }
-            let stamps = files
-                .iter()
-                .map(|rel| cache::stamp(staging.dir(), rel).map_err(|e| BuildError::Io(PathBuf::from(rel), e)))
-                .collect::<Result<Vec<_>, _>>()?;
+            let stamps = stamps(&files)?;
             Ok(ClientOutput {
                 id: client.id.clone(),
                 pages: stamps.len(),
                 reports: written.len(),
-                entry: key.map(|k| cache::ClientEntry {
+                entry: key.map(|k| cache::Pages {
                     key: k.clone(),
                     files: stamps,
                 }),
@@ -255,11 +305,12 @@ pub fn build_project(
         })
         .collect();
     progress.finish();
-    lap("client pages");
     let mut manifest = cache::Manifest {
         format: cache::FORMAT,
         global,
         clients: BTreeMap::new(),
+        portfolio,
+        public_scan: cache::PublicScan::default(),
     };
     for r in per_client {
         let out = r?;
@@ -267,29 +318,50 @@ pub fn build_project(
         summary.reports += out.reports;
         summary.clients_reused += out.reused as usize;
         if let Some(entry) = out.entry {
+            if out.reused {
+                kept.extend(entry.files.iter().map(|f| f.path.clone()));
+            }
             manifest.clients.insert(out.id, entry);
         }
     }
+    lap("client pages");
 
     // Public site: only consented stories, anonymised as the consent says.
+    // Always rendered (the consent gate depends on the build date) and
+    // scanned; the scan skips the files it found clean in the previous
+    // build, for the same names.
     let stories = publish::public_stories(project, opts.today);
     summary.stories = stories.len();
     let css = crate::render::public_stylesheet(&project.root)
         .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
     write("public/assets/style.css", css.as_bytes())?;
-    for page in pages::public::pages(&common, project, &stories, as_of) {
-        write(
-            &format!("public/{}", page.path),
-            render(page.template, &page.context)?.as_bytes(),
-        )?;
-    }
+    let written: Vec<Result<(), BuildError>> = pages::public::pages(&common, project, &stories, as_of)
+        .par_iter()
+        .map(|page| {
+            write(
+                &format!("public/{}", page.path),
+                render(page.template, &page.context)?.as_bytes(),
+            )
+        })
+        .collect();
+    // The first error in page order, whatever thread found it first.
+    written.into_iter().collect::<Result<(), _>>()?;
     let forbidden = publish::forbidden_names(project, opts.today);
+    let names = publish::names_key(&forbidden);
+    let no_entries = BTreeSet::new();
+    let clean = if previous.public_scan.names == names {
+        &previous.public_scan.clean
+    } else {
+        &no_entries
+    };
     let public_dir = staging.dir().join("public");
-    let leaks = publish::scan_dir(&public_dir, &forbidden).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
-    if !leaks.is_empty() {
+    let scanned =
+        publish::scan_dir_except(&public_dir, &forbidden, clean).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
+    if !scanned.leaks.is_empty() {
         // Name the files where they would have been published.
         let public = opts.out.join("public");
-        let leaks = leaks
+        let leaks = scanned
+            .leaks
             .into_iter()
             .map(|l| publish::Leak {
                 path: public.join(&l.path),
@@ -298,11 +370,20 @@ pub fn build_project(
             .collect();
         return Err(BuildError::Leak(leaks));
     }
+    manifest.public_scan = cache::PublicScan {
+        names,
+        clean: scanned.entries,
+    };
     lap("public site and leak scan");
-    // The old cache describes the old site: drop it before the swap, write
-    // the new one after.
+    // The old cache describes the old site: drop it before the output
+    // changes, write the new one after.
     cache::remove(&opts.out);
-    staging.commit().map_err(|e| BuildError::Io(opts.out.clone(), e))?;
+    match &live {
+        Some(live) => staging
+            .commit_patch(live, kept.iter().map(String::as_str))
+            .map_err(|e| BuildError::Commit(opts.out.clone(), e))?,
+        None => staging.commit().map_err(|e| BuildError::Io(opts.out.clone(), e))?,
+    }
     if opts.incremental {
         // A cache that cannot be written only costs the next build time.
         let _ = cache::save(&opts.out, &manifest);
@@ -326,7 +407,7 @@ struct ClientOutput {
     id: String,
     pages: usize,
     /// What the cache keeps for the next build (none without a fingerprint).
-    entry: Option<cache::ClientEntry>,
+    entry: Option<cache::Pages>,
     reports: usize,
     reused: bool,
 }
@@ -512,7 +593,11 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
         }
         Err(e) => {
             print_error_lines(&e.to_string());
-            print_failure(&format!("the build failed; {} was left as it was", opts.out.display()));
+            if e.left_output_untouched() {
+                print_failure(&format!("the build failed; {} was left as it was", opts.out.display()));
+            } else {
+                print_failure("the build failed");
+            }
             Err(FAILED)
         }
     }

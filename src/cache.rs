@@ -1,42 +1,73 @@
-//! The incremental build cache: a client's pages are reused from the
-//! previous build when nothing they depend on changed.
+//! The incremental build cache: pages are kept from the previous build when
+//! nothing they are rendered from changed, and the leak scan skips public
+//! files it already found clean.
 //!
-//! A client's pages (overview and reports) depend on the client's own files
-//! (hashed by the loader as it reads them: `Project::fingerprints`),
-//! the project settings, the templates, the as-of month and the archive
-//! flag, and on nothing of other clients (the portfolio pages, which depend
-//! on every client, are always rendered). The cache keeps, per client, a
-//! content hash of those inputs and the size and modification time of each
-//! page it wrote; a later build with the same key hard-links (or copies)
-//! those pages from the current site into the new one, after checking that
-//! they are still the files it wrote.
+//! The manifest describes the output as the last successful build left it:
+//!
+//! * **Client pages** (overview and reports) depend on the client's own
+//!   files (hashed by the loader as it reads them: `Project::fingerprints`),
+//!   the project settings, the templates, the as-of month and the archive
+//!   flag (together the `global` key), and on nothing of other clients.
+//!   Per client the manifest keeps a hash of those files and the size and
+//!   modification time of each page written.
+//! * **Portfolio pages** (`internal/index.html`, `internal/cohorts/`,
+//!   `internal/metrics.json`) depend on every client, but only through what
+//!   they are rendered from: the as-of metrics and the NPS counts of
+//!   [`crate::pages::internal::PortfolioInputs`], with the global key. Their
+//!   key is a hash of that value (a note edit changes none of it).
+//! * **The leak scan** of `site/public/`: the fingerprints of the entries
+//!   the last scan found clean and the key of the names it searched for
+//!   (see [`crate::publish::scan_dir_except`]). Public pages themselves are
+//!   always rendered: the consent gate depends on the build date.
+//!
+//! A later build with the same `global` key keeps a client's (or the
+//! portfolio's) pages in place when the key is unchanged and every page is
+//! still the file it wrote (same size and modification time, a regular
+//! file reached through real folders), and commits by patching the output
+//! (see [`crate::output`]); any other build renders everything and swaps.
 //!
 //! The cache lives beside the output: `<parent>/.casebook-cache/<name>.json`.
+//! A build removes it before it changes the output and writes it after, so
+//! a build interrupted in the middle of its commit leaves no cache and the
+//! next build is a full one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::output::{Entry, Live};
+
 /// Bumped when the cache format changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub format: u32,
     /// Hash of casebook's version, settings, templates, as-of month, archive flag.
     pub global: String,
-    pub clients: BTreeMap<String, ClientEntry>,
+    pub clients: BTreeMap<String, Pages>,
+    pub portfolio: Option<Pages>,
+    pub public_scan: PublicScan,
 }
 
+/// Pages written from one key.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ClientEntry {
+pub struct Pages {
     pub key: String,
     pub files: Vec<FileStamp>,
+}
+
+/// What the leak scan found clean in `site/public/`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PublicScan {
+    /// [`crate::publish::names_key`] of the names searched for.
+    pub names: String,
+    /// [`crate::publish::entry_fingerprint`] of every entry.
+    pub clean: BTreeSet<String>,
 }
 
 /// A page as written: path relative to the output, size and mtime.
@@ -66,6 +97,27 @@ impl Hasher {
         self.0.update(&(bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
         self
+    }
+
+    /// Adds a value as its JSON (self-delimiting, so no prefix is needed);
+    /// `None` if the value cannot be written as JSON (a map with keys that
+    /// are not strings), and then the hash must not be used.
+    pub fn add_json<T: Serialize>(&mut self, value: &T) -> Option<&mut Self> {
+        struct Feed<'a>(&'a mut Xxh3);
+        impl Write for Feed<'_> {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.update(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        self.0.update(b"json:");
+        let mut w = io::BufWriter::with_capacity(1 << 16, Feed(&mut self.0));
+        let ok = serde_json::to_writer(&mut w, value).is_ok() && w.flush().is_ok();
+        drop(w);
+        ok.then_some(self)
     }
 
     pub fn hex(&self) -> String {
@@ -109,42 +161,25 @@ pub fn remove(out: &Path) {
     let _ = fs::remove_file(cache_path(out));
 }
 
-pub fn stamp(out_dir: &Path, rel: &str) -> io::Result<FileStamp> {
-    let meta = fs::metadata(out_dir.join(rel))?;
-    let mtime_ns = meta
-        .modified()?
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+/// The stamp of a file just written at `rel` under `dir`.
+pub fn stamp(dir: &Path, rel: &str) -> io::Result<FileStamp> {
+    let meta = fs::metadata(dir.join(rel))?;
     Ok(FileStamp {
         path: rel.to_string(),
         size: meta.len(),
-        mtime_ns,
+        mtime_ns: crate::output::mtime_ns(&meta)?,
     })
 }
 
-/// Whether every page of `entry` is still in `site` exactly as written.
-pub fn still_there(site: &Path, entry: &ClientEntry) -> bool {
-    entry
-        .files
-        .iter()
-        .all(|f| stamp(site, &f.path).map(|s| &s == f).unwrap_or(false))
-}
-
-/// Puts a previous page into the new build: a hard link when possible.
-pub fn reuse(from_site: &Path, to_dir: &Path, rel: &str) -> io::Result<()> {
-    let src = from_site.join(rel);
-    let dst = to_dir.join(rel);
-    if let Some(parent) = dst.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    if fs::hard_link(&src, &dst).is_err() {
-        fs::copy(&src, &dst)?;
-        // A copy gets a new mtime; keep the old one so the stamp still matches.
-        let mtime = fs::metadata(&src)?.modified()?;
-        fs::File::options().write(true).open(&dst)?.set_modified(mtime)?;
-    }
-    Ok(())
+/// Whether every page of `pages` is still in the output exactly as written.
+pub fn still_there(live: &Live, pages: &Pages) -> bool {
+    pages.files.iter().all(|f| {
+        live.get(&f.path)
+            == Some(&Entry::File {
+                size: f.size,
+                mtime_ns: f.mtime_ns,
+            })
+    })
 }
 
 #[cfg(test)]
@@ -158,6 +193,11 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a, Hasher::new().add(b"ab").add(b"c").hex());
         assert_eq!(a.len(), 32);
+        let json = |v: &[&str]| Hasher::new().add_json(&v).unwrap().hex();
+        assert_eq!(json(&["a", "b"]), json(&["a", "b"]));
+        assert_ne!(json(&["a", "b"]), json(&["ab"]));
+        let not_json: BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert!(Hasher::new().add_json(&not_json).is_none());
     }
 
     #[test]
@@ -166,20 +206,41 @@ mod tests {
         let out = dir.path().join("site");
         fs::create_dir_all(out.join("x")).unwrap();
         fs::write(out.join("x/a.html"), "a").unwrap();
-        let entry = ClientEntry {
+        let pages = Pages {
             key: "k".into(),
             files: vec![stamp(&out, "x/a.html").unwrap()],
         };
-        assert!(still_there(&out, &entry));
+        assert!(still_there(&Live::read(&out).unwrap(), &pages));
         let mut m = Manifest {
             format: FORMAT,
             global: "g".into(),
-            clients: BTreeMap::new(),
+            portfolio: Some(pages.clone()),
+            ..Manifest::default()
         };
-        m.clients.insert("a".into(), entry.clone());
+        m.clients.insert("a".into(), pages.clone());
+        m.public_scan.clean.insert("f".into());
         save(&out, &m).unwrap();
         assert_eq!(load(&out), m);
         fs::write(out.join("x/a.html"), "changed by hand").unwrap();
-        assert!(!still_there(&out, &entry));
+        assert!(!still_there(&Live::read(&out).unwrap(), &pages));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_page_behind_a_symbolic_link_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        fs::write(dir.path().join("elsewhere/a.html"), "a").unwrap();
+        let pages = Pages {
+            key: "k".into(),
+            files: vec![FileStamp {
+                path: "x/a.html".into(),
+                ..stamp(&dir.path().join("elsewhere"), "a.html").unwrap()
+            }],
+        };
+        fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), out.join("x")).unwrap();
+        assert!(!still_there(&Live::read(&out).unwrap(), &pages));
     }
 }

@@ -48,10 +48,21 @@ fn incremental_builds_equal_clean_builds() {
         fs::read_to_string(&note).unwrap() + "\nA sentence added for the incremental test.\n",
     )
     .unwrap();
+    let portfolio = [
+        "internal/index.html",
+        "internal/cohorts/index.html",
+        "internal/metrics.json",
+    ];
+    let before = modified(&root.join("site"), &portfolio);
     let out = assert_incremental_equals_clean(root, "a note edit");
     assert!(out.contains("20 unchanged clients reused"), "{out}");
     let report = fs::read_to_string(root.join("site/internal/clients/hinode-foods/2026-10.html")).unwrap();
     assert!(report.contains("A sentence added for the incremental test."));
+    assert_eq!(
+        modified(&root.join("site"), &portfolio),
+        before,
+        "a note is in no portfolio page: they are kept"
+    );
 
     let inv = root.join("data/clients/umi-hotels/invoices.csv");
     fs::write(
@@ -59,7 +70,9 @@ fn incremental_builds_equal_clean_builds() {
         fs::read_to_string(&inv).unwrap() + "2026/10/28,50000,Performance ads,upsell,Extra\n",
     )
     .unwrap();
+    let before = fs::read(root.join("site/internal/metrics.json")).unwrap();
     assert_incremental_equals_clean(root, "an invoice edit");
+    assert_ne!(fs::read(root.join("site/internal/metrics.json")).unwrap(), before);
 
     fs::remove_dir_all(root.join("data/clients/kujira-marine")).unwrap();
     let _ = fs::remove_dir_all(root.join("content/clients/kujira-marine"));
@@ -94,6 +107,119 @@ fn incremental_builds_equal_clean_builds() {
     let page = root.join("site/internal/clients/hinode-foods/index.html");
     fs::write(&page, "edited by hand").unwrap();
     assert_incremental_equals_clean(root, "a hand-edited page");
+
+    // Files and folders added by hand are deleted, as a clean build would.
+    let site = root.join("site");
+    for stray in [
+        "stray.txt",
+        "internal/clients/hinode-foods/stray.html",
+        "internal/clients/no-such-client/index.html",
+        "public/stories/not-a-story/index.html",
+    ] {
+        fs::create_dir_all(site.join(stray).parent().unwrap()).unwrap();
+        fs::write(site.join(stray), "added by hand").unwrap();
+    }
+    fs::create_dir_all(site.join("internal/empty/deeper")).unwrap();
+    let out = assert_incremental_equals_clean(root, "stray files added by hand");
+    assert!(out.contains("20 unchanged clients reused"), "{out}");
+    for gone in [
+        "internal/clients/no-such-client",
+        "public/stories/not-a-story",
+        "internal/empty",
+    ] {
+        assert!(!site.join(gone).exists(), "{gone} is still there");
+    }
+
+    // A withdrawn consent: the story's page and every mention are gone.
+    let story = root.join("content/clients/hinode-foods/story.md");
+    fs::write(
+        &story,
+        fs::read_to_string(&story)
+            .unwrap()
+            .replace("status = \"granted\"", "status = \"revoked\""),
+    )
+    .unwrap();
+    assert_incremental_equals_clean(root, "a revoked consent");
+    assert!(!site.join("public/stories/food-maker-ad-cpa").exists());
+    for (path, bytes) in tree(&site.join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("Hinode") && !path.contains("food-maker"),
+            "{path} still shows the story"
+        );
+    }
+
+    // A client renamed to words the public site already shows: no public
+    // file changed, but the list of names did, so the leak scan runs over
+    // every file again, and the failed build leaves the site as it was.
+    let before = tree(&site);
+    let toml = root.join("data/clients/umi-hotels/client.toml");
+    let original = fs::read_to_string(&toml).unwrap();
+    fs::write(
+        &toml,
+        original.replace("name = \"Umi Hotels\"", "name = \"Calmer Month-Ends\""),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(
+        root,
+        &["build", "--today", "2026-11-25", "--out", site.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("umi-hotels") && stderr.contains("calmer-month-ends"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("was left as it was"), "{stderr}");
+    assert!(tree(&site) == before, "a failed incremental build changed site/");
+    fs::write(&toml, original).unwrap();
+    let out = assert_incremental_equals_clean(root, "the rename undone");
+    assert!(out.contains("unchanged clients reused"), "{out}");
+
+    // Without a cache (a commit was interrupted, or it was deleted), the
+    // next build renders everything and replaces the whole folder.
+    fs::remove_dir_all(root.join(".casebook-cache")).unwrap();
+    fs::write(site.join("internal/stray.html"), "added by hand").unwrap();
+    let out = assert_incremental_equals_clean(root, "a lost cache");
+    assert!(!out.contains("reused"), "{out}");
+}
+
+/// The modification times of files under `dir`.
+fn modified(dir: &Path, files: &[&str]) -> Vec<std::time::SystemTime> {
+    files
+        .iter()
+        .map(|f| fs::metadata(dir.join(f)).unwrap().modified().unwrap())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn links_in_the_output_are_replaced_never_written_through() {
+    let p = copy_project(&repo());
+    let root = p.path();
+    let site = root.join("site");
+    build_to(root, &site, &[]);
+    // A client's folder moved elsewhere and linked back, and a page linked
+    // to a file outside: a build writes neither outside file.
+    let moved = root.join("moved-out");
+    fs::rename(site.join("internal/clients/hinode-foods"), &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, site.join("internal/clients/hinode-foods")).unwrap();
+    let outside = root.join("outside.html");
+    fs::write(&outside, "not casebook's").unwrap();
+    fs::remove_file(site.join("internal/clients/umi-hotels/index.html")).unwrap();
+    std::os::unix::fs::symlink(&outside, site.join("internal/clients/umi-hotels/index.html")).unwrap();
+    let moved_before = tree(&moved);
+
+    let out = assert_incremental_equals_clean(root, "links in the output");
+    assert!(out.contains("19 unchanged clients reused"), "{out}");
+    for rel in [
+        "internal/clients/hinode-foods",
+        "internal/clients/umi-hotels/index.html",
+    ] {
+        let meta = fs::symlink_metadata(site.join(rel)).unwrap();
+        assert!(!meta.file_type().is_symlink(), "{rel} is still a link");
+    }
+    assert_eq!(tree(&moved), moved_before);
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "not casebook's");
 }
 
 #[test]

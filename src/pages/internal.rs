@@ -2,6 +2,7 @@
 //! monthly review reports.
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Chart, Common, Kpi, Table, text, with};
@@ -341,8 +342,41 @@ fn client_head(c: &Common, client: &Client, cm: &ClientMetrics) -> Value {
     })
 }
 
+/// What the portfolio pages (`internal/index.html`, `internal/cohorts/`,
+/// `internal/metrics.json`) are rendered from, besides the settings and
+/// templates. The build cache keeps those pages while a hash of this value
+/// is unchanged (see [`crate::cache`]), so their page functions read
+/// nothing else of the project.
+#[derive(Serialize)]
+pub struct PortfolioInputs<'a> {
+    pub metrics: &'a Metrics,
+    /// NPS responses by score (0–10) in the 12 months up to the as-of month.
+    pub nps_counts: [u32; 11],
+    /// The `segments.at_risk_nps` setting.
+    pub at_risk_nps: f64,
+}
+
+impl PortfolioInputs<'_> {
+    pub fn new<'a>(project: &Project, m: &'a Metrics) -> PortfolioInputs<'a> {
+        let mut nps_counts = [0u32; 11];
+        let end = m.as_of.last_day();
+        let start = m.as_of.plus(-11).first_day();
+        for client in &project.clients {
+            for r in client.nps.iter().filter(|r| r.date >= start && r.date <= end) {
+                nps_counts[r.score as usize] += 1;
+            }
+        }
+        PortfolioInputs {
+            metrics: m,
+            nps_counts,
+            at_risk_nps: project.config.segments.at_risk_nps,
+        }
+    }
+}
+
 /// `site/internal/index.html`.
-pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
+pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
+    let m = inputs.metrics;
     let p = &m.portfolio;
     let f = &c.fmt;
     let kpis = vec![
@@ -530,14 +564,7 @@ pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
         table: Some(table),
     });
 
-    let mut counts = [0u32; 11];
-    let end = m.as_of.last_day();
-    let start = m.as_of.plus(-11).first_day();
-    for client in &project.clients {
-        for r in client.nps.iter().filter(|r| r.date >= start && r.date <= end) {
-            counts[r.score as usize] += 1;
-        }
-    }
+    let counts = &inputs.nps_counts;
     let svg = charts::nps_distribution(
         &text(
             c.t("nps_distribution").into(),
@@ -545,7 +572,7 @@ pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
             c.t("score"),
             c.t("responses"),
         ),
-        &counts,
+        counts,
     );
     let table = Table {
         head: vec![c.t("score").into(), c.t("responses").into()],
@@ -566,10 +593,7 @@ pub fn dashboard(c: &Common, project: &Project, m: &Metrics) -> Value {
     let at_risk: Vec<Value> = at_risk
         .iter()
         .map(|cm| {
-            let reason = if cm
-                .nps_latest
-                .is_some_and(|n| (n as f64) <= project.config.segments.at_risk_nps)
-            {
+            let reason = if cm.nps_latest.is_some_and(|n| (n as f64) <= inputs.at_risk_nps) {
                 c.t("reason_nps")
             } else {
                 c.t("reason_health")

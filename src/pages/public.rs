@@ -5,6 +5,7 @@
 //! read besides them is `outcomes.csv`, and only when the consent has
 //! `figures` in scope.
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::{Common, text, with};
@@ -135,7 +136,7 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
     let mut out = Vec::new();
     let f = &c.fmt;
     let cards: Vec<Value> = stories
-        .iter()
+        .par_iter()
         .map(|s| {
             json!({
                 "href": format!("stories/{}/index.html", s.slug),
@@ -156,13 +157,13 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
             json!({ "stories": cards }),
         ),
     });
-    for s in stories {
+    out.par_extend(stories.par_iter().map(|s| {
         let (outcomes, svgs) = story_outcomes(c, s, project, as_of);
         let description = s
             .summary
             .clone()
             .unwrap_or_else(|| to_plain_text(&s.body_markdown).chars().take(160).collect());
-        out.push(PublicPage {
+        PublicPage {
             path: format!("stories/{}/index.html", s.slug),
             template: "story.html",
             context: with(
@@ -190,8 +191,8 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
                     }
                 }),
             ),
-        });
-    }
+        }
+    }));
     for p in &project.pages {
         let description: String = to_plain_text(&p.markdown).chars().take(160).collect();
         out.push(PublicPage {

@@ -94,15 +94,20 @@ impl Anonymiser {
     /// once only when the alias itself contains a name, which
     /// [`super::validate_stories`] reports).
     pub fn apply(&self, text: &str) -> String {
-        let mut out = self.replace_once(text);
+        let edits = self.edits(text);
+        if edits.is_empty() {
+            return text.to_string();
+        }
+        let mut out = self.replace(text, edits);
         if self.matches(&self.alias) {
             return out;
         }
         for _ in 0..16 {
-            if !self.matches(&out) {
+            let edits = self.edits(&out);
+            if edits.is_empty() {
                 break;
             }
-            out = self.replace_once(&out);
+            out = self.replace(&out, edits);
         }
         out
     }
@@ -147,11 +152,8 @@ impl Anonymiser {
         merged
     }
 
-    fn replace_once(&self, text: &str) -> String {
-        let edits = self.edits(text);
-        if edits.is_empty() {
-            return text.to_string();
-        }
+    /// `text` with `edits` (of [`Self::edits`]) made.
+    fn replace(&self, text: &str, edits: Vec<(Range<usize>, Span)>) -> String {
         let mut out = String::with_capacity(text.len() + edits.len() * self.alias.len());
         let mut at = 0;
         for (r, kind) in edits {

@@ -15,6 +15,8 @@
 //! * **Leak scan** — [`forbidden_names`] and [`scan_dir`]: after rendering,
 //!   every byte and path of `site/public/` is searched for the names of every
 //!   client that is not published under its own name; a hit fails the build.
+//!   A build searches again only the entries that changed since the
+//!   previous build's scan for the same names ([`scan_dir_except`]).
 //!
 //! How names are matched (case, width, accents, separators, encodings,
 //! markup, word boundaries) is described in the private `text` module and
@@ -37,12 +39,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::diag::key_line;
 use crate::model::{Client, Project, Story};
 
 pub use anonymise::Anonymiser;
-pub use scan::{Leak, scan_dir};
+pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
 pub use slug::{public_slug, slugify};
 
 use slug::{PrivateName, private_names};
@@ -86,7 +89,7 @@ pub struct PublicStory {
 pub fn public_stories(project: &Project, today: Date) -> Vec<PublicStory> {
     let mut out: Vec<PublicStory> = project
         .clients
-        .iter()
+        .par_iter()
         .filter_map(|c| {
             let story = c.story.as_ref()?;
             story.consent.is_publishable(today).then(|| public_story(c, story))
@@ -238,7 +241,7 @@ pub const MIN_FORBIDDEN_WIDTH: usize = 3;
 pub fn forbidden_names(project: &Project, today: Date) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = project
         .clients
-        .iter()
+        .par_iter()
         .filter(|c| {
             !c.story
                 .as_ref()

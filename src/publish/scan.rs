@@ -55,19 +55,38 @@ const OVERLAP: usize = 4096;
 /// Symbolic links are followed (a loop is an error). The result is sorted
 /// (by path, client, text, `in_path`) and free of duplicates.
 pub fn scan_dir(dir: &Path, forbidden: &[(String, Vec<String>)]) -> std::io::Result<Vec<Leak>> {
-    let matcher = Matcher::new(
-        forbidden
-            .iter()
-            .flat_map(|(id, names)| names.iter().map(move |n| (n.as_str(), id.as_str()))),
-    );
+    Ok(scan_dir_except(dir, forbidden, &BTreeSet::new())?.leaks)
+}
+
+/// What [`scan_dir_except`] found.
+pub struct Scanned {
+    pub leaks: Vec<Leak>,
+    /// The [`entry_fingerprint`] of every entry under the folder.
+    pub entries: BTreeSet<String>,
+    /// How many entries were searched (the others were known to be clean).
+    pub searched: usize,
+}
+
+/// [`scan_dir`], except that an entry whose [`entry_fingerprint`] is in
+/// `clean` is not searched.
+///
+/// The leaks of an entry depend only on its name, a file's bytes and the
+/// names searched for: an entry is searched for nothing but its own name and
+/// bytes, whatever else the folder holds. So `clean` may hold the
+/// fingerprints of entries that a scan for the same [`names_key`] found
+/// clean before, and the result is the same as a full scan's: this is how a
+/// build skips the public files it already scanned in the previous build.
+/// Anything else (a changed byte, a renamed file, a different list of
+/// names, another casebook version) is searched again.
+pub fn scan_dir_except(
+    dir: &Path,
+    forbidden: &[(String, Vec<String>)],
+    clean: &BTreeSet<String>,
+) -> std::io::Result<Scanned> {
+    let mut matcher: Option<Matcher<&str>> = None;
     let mut leaks = BTreeSet::new();
-    if matcher.is_empty() {
-        // Still walk, so that an unreadable folder is reported either way.
-        for entry in walkdir::WalkDir::new(dir).follow_links(true) {
-            entry?;
-        }
-        return Ok(Vec::new());
-    }
+    let mut entries = BTreeSet::new();
+    let mut searched = 0;
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(true)
         .min_depth(1)
@@ -75,8 +94,30 @@ pub fn scan_dir(dir: &Path, forbidden: &[(String, Vec<String>)]) -> std::io::Res
     {
         let entry = entry?;
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
+        let bytes = if entry.file_type().is_file() {
+            Some(std::fs::read(entry.path())?)
+        } else {
+            None
+        };
+        let fingerprint = entry_fingerprint(&rel, bytes.as_deref());
+        let known = clean.contains(&fingerprint);
+        entries.insert(fingerprint);
+        if known {
+            continue;
+        }
+        searched += 1;
+        let matcher = matcher.get_or_insert_with(|| {
+            Matcher::new(
+                forbidden
+                    .iter()
+                    .flat_map(|(id, names)| names.iter().map(move |n| (n.as_str(), id.as_str()))),
+            )
+        });
+        if matcher.is_empty() {
+            continue;
+        }
         let name = entry.file_name().to_string_lossy();
-        for (id, matched) in find(&matcher, &name) {
+        for (id, matched) in find(matcher, &name) {
             leaks.insert(Leak {
                 path: rel.clone(),
                 client_id: id,
@@ -84,10 +125,9 @@ pub fn scan_dir(dir: &Path, forbidden: &[(String, Vec<String>)]) -> std::io::Res
                 in_path: true,
             });
         }
-        if entry.file_type().is_file() {
-            let bytes = std::fs::read(entry.path())?;
-            let text = String::from_utf8_lossy(&bytes);
-            for (id, matched) in find(&matcher, &text) {
+        if let Some(bytes) = &bytes {
+            let text = String::from_utf8_lossy(bytes);
+            for (id, matched) in find(matcher, &text) {
                 leaks.insert(Leak {
                     path: rel.clone(),
                     client_id: id,
@@ -97,7 +137,45 @@ pub fn scan_dir(dir: &Path, forbidden: &[(String, Vec<String>)]) -> std::io::Res
             }
         }
     }
-    Ok(leaks.into_iter().collect())
+    Ok(Scanned {
+        leaks: leaks.into_iter().collect(),
+        entries,
+        searched,
+    })
+}
+
+/// Changed whenever what the scan finds could change without the version
+/// changing (a development build); part of [`names_key`].
+const SCAN_RULES: &str = "leak-scan-1";
+
+/// A hash of everything a scan's verdict depends on besides the entries:
+/// the names searched for (with their clients), the matching rules and
+/// casebook's version.
+pub fn names_key(forbidden: &[(String, Vec<String>)]) -> String {
+    let mut h = crate::cache::Hasher::new();
+    h.add(env!("CARGO_PKG_VERSION").as_bytes()).add(SCAN_RULES.as_bytes());
+    for (id, names) in forbidden {
+        h.add(id.as_bytes()).add(&(names.len() as u64).to_le_bytes());
+        for n in names {
+            h.add(n.as_bytes());
+        }
+    }
+    h.hex()
+}
+
+/// A hash (XXH3-128) of what the scan reads of one entry: its path relative
+/// to the scanned folder and, for a file, its bytes. Equal fingerprints
+/// stand for equal entries: the odds of two different entries sharing one
+/// by chance are 2^-128 (the hash guards against accidents, not against
+/// contents forged to collide with a clean page).
+pub fn entry_fingerprint(rel: &Path, bytes: Option<&[u8]>) -> String {
+    let mut h = crate::cache::Hasher::new();
+    h.add(rel.as_os_str().as_encoded_bytes());
+    match bytes {
+        Some(b) => h.add(b"file").add(b),
+        None => h.add(b"folder"),
+    };
+    h.hex()
 }
 
 /// (client id, matched text) of every hit in `text`, raw and decoded.
@@ -252,6 +330,51 @@ mod tests {
         let leaks = scan_dir(dir.path(), &forbidden()).unwrap();
         let matched: Vec<&str> = leaks.iter().map(|l| l.matched.as_str()).collect();
         assert_eq!(matched, ["Acme", "株式会社サンプル"]);
+    }
+
+    #[test]
+    fn only_entries_found_clean_for_the_same_names_are_skipped() {
+        let mut files = clean_site();
+        files.push(("stories/x/index.html", "<p>We helped Acme grow.</p>"));
+        let dir = tree(&files);
+        let first = scan_dir_except(dir.path(), &forbidden(), &BTreeSet::new()).unwrap();
+        assert_eq!(first.leaks.len(), 1);
+        assert_eq!(first.searched, first.entries.len());
+        // Pretend the leaking page had been found clean: it is skipped, and
+        // every other entry too, since none changed.
+        let fp = entry_fingerprint(Path::new("stories/x/index.html"), Some(b"<p>We helped Acme grow.</p>"));
+        assert!(first.entries.contains(&fp));
+        let all = first.entries.clone();
+        let again = scan_dir_except(dir.path(), &forbidden(), &all).unwrap();
+        assert_eq!((again.leaks.len(), again.searched), (0, 0));
+        assert_eq!(again.entries, all);
+        // One changed byte, and the page is searched again.
+        std::fs::write(dir.path().join("stories/x/index.html"), "<p>We helped Acme grow!</p>").unwrap();
+        let changed = scan_dir_except(dir.path(), &forbidden(), &all).unwrap();
+        assert_eq!((changed.leaks.len(), changed.searched), (1, 1));
+        // The same bytes under another path are another entry.
+        assert_ne!(
+            fp,
+            entry_fingerprint(Path::new("stories/y/index.html"), Some(b"<p>We helped Acme grow.</p>"))
+        );
+        assert_ne!(
+            entry_fingerprint(Path::new("a"), None),
+            entry_fingerprint(Path::new("a"), Some(b""))
+        );
+    }
+
+    #[test]
+    fn the_names_key_follows_every_name() {
+        let base = names_key(&forbidden());
+        assert_eq!(base, names_key(&forbidden()));
+        let mut renamed = forbidden();
+        renamed[0].1[0] = "Acme Two".into();
+        assert_ne!(base, names_key(&renamed));
+        let mut moved = forbidden();
+        let name = moved[1].1.pop().unwrap();
+        moved[0].1.push(name);
+        assert_ne!(base, names_key(&moved));
+        assert_ne!(names_key(&[]), names_key(&[("a".into(), vec![])]));
     }
 
     #[test]
