@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -33,6 +35,19 @@ pub struct BuildOptions {
     pub incremental: bool,
     /// Show a progress bar on a terminal when the build takes a while.
     pub progress: bool,
+    /// Set by another thread to stop the build: it ends with
+    /// [`BuildError::Stopped`] at the next client, before touching the
+    /// output (`serve` sets it on Ctrl-C).
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+impl BuildOptions {
+    fn stopped(&self) -> Result<(), BuildError> {
+        match &self.stop {
+            Some(s) if s.load(Ordering::Relaxed) => Err(BuildError::Stopped),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -68,6 +83,8 @@ pub enum BuildError {
     /// builds only; see [`crate::output`]): the output may be partly
     /// updated, and the next build rebuilds it in full.
     Commit(PathBuf, std::io::Error),
+    /// Stopped on request (see [`BuildOptions::stop`]).
+    Stopped,
 }
 
 impl BuildError {
@@ -93,6 +110,7 @@ impl std::fmt::Display for BuildError {
                 )
             }
             BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            BuildError::Stopped => write!(f, "the build was stopped"),
             BuildError::Commit(p, e) => write!(
                 f,
                 "{}: {e}; the site may be partly updated, and the next build rewrites it in full",
@@ -254,6 +272,7 @@ pub fn build_project(
         .par_iter()
         .map(|client| {
             let _tick = Tick(&progress);
+            opts.stopped()?;
             // Projects made in code have no fingerprints: always rendered.
             let key = project.fingerprints.get(&client.id);
             if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
@@ -375,6 +394,7 @@ pub fn build_project(
         clean: scanned.entries,
     };
     lap("public site and leak scan");
+    opts.stopped()?;
     // The old cache describes the old site: drop it before the output
     // changes, write the new one after.
     cache::remove(&opts.out);

@@ -215,6 +215,7 @@ fn main() -> ExitCode {
                     jobs,
                     incremental: !cli.no_cache,
                     progress: !cli.quiet,
+                    stop: None,
                 },
                 ui,
             )

@@ -15,6 +15,7 @@ use std::convert::Infallible;
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -113,10 +114,15 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
         build::print_failure(&format!("{}: no such folder", opts.root.display()));
         return Err(FAILED);
     }
-    // Ctrl-C (or SIGTERM) asks everything to stop; a second one stops at once.
+    // Ctrl-C (or SIGTERM) asks everything to stop, a running build too (it
+    // ends at its next client and removes its unfinished folder); a second
+    // one stops at once.
     let (stop_tx, stop_rx) = watch::channel(false);
+    let stop_build = Arc::new(AtomicBool::new(false));
+    let stop_flag = stop_build.clone();
     tokio::spawn(async move {
         shutdown_signal().await;
+        stop_flag.store(true, Ordering::Relaxed);
         let _ = stop_tx.send(true);
         shutdown_signal().await;
         std::process::exit(130);
@@ -129,6 +135,7 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
         month: opts.month,
         today: opts.today,
         ui,
+        stop: stop_build,
     });
     let (status_tx, status_rx) = watch::channel(Status::default());
     let status_tx = Arc::new(status_tx);
@@ -144,6 +151,9 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
     };
     rebuild(&builder, watcher.as_ref(), &status_tx, &[]).await;
     if *stop_rx.borrow() {
+        if !ui.quiet {
+            say("stopped");
+        }
         return Ok(());
     }
 
@@ -275,6 +285,8 @@ async fn rebuild(
                 say(&summary.to_string());
             }
         }
+        // Stopped by Ctrl-C: nothing failed.
+        Err(_) if builder.stop.load(Ordering::Relaxed) => {}
         Err(errors) => {
             let mut err = std::io::stderr().lock();
             for line in errors.lines() {
@@ -299,6 +311,8 @@ struct Builder {
     month: Option<Month>,
     today: Option<Date>,
     ui: Ui,
+    /// Set on Ctrl-C: the running build stops (see [`BuildOptions::stop`]).
+    stop: Arc<AtomicBool>,
 }
 
 impl Builder {
@@ -318,6 +332,7 @@ impl Builder {
                     jobs: None,
                     incremental: self.ui.cache,
                     progress: !self.ui.quiet,
+                    stop: Some(self.stop.clone()),
                 };
                 build::build_project(&project, &opts, &mut diags)
                     .map(|s| {

@@ -319,3 +319,71 @@ fn only_files_of_the_site_are_served() {
     assert_eq!(status, 404);
     assert!(body.contains(RELOAD), "a missing page reloads once it is built");
 }
+
+/// Ctrl-C while the first build runs stops that build at its next client:
+/// serve exits cleanly, the build never finishes, and its unfinished folder
+/// is removed.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_running_build_and_leaves_no_half_written_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("big");
+    let status = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["-q", "demo-data", "--clients", "1500", "--out"])
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .arg("--root")
+        .arg(&root)
+        .args(["serve", "--port", "0", "--today", "2026-11-01"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("NO_COLOR", "1")
+        .spawn()
+        .unwrap();
+    let drain = |pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = BufReader::new(pipe).read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let building = |root: &Path| {
+        fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".site.building-"))
+            .collect::<Vec<_>>()
+    };
+    // Wait until the build writes pages (a hang guard, not a speed check).
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while building(&root).is_empty() {
+        assert!(child.try_wait().unwrap().is_none(), "serve ended before building");
+        assert!(Instant::now() < deadline, "the build never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let code = child.wait().unwrap();
+    let (out, err) = (stdout.join().unwrap(), stderr.join().unwrap());
+    assert!(code.success(), "exit {code:?}\n{out}\n{err}");
+    assert!(
+        !out.contains("built as of"),
+        "the build was stopped, not finished:\n{out}"
+    );
+    assert!(!root.join("site").exists(), "nothing was published");
+    assert_eq!(
+        building(&root),
+        Vec::<String>::new(),
+        "the unfinished folder is removed"
+    );
+    assert!(!err.contains("error"), "{err}");
+}
