@@ -208,7 +208,7 @@ pub fn build_project(
     };
     let mut global = cache::Hasher::new();
     global
-        .add(env!("CARGO_PKG_VERSION").as_bytes())
+        .add(crate::BUILD_ID.as_bytes())
         // The settings as loaded, not re-read: an edit during the build must
         // not pair new settings with pages rendered from the old ones.
         .add(project.config_fingerprint.as_bytes())

@@ -7,6 +7,11 @@
 //! [`output`] (a fresh folder swapped in at the end). [`publish`] holds the
 //! rules of what may reach the public site.
 
+/// This build of casebook: its version and a hash of the sources it was
+/// built from (see the build script, `build.rs`). Caches written by any
+/// other build are not used.
+pub const BUILD_ID: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("CASEBOOK_SOURCE_HASH"));
+
 pub mod build;
 pub mod cache;
 pub mod charts;

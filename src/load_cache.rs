@@ -21,7 +21,7 @@
 //! The cache lives in `<root>/.casebook-cache/load/NN.bin` (postcard), in
 //! [`SHARDS`] files by a hash of the client id, so that one edit rewrites a
 //! sixteenth of it. A shard that cannot be read, or was written by another
-//! version of casebook, is ignored: the cache is never worth failing a load.
+//! build of casebook ([`crate::BUILD_ID`]), is ignored: the cache is never worth failing a load.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -35,8 +35,8 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Diagnostics;
 use crate::model::Client;
 
-/// Bumped with any change of what a shard holds (the casebook version is
-/// checked too, so a change of how files are parsed needs no bump).
+/// Bumped with any change of what a shard holds (shards also carry
+/// [`crate::BUILD_ID`], so a casebook built from other sources ignores them).
 const FORMAT: u32 = 1;
 
 /// Number of shard files.
@@ -203,7 +203,8 @@ struct Shard {
 /// The cached clients of a project, taken out one by one as they are checked.
 pub struct LoadCache {
     dir: PathBuf,
-    /// Milliseconds are enough: only compared with [`SETTLE`].
+    /// When this load started (ns since 1970): only stamps older by
+    /// [`SETTLE`] are saved.
     started: i128,
     entries: BTreeMap<String, ClientLoad>,
     /// The ids each shard file held when it was read.
@@ -297,7 +298,7 @@ impl LoadCache {
 fn read_shard(path: &Path) -> Option<Vec<ClientLoad>> {
     let bytes = fs::read(path).ok()?;
     let shard: Shard = postcard::from_bytes(&bytes).ok()?;
-    (shard.format == FORMAT && shard.version == env!("CARGO_PKG_VERSION")).then_some(shard.entries)
+    (shard.format == FORMAT && shard.version == crate::BUILD_ID).then_some(shard.entries)
 }
 
 #[derive(Serialize)]
@@ -310,7 +311,7 @@ struct ShardRef<'a> {
 fn write_shard(path: &Path, entries: &[&ClientLoad]) -> io::Result<()> {
     let bytes = postcard::to_stdvec(&ShardRef {
         format: FORMAT,
-        version: env!("CARGO_PKG_VERSION"),
+        version: crate::BUILD_ID,
         entries,
     })
     .map_err(io::Error::other)?;

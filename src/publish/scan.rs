@@ -144,16 +144,13 @@ pub fn scan_dir_except(
     })
 }
 
-/// Changed whenever what the scan finds could change without the version
-/// changing (a development build); part of [`names_key`].
-const SCAN_RULES: &str = "leak-scan-1";
-
 /// A hash of everything a scan's verdict depends on besides the entries:
-/// the names searched for (with their clients), the matching rules and
-/// casebook's version.
+/// the names searched for (with their clients) and the matching rules, that
+/// is this build of casebook ([`crate::BUILD_ID`]: its version and a hash
+/// of its sources, so a changed scanner never trusts an old verdict).
 pub fn names_key(forbidden: &[(String, Vec<String>)]) -> String {
     let mut h = crate::cache::Hasher::new();
-    h.add(env!("CARGO_PKG_VERSION").as_bytes()).add(SCAN_RULES.as_bytes());
+    h.add(crate::BUILD_ID.as_bytes());
     for (id, names) in forbidden {
         h.add(id.as_bytes()).add(&(names.len() as u64).to_le_bytes());
         for n in names {
