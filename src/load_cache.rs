@@ -20,7 +20,7 @@
 //!
 //! The cache lives in `<root>/.casebook-cache/load/NN.bin` (postcard), in
 //! [`SHARDS`] files by a hash of the client id, so that one edit rewrites a
-//! sixteenth of it. A shard that cannot be read, or was written by another
+//! sixteenth of it. A shard that cannot be read, fails its checksum, or was written by another
 //! build of casebook ([`crate::BUILD_ID`]), is ignored: the cache is never worth failing a load.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,7 +37,7 @@ use crate::model::Client;
 
 /// Bumped with any change of what a shard holds (shards also carry
 /// [`crate::BUILD_ID`], so a casebook built from other sources ignores them).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Number of shard files.
 pub const SHARDS: usize = 16;
@@ -295,9 +295,17 @@ impl LoadCache {
     }
 }
 
+/// A shard file is the XXH3-64 of its payload (8 bytes, little-endian),
+/// then the payload: a damaged file is never decoded into wrong clients.
+const CHECKSUM_LEN: usize = 8;
+
 fn read_shard(path: &Path) -> Option<Vec<ClientLoad>> {
     let bytes = fs::read(path).ok()?;
-    let shard: Shard = postcard::from_bytes(&bytes).ok()?;
+    let (sum, payload) = bytes.split_at_checked(CHECKSUM_LEN)?;
+    if sum != xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() {
+        return None;
+    }
+    let shard: Shard = postcard::from_bytes(payload).ok()?;
     (shard.format == FORMAT && shard.version == crate::BUILD_ID).then_some(shard.entries)
 }
 
@@ -309,12 +317,15 @@ struct ShardRef<'a> {
 }
 
 fn write_shard(path: &Path, entries: &[&ClientLoad]) -> io::Result<()> {
-    let bytes = postcard::to_stdvec(&ShardRef {
+    let payload = postcard::to_stdvec(&ShardRef {
         format: FORMAT,
         version: crate::BUILD_ID,
         entries,
     })
     .map_err(io::Error::other)?;
+    let mut bytes = Vec::with_capacity(CHECKSUM_LEN + payload.len());
+    bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+    bytes.extend_from_slice(&payload);
     let tmp = path.with_extension(format!("bin.{}", std::process::id()));
     fs::write(&tmp, bytes)?;
     fs::rename(&tmp, path).inspect_err(|_| {

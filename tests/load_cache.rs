@@ -144,11 +144,17 @@ fn a_damaged_or_foreign_cache_is_ignored_and_rewritten() {
     assert!(!shards.is_empty());
     for (i, shard) in shards.iter().enumerate() {
         let bytes = fs::read(shard).unwrap();
-        // Truncated, garbage, or empty.
-        let damaged = match i % 3 {
+        // Truncated, garbage, empty, or one flipped bit deep inside.
+        let damaged = match i % 4 {
             0 => bytes[..bytes.len() / 2].to_vec(),
             1 => bytes.iter().map(|b| b ^ 0x5a).collect(),
-            _ => Vec::new(),
+            2 => Vec::new(),
+            _ => {
+                let mut b = bytes.clone();
+                let at = b.len() * 2 / 3;
+                b[at] ^= 0x01;
+                b
+            }
         };
         fs::write(shard, damaged).unwrap();
     }
