@@ -20,8 +20,9 @@
 //!
 //! The cache lives in `<root>/.casebook-cache/load/NN.bin` (postcard), in
 //! [`SHARDS`] files by a hash of the client id, so that one edit rewrites a
-//! sixteenth of it. A shard that cannot be read, fails its checksum, or was written by another
-//! build of casebook ([`crate::BUILD_ID`]), is ignored: the cache is never worth failing a load.
+//! sixteenth of it. A shard that cannot be read, fails its checksum, or
+//! was written by another build of casebook ([`crate::BUILD_ID`]) is
+//! ignored: the cache is never worth failing a load.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
