@@ -301,7 +301,7 @@ impl Client {
     }
 
     /// The public name under a story's consent: the real name with `name` in
-    /// scope, else the alias, else "a client in <industry>".
+    /// scope, else the alias, else "a client in `<industry>`".
     pub fn public_alias(&self) -> String {
         if let Some(a) = &self.alias {
             return a.clone();

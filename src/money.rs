@@ -18,7 +18,7 @@ const SYMBOLS: &[&str] = &["¥", "$", "€", "£", "円", "JPY", "USD", "EUR", "
 /// negative amount (`▲5,000` is −5,000).
 const MINUS_SIGNS: &[char] = &['-', '\u{2212}', '▲', '△'];
 
-/// The text after a leading minus sign (see [`MINUS_SIGNS`]), if it has one.
+/// The text after a leading minus sign (see `MINUS_SIGNS`), if it has one.
 pub fn strip_minus(text: &str) -> Option<&str> {
     text.strip_prefix(MINUS_SIGNS)
 }

@@ -7,19 +7,19 @@
 //!
 //! How the work is organised (cost linear in invoices + clients × months):
 //!
-//! * [`series`]: one pass over each client's invoices buckets them by month
+//! * `series`: one pass over each client's invoices buckets them by month
 //!   into a vector indexed from the client's start month; aliveness is one
 //!   more pass over that vector. The portfolio's monthly counts add those
 //!   vectors up.
-//! * [`portfolio`]: the portfolio numbers (ARPA, churn, predicted LTV, CAC,
+//! * `portfolio`: the portfolio numbers (ARPA, churn, predicted LTV, CAC,
 //!   NRR/GRR, NPS, upsell rates) and `by_channel`.
-//! * [`cohorts`]: the cohort table.
-//! * [`health`]: the health score and the signals.
-//! * [`segments`]: segment, touch tier and next step.
-//! * [`json`]: the SPEC §4 JSON and the clients CSV.
+//! * `cohorts`: the cohort table.
+//! * `health`: the health score and the signals.
+//! * `segments`: segment, touch tier and next step.
+//! * `json`: the SPEC §4 JSON and the clients CSV.
 //!
 //! Money stays [`Decimal`] all the way and is never rounded here: rounding to
-//! the currency's minor unit happens only in [`json`]. Rates and ratios are
+//! the currency's minor unit happens only in `json`. Rates and ratios are
 //! `f64`, computed from the unrounded decimals. Data dated after the last day
 //! of `M` is ignored everywhere, so numbers as of a past month never change
 //! when later data arrives. The decisions taken where SPEC is silent are

@@ -1,7 +1,7 @@
 //! Page contexts: what each page shows, already computed and formatted, in
 //! small serialisable values (templates lay them out and compute nothing).
 //!
-//! [`internal`] builds the private pages from [`Metrics`]; [`public`] builds
+//! [`internal`] builds the private pages from [`Metrics`](crate::metrics::Metrics); [`public`] builds
 //! the success-story site from [`crate::publish::PublicStory`] values only,
 //! so nothing private is within its reach.
 
