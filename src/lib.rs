@@ -4,8 +4,12 @@
 //! Data flows one way: [`load`] (files → [`model::Project`], with every
 //! problem in [`diag::Diagnostics`]) → [`metrics`] (pure numbers as of a
 //! month) → [`charts`] (SVG strings) → [`render`] (tera pages) →
-//! [`output`] (a fresh folder swapped in at the end). [`publish`] holds the
-//! rules of what may reach the public site.
+//! [`output`] (a fresh folder moved in at the end: swapped in whole, or,
+//! for an incremental build, only its changed files). [`publish`] holds the
+//! rules of what may reach the public site. Two caches make repeated
+//! commands fast without changing any result: [`load_cache`] (parsed client
+//! folders, checked by file stamps) and [`cache`] (rendered pages and
+//! leak-scan verdicts, checked by content hashes).
 
 /// This build of casebook: its version and a hash of the sources it was
 /// built from (see the build script, `build.rs`). Caches written by any
