@@ -17,7 +17,7 @@ use crate::load::{counts, load, load_cached};
 use crate::metrics::{self, Metrics};
 use crate::model::Project;
 use crate::month::Month;
-use crate::output::{Live, Staging};
+use crate::output::{self, Live, Staging};
 use crate::pages::{self, Common};
 use crate::progress::{Colour, Progress, paint};
 use crate::publish;
@@ -158,7 +158,10 @@ pub fn build_project(
     let as_of = as_of_month(project, opts.month, opts.today);
     let cfg = &project.config;
     let common = Common::new(cfg.lang, &cfg.currency, &cfg.title);
-    let staging = Staging::new(&opts.out).map_err(|e| BuildError::Io(opts.out.clone(), e))?;
+    // An output folder that is a link (site -> /var/www/html) is built where
+    // it points: the link stays, the folder it names gets the new site.
+    let out = output::through_link(&opts.out);
+    let staging = Staging::new(&out).map_err(|e| BuildError::Io(out.clone(), e))?;
     let write = |rel: &str, bytes: &[u8]| {
         staging
             .write(rel, bytes)
@@ -202,7 +205,7 @@ pub fn build_project(
     // (see crate::cache and crate::output). Otherwise everything is rendered
     // and swapped in.
     let previous = if opts.incremental {
-        cache::load(&opts.out)
+        cache::load(&out)
     } else {
         cache::Manifest::default()
     };
@@ -220,7 +223,7 @@ pub fn build_project(
     let (live, portfolio_key) = rayon::join(
         || {
             (opts.incremental && previous.global == global)
-                .then(|| Live::read(&opts.out).ok())
+                .then(|| Live::read(&out).ok())
                 .flatten()
         },
         || {
@@ -378,7 +381,7 @@ pub fn build_project(
         publish::scan_dir_except(&public_dir, &forbidden, clean).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
     if !scanned.leaks.is_empty() {
         // Name the files where they would have been published.
-        let public = opts.out.join("public");
+        let public = out.join("public");
         let leaks = scanned
             .leaks
             .into_iter()
@@ -397,16 +400,16 @@ pub fn build_project(
     opts.stopped()?;
     // The old cache describes the old site: drop it before the output
     // changes, write the new one after.
-    cache::remove(&opts.out);
+    cache::remove(&out);
     match &live {
         Some(live) => staging
             .commit_patch(live, kept.iter().map(String::as_str))
-            .map_err(|e| BuildError::Commit(opts.out.clone(), e))?,
-        None => staging.commit().map_err(|e| BuildError::Io(opts.out.clone(), e))?,
+            .map_err(|e| BuildError::Commit(out.clone(), e))?,
+        None => staging.commit().map_err(|e| BuildError::Io(out.clone(), e))?,
     }
     if opts.incremental {
         // A cache that cannot be written only costs the next build time.
-        let _ = cache::save(&opts.out, &manifest);
+        let _ = cache::save(&out, &manifest);
     }
     lap("swap");
     summary.timings = timings;

@@ -66,6 +66,19 @@ pub fn ensure_new_folder(dir: &Path) -> Result<(), NotNew> {
     }
 }
 
+/// The folder a build writes for the output path `out`: `out` itself, or,
+/// when `out` is a symbolic link to a folder, the folder it points to (a
+/// site deployed as `site -> /var/www/html` keeps its link; the swap and
+/// the patch happen in the folder the link names).
+pub fn through_link(out: &Path) -> PathBuf {
+    match fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() && out.is_dir() => {
+            fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf())
+        }
+        _ => out.to_path_buf(),
+    }
+}
+
 /// A fresh folder that becomes the output folder on [`Staging::commit`];
 /// dropped without commit, it is removed and the output is untouched.
 pub struct Staging {

@@ -222,6 +222,34 @@ fn links_in_the_output_are_replaced_never_written_through() {
     assert_eq!(fs::read_to_string(&outside).unwrap(), "not casebook's");
 }
 
+/// An output folder that is a link (a site deployed as `site -> /var/www/html`)
+/// keeps its link: every build, clean or incremental, fills the folder it
+/// names.
+#[cfg(unix)]
+#[test]
+fn an_output_link_is_kept_and_the_folder_it_names_is_built() {
+    let p = copy_project(&repo());
+    let root = p.path();
+    let deployed = root.join("deployed");
+    fs::create_dir(&deployed).unwrap();
+    std::os::unix::fs::symlink(&deployed, root.join("site")).unwrap();
+    let first = assert_incremental_equals_clean(root, "a first build through a link");
+    assert!(!first.contains("reused"), "{first}");
+    let note = root.join("content/clients/hinode-foods/notes/2026-10.md");
+    fs::write(&note, fs::read_to_string(&note).unwrap() + "\nAdded behind a link.\n").unwrap();
+    let out = assert_incremental_equals_clean(root, "a note edit through a link");
+    assert!(out.contains("20 unchanged clients reused"), "{out}");
+    assert!(
+        fs::symlink_metadata(root.join("site"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let report = fs::read_to_string(deployed.join("internal/clients/hinode-foods/2026-10.html")).unwrap();
+    assert!(report.contains("Added behind a link."));
+    assert_eq!(tree(&root.join("site")), tree(&deployed));
+}
+
 #[test]
 fn the_number_of_threads_never_changes_the_output() {
     let p = copy_project(&repo());
