@@ -131,6 +131,24 @@ fn cached_loads_equal_fresh_loads_through_every_kind_of_edit() {
     fs::remove_dir_all(root.join("data/clients/yamabiko-brewing")).unwrap();
     fs::remove_dir_all(root.join("content/clients/yamabiko-brewing")).ok();
     assert_eq!(cached_load_equals_fresh(root, "a deleted client"), 20);
+
+    // A client whose files have errors is cached with its errors: a load
+    // that takes it from the cache still fails and lists them.
+    edit(&invoices, |t| t + "2026-10-31,twelve,Analytics setup,,\n");
+    settle();
+    assert_eq!(cached_load_equals_fresh(root, "an invoice broken again"), 19);
+    assert_eq!(cached_load_equals_fresh(root, "the broken client cached"), 20);
+    let cached = load_cached(root);
+    assert_eq!(cached.clients_cached, 20);
+    assert!(cached.project.is_none());
+    assert!(
+        cached
+            .diagnostics
+            .errors()
+            .any(|e| e.to_string().contains("hibari-insurance/invoices.csv")),
+        "{}",
+        describe(&cached)
+    );
 }
 
 #[test]
