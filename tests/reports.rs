@@ -90,6 +90,68 @@ fn archive_writes_a_report_for_every_month_of_a_clients_life() {
     assert!(!june.contains("October 2026"));
 }
 
+/// The "Invoices of the month" table of a report: its rows, as text.
+fn invoice_table(html: &str) -> Vec<String> {
+    let start = html
+        .find("Invoices of the month")
+        .or_else(|| html.find("今月の請求"))
+        .expect("the invoice section");
+    let rest = &html[start..];
+    let end = rest.find("</table>").unwrap_or(rest.len());
+    rest[..end]
+        .split("<tr>")
+        .skip(2) // the text before the table, the header row
+        .map(|row| {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for ch in row.chars() {
+                match ch {
+                    '<' => {
+                        in_tag = true;
+                        text.push('|');
+                    }
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect()
+}
+
+#[test]
+fn a_report_lists_the_invoices_of_its_month_and_their_total() {
+    let p = copy_project(&repo());
+    let (code, _, stderr) = build(p.path(), &["--archive"]);
+    assert_eq!(code, 0, "{stderr}");
+    let dir = p.path().join("site/internal/clients/hinode-foods");
+    let october = fs::read_to_string(dir.join("2026-10.html")).unwrap();
+    assert_eq!(
+        invoice_table(&october),
+        [
+            "29 October 2026 | Performance ads | Recurring | Monthly retainer: Performance ads, October 2026 | ¥750,000",
+            "29 October 2026 | CRM automation | Recurring | CRM automation retainer, October 2026 | ¥300,000",
+            "Total | ¥1,050,000",
+        ]
+    );
+    // The month with a credit note (invoices.csv: 2025-06-30,-45000): it is
+    // listed, marked, and taken off the total.
+    let june = fs::read_to_string(dir.join("2025-06.html")).unwrap();
+    let rows = invoice_table(&june);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(
+        rows[1].contains("Credit note: May report delivered late | -¥45,000"),
+        "{rows:?}"
+    );
+    assert_eq!(rows[2], "Total | ¥705,000");
+    assert!(june.contains("class=\"num down\">-¥45,000"));
+}
+
 fn write_client(root: &Path, id: &str, name: &str, amount: u32, note: &str) {
     let dir = root.join("data/clients").join(id);
     fs::create_dir_all(&dir).unwrap();
@@ -230,6 +292,22 @@ fn japanese_sites_are_translated() {
         .find(|(p, _)| p.ends_with("2026-10.html"))
         .unwrap();
     assert!(report.contains("月次レビュー") && report.contains("2026年10月"));
+    // The invoice table is translated (dates, kinds); its descriptions are
+    // the project's own text (English in the sample) and are left out of
+    // the check below.
+    let rows = invoice_table(&report);
+    assert!(!rows.is_empty(), "the report lists the month's invoices");
+    for row in rows.iter().filter(|r| !r.starts_with("合計")) {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        assert!(cells[0].starts_with("2026年10月") && cells[0].ends_with('日'), "{row}");
+        assert!(
+            ["新規", "継続", "アップセル", "クロスセル", "単発"].contains(&cells[2]),
+            "{row}"
+        );
+    }
+    let start = report.find("今月の請求").expect("the invoice section");
+    let end = start + report[start..].find("</table>").unwrap();
+    let report = format!("{}{}", &report[..start], &report[end..]);
     for english in [
         "Lifetime revenue",
         "Monthly review",

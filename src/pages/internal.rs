@@ -286,6 +286,32 @@ pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
 }
 
 /// Outcome rows for a table: KPI, baseline, current, change, target, status.
+/// The invoices dated in `month`, in file order by date, and their total:
+/// what the client was billed, as the review goes through it.
+fn invoice_rows(c: &Common, client: &Client, month: Month) -> (Vec<Value>, String) {
+    let f = &c.fmt;
+    let (first, last) = (month.first_day(), month.last_day());
+    let in_month: Vec<_> = client
+        .invoices
+        .iter()
+        .filter(|i| i.date >= first && i.date <= last)
+        .collect();
+    let rows = in_month
+        .iter()
+        .map(|i| {
+            json!({
+                "date": f.date(i.date),
+                "service": i.service,
+                "kind": c.t(&format!("kind_{}", i.kind.as_str())),
+                "description": i.description,
+                "amount": f.money(i.amount),
+                "credit": i.amount < Decimal::ZERO,
+            })
+        })
+        .collect();
+    (rows, f.money(in_month.iter().map(|i| i.amount).sum()))
+}
+
 pub fn outcome_rows(c: &Common, client: &Client, as_of: Month) -> Vec<Value> {
     summarise(client, as_of)
         .into_iter()
@@ -891,6 +917,7 @@ pub fn report(
     ];
     let note = client.notes.iter().find(|n| n.month == as_of);
     let month_label = f.month(as_of);
+    let (invoices, invoices_total) = invoice_rows(c, client, as_of);
     with(
         c.base(&client.name, "", &month_label),
         json!({
@@ -899,6 +926,8 @@ pub fn report(
             "kpis": kpis,
             "charts": charts_out,
             "outcomes": outcome_rows(c, client, as_of),
+            "invoices": invoices,
+            "invoices_total": invoices_total,
             "drivers": drivers,
             "drivers_then_label": f.month(as_of.plus(-6)),
             "signals": cm.signals.iter().map(|s| signal_sentence(c, s)).collect::<Vec<_>>(),
