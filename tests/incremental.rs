@@ -80,13 +80,7 @@ fn incremental_builds_equal_clean_builds() {
     assert!(!root.join("site/internal/clients/kujira-marine").exists());
 
     let cfg = root.join("casebook.toml");
-    fs::write(
-        &cfg,
-        fs::read_to_string(&cfg)
-            .unwrap()
-            .replace("gross_margin = 0.65", "gross_margin = 0.5"),
-    )
-    .unwrap();
+    replace_in(&cfg, "gross_margin = 0.65", "gross_margin = 0.5");
     let out = assert_incremental_equals_clean(root, "a config change");
     assert!(
         !out.contains("reused"),
@@ -132,13 +126,7 @@ fn incremental_builds_equal_clean_builds() {
 
     // A withdrawn consent: the story's page and every mention are gone.
     let story = root.join("content/clients/hinode-foods/story.md");
-    fs::write(
-        &story,
-        fs::read_to_string(&story)
-            .unwrap()
-            .replace("status = \"granted\"", "status = \"revoked\""),
-    )
-    .unwrap();
+    replace_in(&story, "status = \"granted\"", "status = \"revoked\"");
     assert_incremental_equals_clean(root, "a revoked consent");
     assert!(!site.join("public/stories/food-maker-ad-cpa").exists());
     for (path, bytes) in tree(&site.join("public")) {

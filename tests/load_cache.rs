@@ -35,6 +35,17 @@ fn cached_load_equals_fresh(root: &Path, step: &str) -> usize {
     cached.clients_cached
 }
 
+/// Whether the load reported an error (`errors`) or a warning whose text
+/// holds `needle`.
+fn reports(l: &Loaded, errors: bool, needle: &str) -> bool {
+    let mut problems: Box<dyn Iterator<Item = _>> = if errors {
+        Box::new(l.diagnostics.errors())
+    } else {
+        Box::new(l.diagnostics.warnings())
+    };
+    problems.any(|d| d.to_string().contains(needle))
+}
+
 /// Waits until files written so far are old enough to be cached.
 fn settle() {
     std::thread::sleep(SETTLE + Duration::from_millis(300));
@@ -84,18 +95,12 @@ fn cached_loads_equal_fresh_loads_through_every_kind_of_edit() {
     let broken = load_cached(root);
     assert!(broken.project.is_none(), "the broken invoice is an error");
     assert!(
-        broken
-            .diagnostics
-            .errors()
-            .any(|e| e.to_string().contains("hibari-insurance/invoices.csv")),
+        reports(&broken, true, "hibari-insurance/invoices.csv"),
         "{}",
         describe(&broken)
     );
     assert!(
-        broken
-            .diagnostics
-            .warnings()
-            .any(|w| w.to_string().contains("ginga-education/notes.txt")),
+        reports(&broken, false, "ginga-education/notes.txt"),
         "{}",
         describe(&broken)
     );
@@ -142,10 +147,7 @@ fn cached_loads_equal_fresh_loads_through_every_kind_of_edit() {
     assert_eq!(cached.clients_cached, 20);
     assert!(cached.project.is_none());
     assert!(
-        cached
-            .diagnostics
-            .errors()
-            .any(|e| e.to_string().contains("hibari-insurance/invoices.csv")),
+        reports(&cached, true, "hibari-insurance/invoices.csv"),
         "{}",
         describe(&cached)
     );

@@ -29,18 +29,23 @@ struct Server {
     stderr: Arc<Mutex<String>>,
 }
 
+/// `casebook serve` on any free port, with both output pipes to read.
+fn spawn_serve(root: &Path, today: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .arg("--root")
+        .arg(root)
+        .args(["serve", "--port", "0", "--today", today])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("NO_COLOR", "1")
+        .spawn()
+        .expect("casebook serve starts")
+}
+
 impl Server {
     fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
-            .arg("--root")
-            .arg(root)
-            .args(["serve", "--port", "0", "--today", "2026-11-25"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env("NO_COLOR", "1")
-            .spawn()
-            .expect("casebook serve starts");
+        let mut child = spawn_serve(root, "2026-11-25");
         let stdout = child.stdout.take().unwrap();
         let stderr_pipe = child.stderr.take().unwrap();
         let mut server = Server {
@@ -334,16 +339,7 @@ fn ctrl_c_stops_a_running_build_and_leaves_no_half_written_folder() {
         .status()
         .unwrap();
     assert!(status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .arg("--root")
-        .arg(&root)
-        .args(["serve", "--port", "0", "--today", "2026-11-01"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .env("NO_COLOR", "1")
-        .spawn()
-        .unwrap();
+    let mut child = spawn_serve(&root, "2026-11-01");
     let drain = |pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut text = String::new();

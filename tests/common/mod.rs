@@ -87,3 +87,10 @@ pub fn thousands(digits: &str) -> String {
     }
     out
 }
+
+/// Replaces `from` by `to` in the file at `path` (which must hold it).
+pub fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} does not hold {from:?}", path.display());
+    fs::write(path, text.replace(from, to)).unwrap();
+}
