@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::cache;
 use crate::diag::{Diagnostics, format_errors};
-use crate::load::{counts, load, load_cached};
+use crate::load::{Loaded, counts, load, load_cached};
 use crate::metrics::{self, Metrics};
 use crate::model::Project;
 use crate::month::Month;
@@ -131,9 +131,8 @@ fn as_of_month(project: &Project, asked: Option<Month>, today: Date) -> Month {
 /// Loads the project with cross-file validation (with `cache`, unchanged
 /// clients come from the load cache); the diagnostics include warnings
 /// either way.
-pub fn load_project(root: &Path, cache: bool) -> (Option<Project>, Diagnostics) {
-    let loaded = if cache { load_cached(root) } else { load(root) };
-    (loaded.project, loaded.diagnostics)
+pub fn load_project(root: &Path, cache: bool) -> Loaded {
+    if cache { load_cached(root) } else { load(root) }
 }
 
 /// Builds both sites of `project` into `opts.out`.
@@ -483,13 +482,15 @@ pub(crate) fn print_warnings(diags: &Diagnostics, ui: Ui) {
 
 /// Loads the project, printing warnings, and every error when there are any.
 fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
-    let loaded = if ui.cache { load_cached(root) } else { load(root) };
+    let loaded = load_project(root, ui.cache);
+    if ui.verbose {
+        eprintln!(
+            "  load cache: {} of {} client folders unchanged",
+            loaded.clients_cached, loaded.client_folders
+        );
+    }
     let (project, diags) = (loaded.project, loaded.diagnostics);
     print_warnings(&diags, ui);
-    if ui.verbose {
-        let clients = project.as_ref().map_or(0, |p| p.clients.len());
-        eprintln!("  load cache: {} of {clients} clients unchanged", loaded.clients_cached);
-    }
     match project {
         Some(p) => Ok((p, diags)),
         None => {
@@ -554,6 +555,7 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
             f.count(c.stories)
         );
     }
+    drop_in_background(project);
     Ok(())
 }
 

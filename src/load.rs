@@ -45,7 +45,9 @@ const CLIENT_FILES: &[&str] = &["client.toml", "invoices.csv", "nps.csv", "activ
 pub struct Loaded {
     pub project: Option<Project>,
     pub diagnostics: Diagnostics,
-    /// Client folders taken from the load cache instead of their files.
+    /// Client folders in `data/clients/` (with a valid id).
+    pub client_folders: usize,
+    /// Of those, the ones taken from the load cache instead of their files.
     pub clients_cached: usize,
 }
 
@@ -153,6 +155,7 @@ fn load_with(root: &Path, mut cache: LoadCache, save_cache: bool) -> Loaded {
     Loaded {
         project,
         diagnostics: diags,
+        client_folders: client_dirs.len(),
         clients_cached,
     }
 }
@@ -251,14 +254,17 @@ fn look(root: &Path, path: &Path, rec: &Recorder) -> Stamp {
     rec.borrow_mut().inputs.look(root, path)
 }
 
-/// Reads a file, adding its path and bytes to the record's hash.
-fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics, rec: &Recorder) -> Option<Vec<u8>> {
+/// Reads a file, adding its path and bytes to the record's hash (a
+/// client's file; files of no client have no record).
+fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics, rec: Option<&Recorder>) -> Option<Vec<u8>> {
     match fs::read(path) {
         Ok(b) => {
-            rec.borrow_mut()
-                .hash
-                .add(rel_path(root, path).to_string_lossy().as_bytes())
-                .add(&b);
+            if let Some(rec) = rec {
+                rec.borrow_mut()
+                    .hash
+                    .add(rel_path(root, path).to_string_lossy().as_bytes())
+                    .add(&b);
+            }
             Some(b)
         }
         Err(e) => {
@@ -268,7 +274,7 @@ fn read_file(root: &Path, path: &Path, diags: &mut Diagnostics, rec: &Recorder) 
     }
 }
 
-fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics, rec: &Recorder) -> Option<String> {
+fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics, rec: Option<&Recorder>) -> Option<String> {
     let bytes = read_file(root, path, diags, rec)?;
     match String::from_utf8(bytes) {
         Ok(t) => Some(t),
@@ -317,7 +323,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     let toml_path = dir.join("client.toml");
     let rel_toml = rel_dir.join("client.toml");
     let mut client = if look(root, &toml_path, fp).is_file() {
-        let text = read_text(root, &toml_path, diags, fp)?;
+        let text = read_text(root, &toml_path, diags, Some(fp))?;
         parse_client_toml(id, &text, &rel_toml, diags)
     } else {
         diags.error(
@@ -331,7 +337,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
 
     let invoices_path = dir.join("invoices.csv");
     let invoices = if look(root, &invoices_path, fp).is_file() {
-        read_file(root, &invoices_path, diags, fp)
+        read_file(root, &invoices_path, diags, Some(fp))
             .and_then(|b| parse_invoices(&b, &rel_dir.join("invoices.csv"), diags))
     } else {
         diags.error(
@@ -345,7 +351,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     let optional = |file: &str, diags: &mut Diagnostics| -> Option<(Vec<u8>, PathBuf)> {
         let p = dir.join(file);
         if look(root, &p, fp).is_file() {
-            read_file(root, &p, diags, fp).map(|b| (b, rel_dir.join(file)))
+            read_file(root, &p, diags, Some(fp)).map(|b| (b, rel_dir.join(file)))
         } else {
             None
         }
@@ -379,7 +385,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     let notes = load_notes(root, &content_dir.join("notes"), diags, fp);
     let story_path = content_dir.join("story.md");
     let story = if look(root, &story_path, fp).is_file() {
-        read_text(root, &story_path, diags, fp).and_then(|t| parse_story(&t, &rel_path(root, &story_path), diags))
+        read_text(root, &story_path, diags, Some(fp)).and_then(|t| parse_story(&t, &rel_path(root, &story_path), diags))
     } else {
         None
     };
@@ -679,7 +685,7 @@ fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Recorder) -
             continue;
         };
         look(root, entry.path(), fp);
-        let Some(text) = read_text(root, entry.path(), diags, fp) else {
+        let Some(text) = read_text(root, entry.path(), diags, Some(fp)) else {
             continue;
         };
         let (front, body, ok) = front_matter(&text, &rel, diags);
@@ -846,7 +852,7 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
             );
             continue;
         }
-        let Some(text) = read_text(root, entry.path(), diags, &Recorder::default()) else {
+        let Some(text) = read_text(root, entry.path(), diags, None) else {
             continue;
         };
         let (front, body, ok) = front_matter(&text, &rel, diags);

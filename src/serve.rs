@@ -319,8 +319,9 @@ impl Builder {
     /// Loads and builds the project: a line for the terminal, or the errors.
     fn build_once(&self) -> Result<String, String> {
         let started = Instant::now();
-        let (project, mut diags) = build::load_project(&self.root, self.ui.cache);
-        let result = match project {
+        let loaded = build::load_project(&self.root, self.ui.cache);
+        let mut diags = loaded.diagnostics;
+        let result = match loaded.project {
             None => Err(build::problems(&diags)),
             Some(project) => {
                 let opts = BuildOptions {

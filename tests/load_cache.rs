@@ -195,6 +195,9 @@ fn the_cli_gives_the_same_metrics_with_and_without_the_cache() {
         assert_eq!(code, 0, "{stderr}");
         assert!(cached == uncached, "metrics differ when {step}");
         let expected = if step == "reading it" { "21 of 21" } else { "0 of 21" };
-        assert!(stderr.contains(&format!("load cache: {expected} clients")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("load cache: {expected} client folders")),
+            "{stderr}"
+        );
     }
 }
