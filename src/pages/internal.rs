@@ -285,17 +285,11 @@ pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
         .collect()
 }
 
-/// Outcome rows for a table: KPI, baseline, current, change, target, status.
-/// The invoices dated in `month`, in file order by date, and their total:
-/// what the client was billed, as the review goes through it.
+/// The invoices dated in `month`, in date order, and their total: what the
+/// client was billed, as the review goes through it.
 fn invoice_rows(c: &Common, client: &Client, month: Month) -> (Vec<Value>, String) {
     let f = &c.fmt;
-    let (first, last) = (month.first_day(), month.last_day());
-    let in_month: Vec<_> = client
-        .invoices
-        .iter()
-        .filter(|i| i.date >= first && i.date <= last)
-        .collect();
+    let in_month: Vec<_> = client.invoices.iter().filter(|i| Month::of(i.date) == month).collect();
     let rows = in_month
         .iter()
         .map(|i| {
@@ -312,6 +306,7 @@ fn invoice_rows(c: &Common, client: &Client, month: Month) -> (Vec<Value>, Strin
     (rows, f.money(in_month.iter().map(|i| i.amount).sum()))
 }
 
+/// Outcome rows for a table: KPI, baseline, current, change, target, status.
 pub fn outcome_rows(c: &Common, client: &Client, as_of: Month) -> Vec<Value> {
     summarise(client, as_of)
         .into_iter()
