@@ -333,15 +333,6 @@ impl Live {
     pub fn get(&self, rel: &str) -> Option<&Entry> {
         self.entries.get(rel)
     }
-
-    /// The number of entries (files, folders and others).
-    pub fn len(&self) -> usize {
-        self.entries.len() + self.unnamed.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 enum Found {
