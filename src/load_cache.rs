@@ -405,30 +405,39 @@ mod tests {
     fn only_shards_with_changes_are_written() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let loads = [client_load("a", Vec::new()), client_load("b", Vec::new())];
+        // Two clients in two shards.
+        let b = ["b", "c", "d", "e"]
+            .into_iter()
+            .find(|id| shard_of(id) != shard_of("a"))
+            .unwrap();
+        let loads = [client_load("a", Vec::new()), client_load(b, Vec::new())];
         LoadCache::open(root).save(loads.iter().map(|l| (l, true)));
         let mut cache = LoadCache::open(root);
         let a = cache.take("a").expect("a was saved");
         assert_eq!(a.fingerprint, "fp-a");
         assert_eq!(a.client.unwrap().name, "Name");
+        assert!(cache.take(b).is_some());
 
         // Nothing read from files and the same clients: nothing is written.
-        for shard in fs::read_dir(LoadCache::dir(root)).unwrap() {
-            fs::remove_file(shard.unwrap().path()).unwrap();
+        let shards = || -> Vec<PathBuf> {
+            fs::read_dir(LoadCache::dir(root))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect()
+        };
+        for shard in shards() {
+            fs::remove_file(shard).unwrap();
         }
         let mut cache = LoadCache::empty(root);
         cache.held[shard_of("a")].insert("a".into());
-        cache.held[shard_of("b")].insert("b".into());
+        cache.held[shard_of(b)].insert(b.into());
         cache.save(loads.iter().map(|l| (l, false)));
-        assert_eq!(fs::read_dir(LoadCache::dir(root)).unwrap().count(), 0);
+        assert_eq!(shards(), Vec::<PathBuf>::new());
 
-        // A client gone from the project is dropped from its shard.
+        // A client gone from the project: only its shard is written, without it.
         cache.save(loads[..1].iter().map(|l| (l, false)));
-        let mut reopened = LoadCache::open(root);
-        assert!(reopened.take("b").is_none());
-        if shard_of("a") != shard_of("b") {
-            assert!(reopened.take("a").is_none(), "a's shard had no change");
-        }
+        assert_eq!(shards(), [shard_path(&LoadCache::dir(root), shard_of(b))]);
+        assert!(LoadCache::open(root).take(b).is_none());
     }
 
     #[test]
