@@ -1,12 +1,10 @@
 //! End-to-end: monthly review reports are self-contained, never cross
 //! clients, and the whole internal site is translated with `lang = "ja"`.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn reports(site: &Path) -> Vec<(String, String)> {
     tree(&site.join("internal/clients"))

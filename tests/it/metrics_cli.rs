@@ -1,11 +1,9 @@
 //! End-to-end: `casebook metrics` prints SPEC §4, agrees with the build's
 //! metrics.json byte for byte, and never changes when later data arrives.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn metrics_json_has_every_field_of_the_spec() {

@@ -2,15 +2,13 @@
 //! a load that takes unchanged clients from the cache tells exactly what a
 //! load reading every file tells (clients, content hashes, problems).
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::common::*;
 use casebook::load::{Loaded, load, load_cached};
 use casebook::load_cache::{LoadCache, SETTLE};
-use common::*;
 
 /// Everything a load tells, as text.
 fn describe(l: &Loaded) -> String {

@@ -1,12 +1,10 @@
 //! casebook never panics on user input: truncated and garbled copies of the
 //! sample's CSV, TOML and markdown files give errors, not panics.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// A small deterministic generator, so failures can be replayed.
 struct Lcg(u64);

@@ -21,8 +21,6 @@
 //! Without Chromium the tests print a note and pass, except under CI (`CI` set),
 //! where they fail: `.ci/run` installs Debian's `chromium`.
 
-mod common;
-
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -35,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use common::{build, copy_project, repo, tree};
+use crate::common::{build, copy_project, repo, tree};
 
 /// Injected right after `<head>`. `window.__probeConfig` is set before it.
 const PROBE_JS: &str = r#"

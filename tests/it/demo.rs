@@ -1,13 +1,11 @@
 //! `casebook demo-data`: deterministic, valid, buildable, and shaped like a
 //! real book of clients.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use common::{run, tree};
+use crate::common::{run, tree};
 
 /// Generates a demo project into `dir/project` (and `dir/invoices.csv`).
 fn demo(dir: &Path, clients: usize, months: u32, seed: u64) -> String {

@@ -1,12 +1,10 @@
 //! End-to-end: the public site publishes only what each consent allows.
 //! Every test builds a fixture project and scans the files written.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use unicode_normalization::UnicodeNormalization;
 
 fn fixture() -> tempfile::TempDir {

@@ -4,8 +4,6 @@
 //! tests/fixtures/encodings/ come from Python's codecs (see make.py there);
 //! the other bytes here come from encoding_rs's encoder or are written out.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::str::FromStr;
@@ -20,7 +18,7 @@ use casebook::model::{Client, InvoiceKind};
 use casebook::money::parse_money;
 use casebook::month::parse_date;
 
-use common::*;
+use crate::common::*;
 
 fn fixture(name: &str) -> Vec<u8> {
     fs::read(repo().join("tests/fixtures/encodings").join(name)).unwrap()

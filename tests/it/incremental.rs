@@ -1,12 +1,10 @@
 //! End-to-end: incremental builds give the same tree as clean builds, and
 //! the number of threads never changes the output.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn build_to(root: &Path, out: &Path, extra: &[&str]) -> String {
     let mut args = vec!["build", "--today", "2026-11-25", "--out", out.to_str().unwrap()];

@@ -6,12 +6,10 @@
 //! reviewable diff: run `cargo insta review` (or `INSTA_UPDATE=always cargo test
 //! --test snapshots`), look at the new `.snap` files and commit them.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{build, copy_project, repo};
+use crate::common::{build, copy_project, repo};
 
 const REPORT: &str = "site/internal/clients/full-co/2026-03.html";
 

@@ -1,11 +1,9 @@
 //! End-to-end: a project with planted problems is reported in full, and a
 //! failed build leaves the previous site byte-identical.
 
-mod common;
-
 use std::fs;
 
-use common::*;
+use crate::common::*;
 
 /// Each planted problem of tests/fixtures/broken, as the start of its line
 /// in the report (`path:line:column: message`).

@@ -1,8 +1,6 @@
 //! `casebook serve` end to end: a real server on a free port of 127.0.0.1,
 //! fetched with a minimal HTTP/1.1 client, while the test edits the project.
 
-mod common;
-
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -164,7 +162,7 @@ fn read_events_until(stream: &mut TcpStream, seen: &mut String, needle: &str, wi
 
 #[test]
 fn an_edited_note_is_served_and_open_pages_are_told_to_reload() {
-    let project = common::copy_project(&common::repo());
+    let project = crate::common::copy_project(&crate::common::repo());
     let root = project.path();
     let server = Server::start(root);
 
@@ -226,7 +224,7 @@ fn an_edited_note_is_served_and_open_pages_are_told_to_reload() {
 
 #[test]
 fn a_broken_csv_shows_an_overlay_over_the_last_good_site_until_it_is_fixed() {
-    let project = common::copy_project(&common::repo());
+    let project = crate::common::copy_project(&crate::common::repo());
     let root = project.path();
     let server = Server::start(root);
     let (status, _, good) = server.get(REPORT);
@@ -276,7 +274,7 @@ fn a_broken_csv_shows_an_overlay_over_the_last_good_site_until_it_is_fixed() {
 
 #[test]
 fn only_files_of_the_site_are_served() {
-    let project = common::copy_project(&common::repo());
+    let project = crate::common::copy_project(&crate::common::repo());
     let root = project.path();
     let server = Server::start(root);
     let settings = fs::read_to_string(root.join("casebook.toml")).unwrap();

@@ -2,8 +2,6 @@
 //! at once; `casebook import invoices` splits exports by client, is
 //! idempotent, and writes nothing when a row cannot be read.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -11,7 +9,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use common::*;
+use crate::common::*;
 
 /// Runs casebook in `dir` (so that file names in messages are as typed).
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {

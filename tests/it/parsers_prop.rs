@@ -3,9 +3,7 @@
 use std::path::Path;
 use std::str::FromStr;
 
-mod common;
-
-use common::thousands;
+use crate::common::thousands;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

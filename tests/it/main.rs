@@ -1,0 +1,20 @@
+//! End-to-end tests, linked into one binary (as ripgrep and mdBook do):
+//! each module was a test binary of its own that linked the whole crate
+//! with axum, tokio, plotters and tera, which made CI link fourteen times.
+
+mod common;
+
+mod browser;
+mod demo;
+mod encodings;
+mod incremental;
+mod init_import;
+mod load_cache;
+mod metrics_cli;
+mod parsers_prop;
+mod public_site;
+mod reports;
+mod robustness;
+mod serve;
+mod snapshots;
+mod validation;
