@@ -53,7 +53,11 @@ impl BuildOptions {
 #[derive(Clone, Copy)]
 pub enum MetricsFormat {
     Json,
-    Csv,
+    /// One table of SPEC §4 as CSV; with `bom`, a UTF-8 byte-order mark first.
+    Csv {
+        table: metrics::TableKind,
+        bom: bool,
+    },
 }
 
 /// What a successful build wrote.
@@ -628,7 +632,21 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
     }
 }
 
-pub fn run_metrics(root: &Path, month: Option<Month>, format: MetricsFormat, ui: Ui) -> Result<(), u8> {
+/// `casebook metrics`: the JSON or one CSV table, to stdout or, with
+/// `output`, to that file (written whole or not at all).
+pub fn run_metrics(
+    root: &Path,
+    month: Option<Month>,
+    format: MetricsFormat,
+    output: Option<&Path>,
+    ui: Ui,
+) -> Result<(), u8> {
+    if let Some(path) = output {
+        if let Some(why) = refused_output(root, path) {
+            print_failure(&why);
+            return Err(FAILED);
+        }
+    }
     let (project, _) = load_or_report(root, ui)?;
     let Some(as_of) = month.or_else(|| metrics::default_as_of(&project)) else {
         print_failure("the project has no invoice; pass --month YYYY-MM");
@@ -637,12 +655,64 @@ pub fn run_metrics(root: &Path, month: Option<Month>, format: MetricsFormat, ui:
     let m = metrics::compute(&project, as_of);
     let text = match format {
         MetricsFormat::Json => metrics::to_json(&m),
-        MetricsFormat::Csv => metrics::clients_csv(&m),
+        MetricsFormat::Csv { table, bom } => metrics::table_csv_with(&m, table, bom),
     };
-    let mut out = std::io::stdout().lock();
-    let written = out.write_all(text.as_bytes()).and_then(|_| out.flush());
     drop_in_background(project);
-    written.map_err(|_| FAILED)
+    match output {
+        Some(path) => write_whole(path, text.as_bytes()).map_err(|e| {
+            print_failure(&format!("{}: {e}; nothing was written", path.display()));
+            FAILED
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|_| FAILED)
+        }
+    }
+}
+
+/// Why `metrics -o PATH` must not write there: a folder, or a file of the
+/// project's own input (settings, data/, content/, templates/), which a
+/// slip of the keyboard would otherwise overwrite.
+fn refused_output(root: &Path, path: &Path) -> Option<String> {
+    if path.is_dir() {
+        return Some(format!(
+            "{} is a folder; give a file name, e.g. clients.csv",
+            path.display()
+        ));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (Ok(dir), Ok(root)) = (parent.canonicalize(), root.canonicalize()) else {
+        // A missing folder is reported when writing.
+        return None;
+    };
+    let file = dir.join(path.file_name()?);
+    let inputs = ["casebook.toml", "data", "content", "templates"];
+    inputs.iter().any(|i| file.starts_with(root.join(i))).then(|| {
+        format!(
+            "{} is part of the project's input; write the table somewhere else",
+            path.display()
+        )
+    })
+}
+
+/// Writes `bytes` to a temporary file beside `path` and moves it into
+/// place: `path` holds the old content or the new, never half of it.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?
+        .to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.casebook-{}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// Frees a loaded project on another thread: a large one is millions of

@@ -69,6 +69,9 @@ pub struct Config {
     pub segments: SegmentThresholds,
     pub touch: TouchThresholds,
     pub signals: SignalThresholds,
+    /// The first month (1–12) of the fiscal year (SPEC §3.8); 4 in most
+    /// Japanese companies.
+    pub fiscal_year_start: u32,
 }
 
 impl Config {
@@ -113,6 +116,7 @@ impl Config {
                 activity_drop: 0.7,
                 tickets_up: 1.5,
             },
+            fiscal_year_start: 1,
         }
     }
 
@@ -149,6 +153,9 @@ impl Config {
         }
         if let Some(v) = f.positive_int("ltv_horizon_months") {
             c.ltv_horizon_months = v;
+        }
+        if let Some(v) = f.int_in("fiscal_year_start", 1, 12, "a month number") {
+            c.fiscal_year_start = v;
         }
         if let Some(v) = f.money("default_cac") {
             c.default_cac = v;
@@ -239,6 +246,7 @@ impl Config {
             "segments",
             "touch",
             "signals",
+            "fiscal_year_start",
         ]);
         if title.is_none() || currency.is_none() {
             return None;
@@ -345,6 +353,37 @@ tickets_up = 2.0
                 .any(|m| m.starts_with("casebook.toml:5:") && m.contains("warning")),
             "{all:?}"
         );
+    }
+
+    #[test]
+    fn fiscal_year_start_is_a_month_number() {
+        let mut d = Diagnostics::new();
+        let c = Config::parse(
+            "title = \"T\"\ncurrency = \"JPY\"\nfiscal_year_start = 4\n",
+            Path::new("casebook.toml"),
+            &mut d,
+        )
+        .unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.fiscal_year_start, 4);
+        for (bad, why) in [
+            ("13", "not 13"),
+            ("0", "not 0"),
+            ("\"April\"", "not a string"),
+            ("4.5", "not 4.5"),
+        ] {
+            let mut d = Diagnostics::new();
+            let text = format!("title = \"T\"\ncurrency = \"JPY\"\nfiscal_year_start = {bad}\n");
+            assert!(Config::parse(&text, Path::new("casebook.toml"), &mut d).is_some());
+            let all: Vec<String> = d.into_vec().iter().map(|x| x.to_string()).collect();
+            assert_eq!(all.len(), 1, "{all:?}");
+            assert!(
+                all[0].starts_with("casebook.toml:3:21: ")
+                    && all[0].contains("fiscal_year_start")
+                    && all[0].contains(why),
+                "{all:?}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use casebook::build::{self, BuildOptions};
 use casebook::month::{Month, parse_date};
@@ -70,16 +70,26 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Print the portfolio, cohort and client metrics (JSON, or the clients table as CSV).
+    /// Print the portfolio, cohort and client metrics (JSON, or one table as CSV).
     #[command(
-        after_help = "Examples:\n  casebook metrics\n  casebook metrics --month 2026-06 --format csv > clients.csv"
+        after_help = "Examples:\n  casebook metrics\n  casebook metrics --month 2026-06 --format csv > clients.csv\n  casebook metrics --table monthly --bom -o monthly.csv    (for Excel: Japanese names intact)\n  casebook metrics --table cohorts -o cohorts.csv\n\nCSV rounds rates and ratios to 4 decimal places; the JSON keeps them unrounded."
     )]
     Metrics {
         /// The as-of month (YYYY-MM) [default: the latest month with an invoice].
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<Month>,
-        #[arg(long, value_enum, default_value = "json")]
-        format: Format,
+        /// json, or csv for one table [default: json; csv when --table is given].
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// The table printed as CSV [default: clients].
+        #[arg(long, value_enum, value_name = "TABLE")]
+        table: Option<Table>,
+        /// Start the CSV with a UTF-8 byte-order mark, so that Excel reads Japanese text correctly.
+        #[arg(long)]
+        bom: bool,
+        /// Write to this file instead of stdout (the whole file or nothing).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Build, serve the site on 127.0.0.1 and rebuild it on every change, reloading the browser.
     #[command(
@@ -170,10 +180,53 @@ enum ImportCommand {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Json,
     Csv,
+}
+
+/// The tables of `metrics --format csv`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Table {
+    Clients,
+    Monthly,
+    Cohorts,
+    Channels,
+}
+
+impl Table {
+    fn kind(self) -> casebook::metrics::TableKind {
+        use casebook::metrics::TableKind;
+        match self {
+            Table::Clients => TableKind::Clients,
+            Table::Monthly => TableKind::Monthly,
+            Table::Cohorts => TableKind::Cohorts,
+            Table::Channels => TableKind::Channels,
+        }
+    }
+}
+
+/// The output format of `metrics` from its flags: CSV when a table is
+/// named; a table or a BOM with JSON is a usage error.
+fn metrics_format(format: Option<Format>, table: Option<Table>, bom: bool) -> Result<build::MetricsFormat, String> {
+    let csv = match format {
+        Some(f) => f == Format::Csv,
+        None => table.is_some() || bom,
+    };
+    if !csv {
+        if table.is_some() {
+            return Err("--table picks a CSV table: use --format csv, or leave --format out".into());
+        }
+        if bom {
+            return Err("--bom is for CSV: use --format csv (a byte-order mark does not belong in JSON)".into());
+        }
+        return Ok(build::MetricsFormat::Json);
+    }
+    Ok(build::MetricsFormat::Csv {
+        table: table.unwrap_or(Table::Clients).kind(),
+        bom,
+    })
 }
 
 fn parse_month(s: &str) -> Result<Month, String> {
@@ -228,15 +281,18 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| root.join("site"));
             build::run_check(&root, public.then_some(out.as_path()), day.unwrap_or_else(today), ui)
         }
-        Command::Metrics { month, format } => build::run_metrics(
-            &root,
+        Command::Metrics {
             month,
-            match format {
-                Format::Json => build::MetricsFormat::Json,
-                Format::Csv => build::MetricsFormat::Csv,
-            },
-            ui,
-        ),
+            format,
+            table,
+            bom,
+            output,
+        } => match metrics_format(format, table, bom) {
+            Ok(format) => build::run_metrics(&root, month, format, output.as_deref(), ui),
+            Err(msg) => Cli::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, msg)
+                .exit(),
+        },
         Command::Serve {
             port,
             open,

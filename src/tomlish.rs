@@ -305,6 +305,26 @@ impl<'a, 'd> Fields<'a, 'd> {
         }
     }
 
+    /// A whole number in `lo ..= hi` (e.g. a month number 1–12); `what`
+    /// names the range in the error, e.g. "a month number".
+    pub fn int_in(&mut self, key: &str, lo: u32, hi: u32, what: &str) -> Option<u32> {
+        let node = self.get(key)?;
+        match &node.val {
+            Val::Num(n) => match n.parse::<u32>() {
+                Ok(v) if (lo..=hi).contains(&v) => Some(v),
+                _ => {
+                    let msg = format!("`{key}` must be {what} from {lo} to {hi}, not {n}");
+                    self.diags.error(self.path, node.line, node.column, msg);
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(key, &format!("{what} from {lo} to {hi}"), node);
+                None
+            }
+        }
+    }
+
     /// A decimal between 0 and 1 (a gross margin).
     pub fn fraction(&mut self, key: &str) -> Option<Decimal> {
         let node = self.get(key)?;

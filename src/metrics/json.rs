@@ -11,25 +11,28 @@ use rust_decimal::Decimal;
 
 use crate::money::round_to_minor;
 
-use super::{ClientMetrics, Metrics};
+use super::{Bridge, ChannelMetrics, ClientMetrics, Metrics, MonthRow};
 
 /// A JSON value with its numbers already written out.
-enum J {
+pub(super) enum J {
     Null,
     Bool(bool),
     /// A number, already formatted.
     Num(String),
+    /// A rate or ratio: written unrounded in JSON, rounded in CSV (see
+    /// `tables`).
+    Rate(f64),
     Str(String),
     Arr(Vec<J>),
     Obj(Vec<(&'static str, J)>),
 }
 
-struct Writer<'a> {
-    currency: &'a str,
+pub(super) struct Writer<'a> {
+    pub currency: &'a str,
 }
 
 impl Writer<'_> {
-    fn money(&self, v: Decimal) -> J {
+    pub(super) fn money(&self, v: Decimal) -> J {
         let r = round_to_minor(v, self.currency);
         // `-0` after rounding (e.g. -0.4 JPY) is written as 0.
         J::Num(if r.is_zero() { "0".to_string() } else { r.to_string() })
@@ -38,14 +41,36 @@ impl Writer<'_> {
     fn opt_money(&self, v: Option<Decimal>) -> J {
         v.map_or(J::Null, |v| self.money(v))
     }
+
+    /// A bridge object of SPEC §4 (version 2), in its field order.
+    fn bridge(&self, b: &Bridge) -> J {
+        J::Obj(vec![
+            ("start", self.money(b.start)),
+            ("new", self.money(b.new)),
+            ("reactivated", self.money(b.reactivated)),
+            ("resumed", self.money(b.resumed)),
+            ("expansion", self.money(b.expansion)),
+            ("contraction", self.money(b.contraction)),
+            ("paused", self.money(b.paused)),
+            ("churned", self.money(b.churned)),
+            ("adjustment", self.money(b.adjustment)),
+            ("end", self.money(b.end)),
+            ("quick_ratio", opt_rate(b.quick_ratio)),
+        ])
+    }
 }
 
 fn rate(x: f64) -> J {
     if !x.is_finite() {
         return J::Null;
     }
-    let x = if x == 0.0 { 0.0 } else { x };
-    J::Num(serde_json::to_string(&x).expect("a finite f64 serialises"))
+    J::Rate(if x == 0.0 { 0.0 } else { x })
+}
+
+/// A finite rate as JSON writes it: the shortest form that reads back to
+/// the same `f64` (`0.3333333333333333`, `20.0`).
+fn rate_text(x: f64) -> String {
+    serde_json::to_string(&x).expect("a finite f64 serialises")
 }
 
 fn opt_rate(x: Option<f64>) -> J {
@@ -95,39 +120,15 @@ pub fn to_json(m: &Metrics) -> String {
         ("cross_sell_rate_t12", opt_rate(p.cross_sell_rate_t12)),
         (
             "by_channel",
-            J::Arr(
-                p.by_channel
-                    .iter()
-                    .map(|c| {
-                        J::Obj(vec![
-                            ("channel", text(&*c.channel)),
-                            ("clients", usize_count(c.clients)),
-                            ("avg_cac", w.money(c.avg_cac)),
-                            ("revenue_ltv_mean", w.money(c.revenue_ltv_mean)),
-                            ("ltv_cac_ratio", opt_rate(c.ltv_cac_ratio)),
-                        ])
-                    })
-                    .collect(),
-            ),
+            J::Arr(p.by_channel.iter().map(|c| J::Obj(channel_record(&w, c))).collect()),
         ),
+        ("bridge_t12", w.bridge(&p.bridge_t12)),
+        ("bridge_month", w.bridge(&p.bridge_month)),
+        ("fiscal_year", text(&*p.fiscal_year)),
+        ("revenue_fytd", w.money(p.revenue_fytd)),
+        ("revenue_fytd_prev", w.money(p.revenue_fytd_prev)),
     ]);
-    let monthly = J::Arr(
-        m.monthly
-            .iter()
-            .map(|r| {
-                J::Obj(vec![
-                    ("month", text(r.month.to_string())),
-                    ("revenue", w.money(r.revenue)),
-                    ("alive", usize_count(r.alive)),
-                    ("new", usize_count(r.new)),
-                    ("churned", usize_count(r.churned)),
-                    ("reactivated", usize_count(r.reactivated)),
-                    ("churn_rate", opt_rate(r.churn_rate)),
-                    ("arpa", w.opt_money(r.arpa)),
-                ])
-            })
-            .collect(),
-    );
+    let monthly = J::Arr(m.monthly.iter().map(|r| J::Obj(monthly_record(&w, r))).collect());
     let cohorts = J::Arr(
         m.cohorts
             .iter()
@@ -165,8 +166,35 @@ pub fn to_json(m: &Metrics) -> String {
     out
 }
 
+/// One entry of `portfolio.by_channel`; JSON and CSV share it.
+pub(super) fn channel_record(w: &Writer<'_>, c: &ChannelMetrics) -> Vec<(&'static str, J)> {
+    vec![
+        ("channel", text(&*c.channel)),
+        ("clients", usize_count(c.clients)),
+        ("avg_cac", w.money(c.avg_cac)),
+        ("revenue_ltv_mean", w.money(c.revenue_ltv_mean)),
+        ("ltv_cac_ratio", opt_rate(c.ltv_cac_ratio)),
+    ]
+}
+
+/// One entry of `monthly`; JSON and CSV share it (the CSV flattens the
+/// bridge into `bridge_start`, `bridge_new`, ...).
+pub(super) fn monthly_record(w: &Writer<'_>, r: &MonthRow) -> Vec<(&'static str, J)> {
+    vec![
+        ("month", text(r.month.to_string())),
+        ("revenue", w.money(r.revenue)),
+        ("alive", usize_count(r.alive)),
+        ("new", usize_count(r.new)),
+        ("churned", usize_count(r.churned)),
+        ("reactivated", usize_count(r.reactivated)),
+        ("churn_rate", opt_rate(r.churn_rate)),
+        ("arpa", w.opt_money(r.arpa)),
+        ("bridge", w.bridge(&r.bridge)),
+    ]
+}
+
 /// The SPEC §4 client record; JSON and CSV share it so their columns agree.
-fn client_record(w: &Writer<'_>, c: &ClientMetrics) -> Vec<(&'static str, J)> {
+pub(super) fn client_record(w: &Writer<'_>, c: &ClientMetrics) -> Vec<(&'static str, J)> {
     vec![
         ("id", text(&*c.id)),
         ("name", text(&*c.name)),
@@ -193,6 +221,8 @@ fn client_record(w: &Writer<'_>, c: &ClientMetrics) -> Vec<(&'static str, J)> {
         ("segment", text(c.segment.as_str())),
         ("touch", opt_text(c.touch.map(|t| t.as_str()))),
         ("signals", J::Arr(c.signals.iter().map(|s| text(s.code())).collect())),
+        ("bridge_t12_kind", opt_text(c.bridge_t12_kind.map(|k| k.as_str()))),
+        ("bridge_t12_amount", w.opt_money(c.bridge_t12_amount)),
     ]
 }
 
@@ -213,6 +243,7 @@ fn write(out: &mut String, j: &J, level: usize) {
         J::Null => out.push_str("null"),
         J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         J::Num(n) => out.push_str(n),
+        J::Rate(x) => out.push_str(&rate_text(*x)),
         J::Str(s) => out.push_str(&serde_json::to_string(s).expect("a string serialises")),
         J::Arr(items) if items.is_empty() => out.push_str("[]"),
         J::Arr(items) if items.iter().all(is_scalar) => {
@@ -257,12 +288,14 @@ fn write(out: &mut String, j: &J, level: usize) {
     }
 }
 
-/// A CSV cell: nulls are empty, lists (the signal codes) joined by `;`.
-fn cell(j: &J) -> String {
+/// A CSV cell: nulls are empty, lists (the signal codes) joined by `;`,
+/// rates and ratios rounded (see [`super::tables::csv_rate`]).
+pub(super) fn cell(j: &J) -> String {
     match j {
         J::Null => String::new(),
         J::Bool(b) => b.to_string(),
         J::Num(n) => n.clone(),
+        J::Rate(x) => super::tables::csv_rate(*x),
         J::Str(s) => s.clone(),
         J::Arr(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
         J::Obj(_) => String::new(),
@@ -270,22 +303,14 @@ fn cell(j: &J) -> String {
 }
 
 /// The `clients` table as CSV: a header line, then one line per client in
-/// id order, the same columns and number formats as the JSON.
+/// id order, the same columns and number formats as the JSON except that
+/// rates and ratios are rounded (see [`super::tables`]).
 pub fn clients_csv(m: &Metrics) -> String {
-    let w = Writer { currency: &m.currency };
-    let mut csv = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    csv.write_record(HEADER).expect("writing to memory");
-    for c in &m.clients {
-        let record: Vec<String> = client_record(&w, c).iter().map(|(_, v)| cell(v)).collect();
-        csv.write_record(&record).expect("writing to memory");
-    }
-    String::from_utf8(csv.into_inner().expect("writing to memory")).expect("CSV of UTF-8 strings")
+    super::tables::table_csv(m, super::tables::TableKind::Clients)
 }
 
 /// The clients columns (the keys of [`client_record`], checked by a test).
-const HEADER: [&str; 22] = [
+pub(super) const HEADER: [&str; 24] = [
     "id",
     "name",
     "channel",
@@ -308,6 +333,8 @@ const HEADER: [&str; 22] = [
     "segment",
     "touch",
     "signals",
+    "bridge_t12_kind",
+    "bridge_t12_amount",
 ];
 
 #[cfg(test)]
@@ -341,6 +368,10 @@ mod tests {
         //   avg_cac = 60.0375 -> written 60.04; ratio 36022.5 / 60.0375 = 600
         //   payback = 60.0375 / 600.375 = 0.1
         //   nps_t12 = 100 × (1 − 0) / 1 = 100
+        // bridges: T12 (W0 before any invoice): new 1200.75 from 0, no
+        //   losses -> quick ratio null; month: 800.5 -> 400.25, a
+        //   contraction of 400.25, no gains -> quick ratio 0 / 400.25 = 0.
+        //   Calendar fiscal years: FY2025, to date 1200.75, a year before 0.
         // cohort 2025-01: revenue [800.5, 400.25], revenue_retention [1, 0.5],
         //   cumulative [800.5, 1200.75]
         // acme: profit = 1200.75 − 60.0375 = 1140.7125 -> 1140.71; ratio
@@ -379,7 +410,36 @@ mod tests {
         "revenue_ltv_mean": 1200.75,
         "ltv_cac_ratio": 20.0
       }
-    ]
+    ],
+    "bridge_t12": {
+      "start": 0,
+      "new": 1200.75,
+      "reactivated": 0,
+      "resumed": 0,
+      "expansion": 0,
+      "contraction": 0,
+      "paused": 0,
+      "churned": 0,
+      "adjustment": 0,
+      "end": 1200.75,
+      "quick_ratio": null
+    },
+    "bridge_month": {
+      "start": 800.5,
+      "new": 0,
+      "reactivated": 0,
+      "resumed": 0,
+      "expansion": 0,
+      "contraction": 400.25,
+      "paused": 0,
+      "churned": 0,
+      "adjustment": 0,
+      "end": 400.25,
+      "quick_ratio": 0.0
+    },
+    "fiscal_year": "FY2025",
+    "revenue_fytd": 1200.75,
+    "revenue_fytd_prev": 0
   },
   "monthly": [
     {
@@ -390,7 +450,20 @@ mod tests {
       "churned": 0,
       "reactivated": 0,
       "churn_rate": null,
-      "arpa": 800.5
+      "arpa": 800.5,
+      "bridge": {
+        "start": 0,
+        "new": 800.5,
+        "reactivated": 0,
+        "resumed": 0,
+        "expansion": 0,
+        "contraction": 0,
+        "paused": 0,
+        "churned": 0,
+        "adjustment": 0,
+        "end": 800.5,
+        "quick_ratio": null
+      }
     },
     {
       "month": "2025-02",
@@ -400,7 +473,20 @@ mod tests {
       "churned": 0,
       "reactivated": 0,
       "churn_rate": 0.0,
-      "arpa": 400.25
+      "arpa": 400.25,
+      "bridge": {
+        "start": 800.5,
+        "new": 0,
+        "reactivated": 0,
+        "resumed": 0,
+        "expansion": 0,
+        "contraction": 400.25,
+        "paused": 0,
+        "churned": 0,
+        "adjustment": 0,
+        "end": 400.25,
+        "quick_ratio": 0.0
+      }
     }
   ],
   "cohorts": [
@@ -437,7 +523,9 @@ mod tests {
       "health": 95.0,
       "segment": "loyal",
       "touch": "high",
-      "signals": []
+      "signals": [],
+      "bridge_t12_kind": "new",
+      "bridge_t12_amount": 1200.75
     }
   ]
 }
@@ -448,8 +536,9 @@ mod tests {
     #[test]
     fn csv_by_hand() {
         let expected = "id,name,channel,start_month,last_revenue_month,alive,tenure_months,revenue_ltv,profit_ltv,cac,\
-ltv_cac_ratio,avg_invoice,invoices_per_month,revenue_month,revenue_t3,revenue_p3,revenue_t12,nps_latest,health,segment,touch,signals
-acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.04,20.0,600.38,1.0,400.25,1200.75,0,1200.75,9,95.0,loyal,high,
+ltv_cac_ratio,avg_invoice,invoices_per_month,revenue_month,revenue_t3,revenue_p3,revenue_t12,nps_latest,health,segment,touch,signals,\
+bridge_t12_kind,bridge_t12_amount
+acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.04,20,600.38,1,400.25,1200.75,0,1200.75,9,95,loyal,high,,new,1200.75
 ";
         assert_eq!(clients_csv(&tiny()), expected);
     }
@@ -477,17 +566,19 @@ acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.0
             lines[1]
         );
         // d holds all of the T12 revenue (150 of 150): high touch.
+        // d: no revenue a year before, 150 in T12 and started in it: new 150.
         assert!(
-            lines[1].ends_with(",at_risk,high,revenue_drop;no_revenue"),
+            lines[1].ends_with(",at_risk,high,revenue_drop;no_revenue,new,150"),
             "{}",
             lines[1]
         );
         // n: id, name, channel "", start, last revenue "", alive, tenure 1,
         // revenue_ltv 0, profit 0, cac 0, ratio "", avg_invoice "", 0 a month,
-        // revenue 0 ×4, nps "", health "", at_risk, tech, no_revenue
+        // revenue 0 ×4, nps "", health "", at_risk, tech, no_revenue, no
+        // movement (0 in both windows): kind and amount empty
         assert_eq!(
             lines[2],
-            "n,Client n,,2025-06,,true,1,0,0,0,,,0.0,0,0,0,0,,,at_risk,tech,no_revenue"
+            "n,Client n,,2025-06,,true,1,0,0,0,,,0,0,0,0,0,,,at_risk,tech,no_revenue,,"
         );
     }
 

@@ -25,12 +25,15 @@
 //! when later data arrives. The decisions taken where SPEC is silent are
 //! written next to the code and collected in `docs/metrics.md`.
 
+mod bridge;
 mod cohorts;
+pub mod fiscal;
 mod health;
 mod json;
 mod portfolio;
 mod segments;
 mod series;
+mod tables;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -41,7 +44,9 @@ use rayon::prelude::*;
 use crate::model::{Client, Project};
 use crate::month::Month;
 
+pub use bridge::{Bridge, Movement};
 pub use json::{clients_csv, to_json};
+pub use tables::{RATE_DECIMALS, TableKind, table_csv, table_csv_with};
 
 use series::{ClientSeries, Timeline};
 
@@ -53,6 +58,9 @@ mod tests;
 
 #[cfg(test)]
 mod props;
+
+#[cfg(test)]
+mod bridge_tests;
 
 /// Every metric of SPEC §3 as of one month.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -94,6 +102,22 @@ pub struct Portfolio {
     pub cross_sell_rate_t12: Option<f64>,
     /// Sorted by channel name; clients without a channel are `"none"`.
     pub by_channel: Vec<ChannelMetrics>,
+
+    // ---- version 2 (SPEC §3.8) ----
+    /// `W1 = T12(M)` against `W0 = M-23 ..= M-12`.
+    pub bridge_t12: Bridge,
+    /// `W1 = {M}` against `W0 = {M-1}`.
+    pub bridge_month: Bridge,
+    /// "FY2026": the fiscal year containing `M`, named by the calendar
+    /// year of its first month.
+    pub fiscal_year: String,
+    /// Revenue from the fiscal year's first month through `M`.
+    pub revenue_fytd: Decimal,
+    /// Revenue of the same months one year earlier.
+    pub revenue_fytd_prev: Decimal,
+    /// The first month of the fiscal year containing `M` (for the pages;
+    /// not in JSON).
+    pub fiscal_year_first: Month,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -120,6 +144,8 @@ pub struct MonthRow {
     pub churn_rate: Option<f64>,
     /// revenue / alive (null when nobody is alive).
     pub arpa: Option<Decimal>,
+    /// The bridge of this month against the month before (SPEC §3.8).
+    pub bridge: Bridge,
 }
 
 /// The clients whose start month is `cohort`, followed month by month.
@@ -165,6 +191,12 @@ pub struct ClientMetrics {
     pub touch: Option<Touch>,
     /// In SPEC order; JSON and CSV write their codes.
     pub signals: Vec<Signal>,
+    /// The client's movement in `bridge_t12` (SPEC §3.8); `None` when its
+    /// revenue did not change.
+    pub bridge_t12_kind: Option<Movement>,
+    /// Its amount: `n − p` for the gains, `p − n` for contraction, paused
+    /// and churned, signed for an adjustment; `None` without a movement.
+    pub bridge_t12_amount: Option<Decimal>,
 
     // ---- for the reports only (not in JSON/CSV) ----
     /// Every configured health component in config order: `score` is `None`
@@ -341,11 +373,18 @@ pub fn compute(project: &Project, as_of: Month) -> Metrics {
     let mut client_metrics: Vec<ClientMetrics> = series.par_iter().map(|s| client_metrics(project, s)).collect();
     segments::assign_touch(&mut client_metrics, &config.touch);
 
+    let mut monthly = timeline.month_rows();
+    for (row, b) in monthly
+        .iter_mut()
+        .zip(bridge::monthly_bridges(&series, timeline.first, as_of))
+    {
+        row.bridge = b;
+    }
     Metrics {
         as_of,
         currency: config.currency.clone(),
         portfolio: portfolio::portfolio(project, &series, &timeline, &client_metrics),
-        monthly: timeline.month_rows(),
+        monthly,
         cohorts: cohorts::cohorts(&series),
         clients: client_metrics,
     }
@@ -366,6 +405,7 @@ fn client_metrics(project: &Project, s: &ClientSeries<'_>) -> ClientMetrics {
     let tenure_months = last_alive.map_or(0, |l| l.since(s.start) as u32 + 1);
     let alive = s.alive_at(m);
     let a = health::assess(config, s);
+    let movement = bridge::classify(bridge::Windows::t12(m).facts(s));
     let segment = segments::segment(&config.segments, alive, a.health, a.nps_latest, !a.signals.is_empty());
     ClientMetrics {
         id: c.id.clone(),
@@ -394,6 +434,8 @@ fn client_metrics(project: &Project, s: &ClientSeries<'_>) -> ClientMetrics {
         segment,
         touch: None,
         signals: a.signals,
+        bridge_t12_kind: movement.map(|(kind, _)| kind),
+        bridge_t12_amount: movement.map(|(_, amount)| amount),
         health_components: a.parts,
         next_step: segment.as_str(),
         revenue_by_month: s.by_month(),

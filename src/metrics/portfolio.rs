@@ -8,6 +8,8 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::model::Project;
 use crate::month::Month;
 
+use super::bridge::{Windows, bridge};
+use super::fiscal::{fiscal_year_first, fiscal_year_label};
 use super::series::{ClientSeries, Timeline};
 use super::{ChannelMetrics, ClientMetrics, Portfolio, count_ratio, mean, ratio};
 
@@ -55,6 +57,10 @@ pub(crate) fn portfolio(
 
     let (nrr_t12, grr_t12) = net_and_gross_retention(series, m);
 
+    let fy_first = fiscal_year_first(m, config.fiscal_year_start);
+    let revenue_over =
+        |from: Month, to: Month| -> Decimal { Month::range(from, to).map(|k| timeline.revenue(k)).sum() };
+
     let alive_now: Vec<&ClientSeries<'_>> = series.iter().filter(|s| s.alive_at(m)).collect();
     let upsell = alive_now.iter().filter(|s| s.upsell_t12).count();
     let cross_sell = alive_now.iter().filter(|s| s.cross_sell_t12).count();
@@ -81,6 +87,12 @@ pub(crate) fn portfolio(
         upsell_rate_t12: count_ratio(upsell, alive_now.len()),
         cross_sell_rate_t12: count_ratio(cross_sell, alive_now.len()),
         by_channel: by_channel(clients),
+        bridge_t12: bridge(series, Windows::t12(m)),
+        bridge_month: bridge(series, Windows::month(m)),
+        fiscal_year: fiscal_year_label(fy_first),
+        revenue_fytd: revenue_over(fy_first, m),
+        revenue_fytd_prev: revenue_over(fy_first.plus(-12), m.plus(-12)),
+        fiscal_year_first: fy_first,
     }
 }
 

@@ -270,3 +270,125 @@ proptest! {
         prop_assert_eq!(reader.records().count(), m.clients.len());
     }
 }
+
+/// `end = start + new + reactivated + resumed + expansion − contraction −
+/// paused − churned + adjustment`, exactly.
+fn identity_holds(b: &super::Bridge) -> bool {
+    b.start + b.new + b.reactivated + b.resumed + b.expansion - b.contraction - b.paused - b.churned + b.adjustment
+        == b.end
+}
+
+/// A client's revenue over `from ..= to` from its monthly series.
+fn client_sum(c: &super::ClientMetrics, from: Month, to: Month) -> rust_decimal::Decimal {
+    Month::range(from, to).filter_map(|k| c.revenue_in(k)).sum()
+}
+
+fn check_bridges(project: &Project, m: &Metrics) -> Result<(), TestCaseError> {
+    use super::Movement::*;
+    use rust_decimal::Decimal;
+    let p = &m.portfolio;
+    let zero = Decimal::ZERO;
+    let revenue = |k: Month| m.monthly.iter().find(|r| r.month == k).map_or(zero, |r| r.revenue);
+    let over = |from: Month, to: Month| -> Decimal { Month::range(from, to).map(revenue).sum() };
+    let (t12, month) = (&p.bridge_t12, &p.bridge_month);
+    prop_assert!(identity_holds(t12), "{t12:?}");
+    prop_assert!(identity_holds(month), "{month:?}");
+    prop_assert_eq!(t12.end, p.revenue_t12);
+    prop_assert_eq!(t12.start, over(m.as_of.plus(-23), m.as_of.plus(-12)));
+    prop_assert_eq!(month.end, p.revenue_month);
+    prop_assert_eq!(month.start, revenue(m.as_of.plus(-1)));
+    for b in [t12, month] {
+        let losses = b.contraction + b.paused + b.churned;
+        prop_assert_eq!(b.quick_ratio.is_none(), losses.is_zero(), "{:?}", b);
+        for v in [
+            b.new,
+            b.reactivated,
+            b.resumed,
+            b.expansion,
+            b.contraction,
+            b.paused,
+            b.churned,
+        ] {
+            prop_assert!(v >= zero, "{:?}", b);
+        }
+    }
+    // Every monthly entry: the identity, its windows, and the bridge as of its month.
+    for (i, r) in m.monthly.iter().enumerate() {
+        prop_assert!(identity_holds(&r.bridge), "{r:?}");
+        prop_assert_eq!(r.bridge.end, r.revenue);
+        let before = if i == 0 { zero } else { m.monthly[i - 1].revenue };
+        prop_assert_eq!(r.bridge.start, before);
+        let then = compute(project, r.month);
+        prop_assert_eq!(&r.bridge, &then.portfolio.bridge_month, "month {}", r.month);
+    }
+    // The clients' T12 movements add up to the portfolio's.
+    let mut sums = super::Bridge::default();
+    let (w0_from, w0_to, w1_from) = (m.as_of.plus(-23), m.as_of.plus(-12), m.as_of.plus(-11));
+    let (mut a_prev, mut a_now, mut a_bridged) = (zero, zero, zero);
+    for c in &m.clients {
+        let (kind, amount) = (c.bridge_t12_kind, c.bridge_t12_amount);
+        prop_assert_eq!(kind.is_some(), amount.is_some());
+        let prev = client_sum(c, w0_from, w0_to);
+        let now = client_sum(c, w1_from, m.as_of);
+        prop_assert_eq!(kind.is_none(), prev == now, "{}: {:?}", &c.id, kind);
+        if let (Some(k), Some(a)) = (kind, amount) {
+            let slot = match k {
+                New => &mut sums.new,
+                Reactivated => &mut sums.reactivated,
+                Resumed => &mut sums.resumed,
+                Expansion => &mut sums.expansion,
+                Contraction => &mut sums.contraction,
+                Paused => &mut sums.paused,
+                Churned => &mut sums.churned,
+                Adjustment => &mut sums.adjustment,
+            };
+            *slot += a;
+            prop_assert_eq!(now - prev, if k.sign() < 0 { -a } else { a });
+        }
+        // NRR's clients (revenue in W0) only expand, contract, pause or churn.
+        if prev > zero {
+            prop_assert!(
+                matches!(kind, None | Some(Expansion | Contraction | Paused | Churned)),
+                "{}: {:?}",
+                &c.id,
+                kind
+            );
+            a_prev += prev;
+            a_now += now;
+            let signed = match (kind, amount) {
+                (Some(k), Some(a)) if k.sign() < 0 => -a,
+                (Some(_), Some(a)) => a,
+                _ => zero,
+            };
+            a_bridged += signed;
+        }
+    }
+    for k in super::Movement::ALL {
+        prop_assert_eq!(sums.amount(k), t12.amount(k), "{:?}", k);
+    }
+    // nrr_t12 × start (over NRR's clients) = start + expansion − contraction − paused − churned.
+    prop_assert_eq!(a_prev + a_bridged, a_now);
+    match p.nrr_t12 {
+        None => prop_assert!(a_prev.is_zero()),
+        Some(nrr) => {
+            let start = rust_decimal::prelude::ToPrimitive::to_f64(&a_prev).unwrap();
+            let bridged = rust_decimal::prelude::ToPrimitive::to_f64(&(a_prev + a_bridged)).unwrap();
+            prop_assert!(
+                (nrr * start - bridged).abs() <= 1e-9 * bridged.abs().max(1.0),
+                "{nrr} × {start} vs {bridged}"
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn bridge_identity_holds_on_random_projects_and_months(spec in spec()) {
+        let project = build(&spec);
+        let m = compute(&project, base().plus(spec.as_of));
+        check_bridges(&project, &m)?;
+    }
+}

@@ -237,6 +237,7 @@ impl Timeline {
                     reactivated: c.reactivated,
                     churn_rate: self.churn_rate(month),
                     arpa: mean(c.revenue, c.alive),
+                    bridge: Default::default(),
                 }
             })
             .collect()

@@ -11,6 +11,7 @@ mod incremental;
 mod init_import;
 mod load_cache;
 mod metrics_cli;
+mod metrics_csv;
 mod parsers_prop;
 mod public_site;
 mod reports;

@@ -34,6 +34,12 @@ fn metrics_json_has_every_field_of_the_spec() {
         "upsell_rate_t12",
         "cross_sell_rate_t12",
         "by_channel",
+        // version 2 (SPEC §3.8)
+        "bridge_t12",
+        "bridge_month",
+        "fiscal_year",
+        "revenue_fytd",
+        "revenue_fytd_prev",
     ];
     let keys: Vec<&str> = v["portfolio"].as_object().unwrap().keys().map(|k| k.as_str()).collect();
     assert_eq!(keys.len(), portfolio.len(), "{keys:?}");
@@ -94,7 +100,47 @@ fn metrics_json_has_every_field_of_the_spec() {
         "segment",
         "touch",
         "signals",
+        "bridge_t12_kind",
+        "bridge_t12_amount",
     ];
+    let bridge_keys = [
+        "start",
+        "new",
+        "reactivated",
+        "resumed",
+        "expansion",
+        "contraction",
+        "paused",
+        "churned",
+        "adjustment",
+        "end",
+        "quick_ratio",
+    ];
+    for b in [
+        &v["portfolio"]["bridge_t12"],
+        &v["portfolio"]["bridge_month"],
+        &v["monthly"][0]["bridge"],
+    ] {
+        // serde_json's map is sorted by key: compare as sets.
+        let mut keys: Vec<&str> = b.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        let mut want = bridge_keys.to_vec();
+        keys.sort();
+        want.sort();
+        assert_eq!(keys, want);
+    }
+    // The sample's bridge: start + gains − losses + adjustment = end, in yen.
+    let b = &v["portfolio"]["bridge_t12"];
+    let y = |k: &str| b[k].as_i64().unwrap();
+    assert_eq!(
+        y("start") + y("new") + y("reactivated") + y("resumed") + y("expansion")
+            - y("contraction")
+            - y("paused")
+            - y("churned")
+            + y("adjustment"),
+        y("end")
+    );
+    assert_eq!(y("end"), v["portfolio"]["revenue_t12"].as_i64().unwrap());
+    assert_eq!(v["portfolio"]["fiscal_year"], "FY2026");
     let clients = v["clients"].as_array().unwrap();
     assert_eq!(clients.len(), 21);
     let ids: Vec<&str> = clients.iter().map(|c| c["id"].as_str().unwrap()).collect();
