@@ -178,10 +178,11 @@ pub fn build_project(
             .collect::<Result<Vec<_>, _>>()
     };
 
-    // Metrics for every month a page needs: M, M-6 for the LTV drivers, and
-    // every month of the archive.
+    // Metrics for every month a page needs: M, M-6 for the LTV drivers, M-1
+    // and M-12 for the trends of the dashboard's tiles, and every month of
+    // the archive.
     let earliest = project.clients.iter().filter_map(|c| c.start_month()).min();
-    let mut months: Vec<Month> = vec![as_of, as_of.plus(-6)];
+    let mut months: Vec<Month> = vec![as_of, as_of.plus(-6), as_of.plus(-1), as_of.plus(-12)];
     let report_months: Vec<Month> = match (opts.archive, earliest) {
         (true, Some(first)) if first <= as_of => Month::range(first, as_of).collect(),
         _ => vec![as_of],
@@ -222,7 +223,17 @@ pub fn build_project(
         .add(as_of.to_string().as_bytes())
         .add(&[opts.archive as u8]);
     let global = global.hex();
-    let inputs = pages::internal::PortfolioInputs::new(project, m);
+    let inputs = pages::internal::PortfolioInputs::new(project, m)
+        .with_trends(computed.get(&as_of.plus(-1)), computed.get(&as_of.plus(-12)));
+    // A page's tables as CSV files beside it ("download CSV" links).
+    let write_tables = |dir: &str, ctx: &serde_json::Value, files: &mut Vec<String>| -> Result<(), BuildError> {
+        for (name, text) in pages::downloads::csv_files(ctx, &cfg.currency) {
+            let rel = format!("{dir}/{name}");
+            write(&rel, text.as_bytes())?;
+            files.push(rel);
+        }
+        Ok(())
+    };
     let (live, portfolio_key) = rayon::join(
         || {
             (opts.incremental && previous.global == global)
@@ -249,20 +260,28 @@ pub fn build_project(
             Some(pages)
         }
         None => {
-            write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
-            write(
-                "internal/index.html",
-                render("dashboard.html", &pages::internal::dashboard(&common, &inputs))?.as_bytes(),
-            )?;
-            write(
-                "internal/cohorts/index.html",
-                render("cohorts.html", &pages::internal::cohorts(&common, m))?.as_bytes(),
-            )?;
-            let files = stamps(&[
+            let mut files: Vec<String> = vec![
                 "internal/metrics.json".into(),
                 "internal/index.html".into(),
                 "internal/cohorts/index.html".into(),
-            ])?;
+            ];
+            write("internal/metrics.json", metrics::to_json(m).as_bytes())?;
+            // The metrics tables for spreadsheets (BOM: Excel reads them as UTF-8).
+            for t in metrics::TableKind::ALL {
+                let rel = format!("internal/{}", pages::internal::metrics_csv_name(t));
+                write(&rel, metrics::table_csv_with(m, t, true).as_bytes())?;
+                files.push(rel);
+            }
+            let dashboard = pages::internal::dashboard(&common, &inputs);
+            write("internal/index.html", render("dashboard.html", &dashboard)?.as_bytes())?;
+            write_tables("internal", &dashboard, &mut files)?;
+            let cohorts = pages::internal::cohorts(&common, m);
+            write(
+                "internal/cohorts/index.html",
+                render("cohorts.html", &cohorts)?.as_bytes(),
+            )?;
+            write_tables("internal/cohorts", &cohorts, &mut files)?;
+            let files = stamps(&files)?;
             portfolio_key.map(|key| cache::Pages { key, files })
         }
     };
@@ -284,8 +303,13 @@ pub fn build_project(
             if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
                 return Ok(ClientOutput {
                     id: client.id.clone(),
-                    pages: pages.files.len(),
-                    reports: pages.files.iter().filter(|f| !f.path.ends_with("index.html")).count(),
+                    // Pages are the HTML files (the tables' CSV files sit beside them).
+                    pages: pages.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+                    reports: pages
+                        .files
+                        .iter()
+                        .filter(|f| f.path.ends_with(".html") && !f.path.ends_with("index.html"))
+                        .count(),
                     entry: Some(pages),
                     reused: true,
                 });
@@ -311,15 +335,22 @@ pub fn build_project(
                 written.push(*month);
             }
             if let (Some(cm), Some(shared)) = (current, &shared) {
-                let ctx = pages::internal::client_overview(&common, client, cm, m, &written, shared);
-                let rel = format!("internal/clients/{}/index.html", client.id);
+                let history = pages::internal::HealthHistory {
+                    months: metrics::health_history(project, client, as_of, 12),
+                    at_risk: cfg.segments.at_risk_health,
+                    loyal: cfg.segments.loyal_health,
+                };
+                let ctx = pages::internal::client_overview(&common, client, cm, m, &written, shared, &history);
+                let dir = format!("internal/clients/{}", client.id);
+                let rel = format!("{dir}/index.html");
                 write(&rel, render("client.html", &ctx)?.as_bytes())?;
                 files.push(rel);
+                write_tables(&dir, &ctx, &mut files)?;
             }
             let stamps = stamps(&files)?;
             Ok(ClientOutput {
                 id: client.id.clone(),
-                pages: stamps.len(),
+                pages: files.iter().filter(|f| f.ends_with(".html")).count(),
                 reports: written.len(),
                 entry: key.map(|k| cache::Pages {
                     key: k.clone(),
@@ -513,7 +544,6 @@ fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
 pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) -> Result<(), u8> {
     let (project, _) = load_or_report(root, ui)?;
     let c = counts(&project);
-    let f = crate::format::Formatter::new(crate::config::Lang::En, &project.config.currency);
     if let Some(out) = public_out {
         let dir = out.join("public");
         if !dir.is_dir() {
@@ -550,13 +580,14 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
         }
     }
     if !ui.quiet {
+        use crate::format::count_of;
         println!(
-            "ok: {} clients, {} invoices, {} NPS responses, {} notes, {} stories",
-            f.count(c.clients),
-            f.count(c.invoices),
-            f.count(c.nps),
-            f.count(c.notes),
-            f.count(c.stories)
+            "ok: {}, {}, {}, {}, {}",
+            count_of(c.clients, "client", "clients"),
+            count_of(c.invoices, "invoice", "invoices"),
+            count_of(c.nps, "NPS response", "NPS responses"),
+            count_of(c.notes, "note", "notes"),
+            count_of(c.stories, "story", "stories")
         );
     }
     drop_in_background(project);
@@ -603,18 +634,22 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
                 eprintln!("  {:<28} {:>8.1} ms", "total", started.elapsed().as_secs_f64() * 1000.0);
             }
             if !ui.quiet {
+                use crate::format::count_of;
                 let reused = if s.clients_reused > 0 {
-                    format!(", {} unchanged clients reused", s.clients_reused)
+                    format!(
+                        ", {} reused",
+                        count_of(s.clients_reused, "unchanged client", "unchanged clients")
+                    )
                 } else {
                     String::new()
                 };
                 println!(
-                    "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
+                    "built {} as of {}: {} ({}{reused}), {} → {}",
                     title,
                     s.as_of,
-                    s.internal_pages,
-                    s.reports,
-                    s.stories,
+                    count_of(s.internal_pages, "internal page", "internal pages"),
+                    count_of(s.reports, "report", "reports"),
+                    count_of(s.stories, "public story", "public stories"),
                     opts.out.display()
                 );
             }

@@ -500,6 +500,15 @@ fn field_columns(line: &str, delimiter: u8) -> Vec<u64> {
 /// Parses a plain number (activity values, outcomes), allowing thousands
 /// separators in groups of three, full-width digits (`１，２３４`) and the
 /// minus signs of [`crate::money::strip_minus`] (`▲3`).
+/// How many digits a number is written with after its decimal point
+/// (`1.20` → 2, `8,400` → 0, `１．５` → 1): the precision to show it with.
+pub fn decimals_written(text: &str) -> u8 {
+    let folded = fold_width(text.trim());
+    folded.split_once('.').map_or(0, |(_, frac)| {
+        frac.bytes().take_while(u8::is_ascii_digit).count().min(12) as u8
+    })
+}
+
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let t = text.trim();
     let bad = || format!("`{t}` is not a number");
@@ -531,6 +540,16 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_as_written() {
+        assert_eq!(decimals_written("1.20"), 2);
+        assert_eq!(decimals_written("8,400"), 0);
+        assert_eq!(decimals_written("-0.125"), 3);
+        assert_eq!(decimals_written("１．５"), 1);
+        assert_eq!(decimals_written(" 12. "), 0);
+        assert_eq!(decimals_written(""), 0);
+    }
 
     const COLS: &[Column] = &[req("date"), req("amount"), opt("service")];
 

@@ -113,16 +113,17 @@ pub fn run(opts: &DemoOptions, quiet: bool) -> Result<(), u8> {
     match generate(opts) {
         Ok(s) => {
             if !quiet {
+                use crate::format::count_of;
                 println!(
-                    "wrote {} clients, {} invoices, {} NPS responses, {} activity rows, {} outcome rows, {} notes, {} stories ({} files) to {} in {:.1} s",
-                    s.clients,
-                    s.invoices,
-                    s.nps,
-                    s.activity,
-                    s.outcomes,
-                    s.notes,
-                    s.stories,
-                    s.files,
+                    "wrote {}, {}, {}, {}, {}, {}, {} ({}) to {} in {:.1} s",
+                    count_of(s.clients, "client", "clients"),
+                    count_of(s.invoices, "invoice", "invoices"),
+                    count_of(s.nps, "NPS response", "NPS responses"),
+                    count_of(s.activity, "activity row", "activity rows"),
+                    count_of(s.outcomes, "outcome row", "outcome rows"),
+                    count_of(s.notes, "note", "notes"),
+                    count_of(s.stories, "story", "stories"),
+                    count_of(s.files, "file", "files"),
                     opts.out.display(),
                     started.elapsed().as_secs_f64()
                 );

@@ -136,6 +136,16 @@ impl Formatter {
     }
 }
 
+/// A count with its English noun, singular for exactly one: `1 client`,
+/// `2 clients`, `1,234 invoices` (for the command line, which is English).
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        group_thousands(&n.to_string()),
+        if n == 1 { one } else { many }
+    )
+}
+
 /// English month names, January first.
 pub const MONTHS_EN: [&str; 12] = [
     "January",
@@ -183,6 +193,14 @@ mod tests {
             Formatter::new(Lang::Ja, "JPY").date(jiff::civil::date(2026, 9, 15)),
             "2026年9月15日"
         );
+    }
+
+    #[test]
+    fn counts_with_their_noun() {
+        assert_eq!(count_of(1, "client", "clients"), "1 client");
+        assert_eq!(count_of(0, "client", "clients"), "0 clients");
+        assert_eq!(count_of(2, "story", "stories"), "2 stories");
+        assert_eq!(count_of(1234, "invoice", "invoices"), "1,234 invoices");
     }
 
     #[test]

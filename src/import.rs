@@ -588,12 +588,13 @@ pub fn run_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns, quiet
                 for (id, name) in &s.new_clients {
                     println!("new client {id}: {name}");
                 }
+                use crate::format::count_of;
                 println!(
-                    "imported {} invoices for {} clients ({} new clients, {} duplicates skipped)",
-                    s.invoices,
-                    s.clients,
-                    s.new_clients.len(),
-                    s.duplicates
+                    "imported {} for {} ({}, {} skipped)",
+                    count_of(s.invoices, "invoice", "invoices"),
+                    count_of(s.clients, "client", "clients"),
+                    count_of(s.new_clients.len(), "new client", "new clients"),
+                    count_of(s.duplicates, "duplicate", "duplicates")
                 );
             }
             Ok(())

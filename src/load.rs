@@ -622,6 +622,11 @@ fn parse_outcomes(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<
         let value = number("value", true);
         let baseline = number("baseline", false);
         let target = number("target", false);
+        let decimals = ["value", "baseline", "target"]
+            .iter()
+            .map(|col| crate::csvread::decimals_written(row.get(col)))
+            .max()
+            .unwrap_or(0);
         let hib = match row.get("higher_is_better") {
             "" | "true" | "TRUE" | "True" => Some(true),
             "false" | "FALSE" | "False" => Some(false),
@@ -647,6 +652,7 @@ fn parse_outcomes(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<
                 target,
                 higher_is_better: hib,
                 line: row.line,
+                decimals,
             });
         }
     }

@@ -143,6 +143,10 @@ pub struct OutcomeRow {
     pub target: Option<f64>,
     pub higher_is_better: bool,
     pub line: u64,
+    /// The most digits after the decimal point among the row's value,
+    /// baseline and target as written (`1.20` → 2): outcomes are shown with
+    /// the precision of their input.
+    pub decimals: u8,
 }
 
 /// `content/clients/<id>/notes/YYYY-MM.md`.

@@ -30,6 +30,9 @@ pub struct OutcomeSummary {
     pub progress: Progress,
     /// Every value up to the month, oldest first: (date, value).
     pub history: Vec<(jiff::civil::Date, f64)>,
+    /// Digits after the decimal point, as the KPI's rows are written (the
+    /// most of any row up to the month).
+    pub decimals: usize,
 }
 
 /// One summary per KPI with a value on or before the end of `as_of`,
@@ -81,6 +84,7 @@ pub fn summarise(client: &Client, as_of: Month) -> Vec<OutcomeSummary> {
             higher_is_better: hib,
             progress,
             history: group.iter().map(|r| (r.date, r.value)).collect(),
+            decimals: group.iter().map(|r| usize::from(r.decimals)).max().unwrap_or(0),
         });
         i = j;
     }
@@ -109,6 +113,7 @@ mod tests {
             target,
             higher_is_better: hib,
             line: 2,
+            decimals: 0,
         }
     }
 

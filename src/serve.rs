@@ -337,13 +337,14 @@ impl Builder {
                 };
                 build::build_project(&project, &opts, &mut diags)
                     .map(|s| {
+                        use crate::format::count_of;
                         let mut line = format!(
-                            "built as of {} in {} ms: {} internal pages ({} reports), {} public stories",
+                            "built as of {} in {} ms: {} ({}), {}",
                             s.as_of,
                             started.elapsed().as_millis(),
-                            s.internal_pages,
-                            s.reports,
-                            s.stories
+                            count_of(s.internal_pages, "internal page", "internal pages"),
+                            count_of(s.reports, "report", "reports"),
+                            count_of(s.stories, "public story", "public stories")
                         );
                         if self.ui.verbose {
                             for (stage, took) in &s.timings {

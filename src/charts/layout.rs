@@ -57,7 +57,12 @@ pub(crate) struct Header {
 
 impl Header {
     pub fn new(t: &Text, legend: &[LegendItem]) -> Header {
-        let max_w = WIDTH - 2.0 * PAD;
+        Header::with_width(t, legend, WIDTH)
+    }
+
+    /// The block laid out for a chart `width` units wide.
+    pub fn with_width(t: &Text, legend: &[LegendItem], width: f64) -> Header {
+        let max_w = width - 2.0 * PAD;
         let title = clean(&t.title);
         let mut title_size = TITLE_SIZE;
         let w = text_width(&title, title_size * 1.05);
@@ -72,7 +77,7 @@ impl Header {
         for item in &items {
             let label = fit(&item.label, LABEL_SIZE, max_w - SWATCH_W - 6.0);
             let w = SWATCH_W + 6.0 + text_width(&label, LABEL_SIZE);
-            if x > PAD && x + w > WIDTH - PAD {
+            if x > PAD && x + w > width - PAD {
                 x = PAD;
                 y += LEGEND_ROW;
             }
@@ -170,6 +175,8 @@ pub(crate) struct Xy {
     pub n: usize,
     /// Total height: the spec's height plus any extra legend rows.
     pub height: f64,
+    /// Width of the viewBox ([`WIDTH`] unless made with [`Xy::with_width`]).
+    pub width: f64,
     header: Header,
     label_step: usize,
     /// The category labels, cleaned and cut to a sane width.
@@ -186,12 +193,18 @@ fn max_width(labels: &[String], size: f64) -> f64 {
 
 impl Xy {
     pub fn new(spec: &XySpec<'_>) -> Xy {
-        let header = Header::new(spec.t, &spec.legend);
+        Xy::with_width(spec, WIDTH)
+    }
+
+    /// The frame of a chart `width` units wide (a narrower viewBox keeps
+    /// its text readable when a phone scales the chart down).
+    pub fn with_width(spec: &XySpec<'_>, width: f64) -> Xy {
+        let header = Header::with_width(spec.t, &spec.legend, width);
         let n = spec.x_labels.len().max(1);
         let left = PAD + max_width(&spec.left.labels, TICK_SIZE).min(MAX_TICK_W) + 8.0;
-        let mut right = WIDTH - PAD - 4.0;
+        let mut right = width - PAD - 4.0;
         if let Some(r) = &spec.right {
-            right = WIDTH - PAD - max_width(&r.labels, TICK_SIZE).min(MAX_TICK_W) - 8.0;
+            right = width - PAD - max_width(&r.labels, TICK_SIZE).min(MAX_TICK_W) - 8.0;
         }
         let x_labels: Vec<String> = spec
             .x_labels
@@ -207,7 +220,7 @@ impl Xy {
             if let Some(last) = x_labels.last() {
                 let overflow = text_width(last, TICK_SIZE) / 2.0 - slot / 2.0;
                 if overflow > 0.0 {
-                    right = right.min(WIDTH - 4.0 - overflow);
+                    right = right.min(width - 4.0 - overflow);
                 }
             }
         }
@@ -225,6 +238,7 @@ impl Xy {
             bottom,
             n,
             height,
+            width,
             header,
             label_step,
             x_labels,
@@ -285,7 +299,7 @@ impl Xy {
     /// Title, legend, axis titles, grid and tick labels: call before the data.
     pub fn draw_frame(&self, c: &mut Canvas<'_>, spec: &XySpec<'_>) {
         self.header.draw(c);
-        let half = WIDTH / 2.0 - PAD - 6.0;
+        let half = self.width / 2.0 - PAD - 6.0;
         let title_y = self.top - 18.0;
         c.text(
             &fit(&clean(&spec.left.title), LABEL_SIZE, half),
@@ -295,7 +309,7 @@ impl Xy {
         );
         if let Some(r) = &spec.right {
             let f = Font::new(LABEL_SIZE, palette::MUTED).right();
-            c.text(&fit(&clean(&r.title), LABEL_SIZE, half), WIDTH - PAD, title_y, f);
+            c.text(&fit(&clean(&r.title), LABEL_SIZE, half), self.width - PAD, title_y, f);
         }
         if spec.has_data {
             for v in &spec.left.ticks.values {
@@ -340,7 +354,7 @@ impl Xy {
         if !x_title.is_empty() {
             let f = Font::new(LABEL_SIZE, palette::MUTED).center().bottom();
             c.text(
-                &fit(&x_title, LABEL_SIZE, WIDTH - 2.0 * PAD),
+                &fit(&x_title, LABEL_SIZE, self.width - 2.0 * PAD),
                 (self.left + self.right) / 2.0,
                 self.height - 8.0,
                 f,

@@ -21,6 +21,7 @@
 //! horizontal (value) axis and `Text::y_label` the categories, as the names say.
 
 mod bars;
+mod bridge;
 mod format;
 mod hbars;
 mod heatmap;
@@ -34,6 +35,7 @@ pub(crate) use svg::escape;
 mod tests;
 
 pub use bars::{alive_and_churn, flows, nps_distribution, revenue_bars};
+pub use bridge::{Step, movements, score_history, waterfall};
 pub use format::compact_money;
 pub use hbars::{category_bars, health_bars};
 pub use heatmap::heatmap;

@@ -328,7 +328,124 @@ fn gallery(jp: bool) -> Vec<(&'static str, String)> {
                 &ltv_series,
             ),
         ),
+        (
+            "waterfall",
+            waterfall(
+                &tx(
+                    ("Revenue bridge, last 12 months", "Revenue (JPY)", ""),
+                    ("売上ブリッジ (直近12か月)", "売上（円）", ""),
+                ),
+                &loc,
+                &bridge_steps(jp),
+                if jp {
+                    ["増加", "減少", "合計"]
+                } else {
+                    ["Increase", "Decrease", "Total"]
+                },
+            ),
+        ),
+        (
+            "movements",
+            movements(
+                &tx(
+                    ("Revenue movements by month", "Month", "Revenue (JPY)"),
+                    ("月別の売上の増減", "月", "売上（円）"),
+                ),
+                &loc,
+                &m,
+                &movement_series(jp),
+                if jp { "純増減" } else { "Net change" },
+            ),
+        ),
+        (
+            "score_history",
+            score_history(
+                &tx(
+                    ("Health, last 12 months", "Month", "Health"),
+                    ("ヘルスの推移", "月", "ヘルス"),
+                ),
+                &m[12..],
+                &(0..12)
+                    .map(|i| if i == 3 { None } else { Some(40.0 + 4.0 * i as f64) })
+                    .collect::<Vec<_>>(),
+                &[
+                    (40.0, if jp { "要注意 (40未満)" } else { "At risk below 40" }.into()),
+                    (70.0, if jp { "ロイヤル (70以上)" } else { "Loyal from 70" }.into()),
+                ],
+            ),
+        ),
     ]
+}
+
+fn bridge_steps(jp: bool) -> Vec<(String, Step)> {
+    let names_en = [
+        "Start",
+        "New",
+        "Reactivated",
+        "Resumed",
+        "Expansion",
+        "Contraction",
+        "Paused",
+        "Churned",
+        "Adjustment",
+        "End",
+    ];
+    let names_ja = [
+        "期首", "新規", "復活", "再開", "拡大", "縮小", "休止", "解約", "調整", "期末",
+    ];
+    let names = if jp { names_ja } else { names_en };
+    let values = [
+        88_125_000.0,
+        4_310_000.0,
+        0.0,
+        1_200_000.0,
+        27_945_000.0,
+        -7_080_000.0,
+        -350_000.0,
+        -1_600_000.0,
+        -250_000.0,
+    ];
+    let mut out: Vec<(String, Step)> = Vec::new();
+    out.push((names[0].into(), Step::Total(values[0])));
+    for (name, v) in names[1..9].iter().zip(&values[1..]) {
+        out.push((name.to_string(), Step::Delta(*v)));
+    }
+    out.push((names[9].into(), Step::Total(values.iter().sum())));
+    out
+}
+
+fn movement_series(jp: bool) -> Vec<(String, Vec<f64>)> {
+    let names = if jp {
+        ["新規", "復活", "再開", "拡大", "縮小", "休止", "解約", "調整"]
+    } else {
+        [
+            "New",
+            "Reactivated",
+            "Resumed",
+            "Expansion",
+            "Contraction",
+            "Paused",
+            "Churned",
+            "Adjustment",
+        ]
+    };
+    names
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            let sign = if (4..7).contains(&k) { -1.0 } else { 1.0 };
+            let v = (0..24)
+                .map(|i| {
+                    if (i + k) % 3 == 0 {
+                        sign * (100_000.0 + 50_000.0 * k as f64)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            (n.to_string(), v)
+        })
+        .collect()
 }
 
 /// Writes every chart kind (English and Japanese, plus edge cases) into
@@ -537,8 +654,10 @@ fn check_entities(s: &str) {
 /// The root element and the two accessibility elements right after it.
 fn check_accessible(svg: &str) {
     let first = svg.lines().next().unwrap();
+    // 720 units wide; 440 for the bridge charts (see `bridge::NARROW`).
     assert!(
-        first.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 "),
+        first.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 ")
+            || first.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 440 "),
         "{first}"
     );
     assert!(first.contains(" width=\"100%\""), "{first}");
@@ -942,6 +1061,45 @@ fn odd_inputs_do_not_panic() {
     out.push((
         false,
         heatmap(&t, &one, &[(0..200).map(|k| Some(k as f64 / 200.0)).collect()], true),
+    ));
+    for loc in [en(), ja(), usd()] {
+        let legend = ["up", "down", "total"];
+        out.push((true, waterfall(&t, &loc, &[], legend)));
+        out.push((true, waterfall(&t, &loc, &[("a".into(), Step::Total(0.0))], legend)));
+        out.push((
+            false,
+            waterfall(
+                &t,
+                &loc,
+                &[
+                    ("s".into(), Step::Total(-5.0)),
+                    ("d".into(), Step::Delta(f64::NAN)),
+                    ("e".into(), Step::Delta(1e12)),
+                    ("x".into(), Step::Total(f64::INFINITY)),
+                ],
+                legend,
+            ),
+        ));
+        out.push((true, movements(&t, &loc, &e, &[], "net")));
+        out.push((true, movements(&t, &loc, &three, &[("a".into(), vec![0.0; 3])], "net")));
+        out.push((
+            false,
+            movements(&t, &loc, &three, &[("a".into(), vec![f64::NAN, -3.0])], "net"),
+        ));
+    }
+    out.push((true, score_history(&t, &e, &[], &[])));
+    out.push((
+        true,
+        score_history(&t, &three, &[None, None, None], &[(40.0, "x".into())]),
+    ));
+    out.push((
+        false,
+        score_history(
+            &t,
+            &three,
+            &[Some(f64::NAN), Some(-5.0), Some(400.0)],
+            &[(f64::NAN, "y".into())],
+        ),
     ));
     out.push((true, revenue_bars(&tj, &ja(), &e, &[])));
     for (i, (note, svg)) in out.iter().enumerate() {

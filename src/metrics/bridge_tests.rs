@@ -404,6 +404,39 @@ fn revenue_by_fiscal_quarter_by_hand() {
 }
 
 #[test]
+fn health_history_is_the_health_as_of_each_month() {
+    // b starts in Mar 2026: nothing before. Its revenue trend drops after
+    // June (T3 against P3) and its NPS changes in August.
+    let project = project()
+        .client(client("a").monthly("2025-06", "2026-10", 100).nps("2025-07", 9))
+        .client(
+            client("b")
+                .monthly("2026-03", "2026-06", 300)
+                .monthly("2026-07", "2026-10", 100)
+                .nps("2026-04", 8)
+                .nps("2026-08", 4),
+        )
+        .build();
+    let as_of = month("2026-10");
+    for c in &project.clients {
+        let history = super::health_history(&project, c, as_of, 12);
+        assert_eq!(history.len(), 12);
+        assert_eq!(history[0].0, month("2025-11"));
+        assert_eq!(history[11].0, as_of);
+        for (m, h) in &history {
+            let then = super::compute(&project, *m);
+            assert_eq!(*h, then.client(&c.id).and_then(|x| x.health), "{} {m}", c.id);
+        }
+    }
+    let b = super::health_history(&project, &project.clients[1], as_of, 12);
+    assert!(b[..4].iter().all(|(_, h)| h.is_none()), "{b:?}");
+    // Oct 2026: NPS 4 -> 40; revenue trend: P3 = May..Jul = 300 + 300 +
+    // 100 = 700, T3 = Aug..Oct = 300: 300/700 -> 42.857...; health is the
+    // mean of the two default components, (40 + 42.857) / 2.
+    close(b[11].1, (40.0 + 300.0 / 700.0 * 100.0) / 2.0);
+}
+
+#[test]
 fn empty_project_has_a_zero_bridge() {
     let m = project().metrics("2026-10");
     assert_eq!(m.portfolio.bridge_t12, Bridge::default());

@@ -51,7 +51,7 @@ pub use tables::{RATE_DECIMALS, TableKind, table_csv, table_csv_with};
 use series::{ClientSeries, Timeline};
 
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 #[cfg(test)]
 mod tests;
@@ -355,6 +355,21 @@ pub fn client_revenue_series(_project: &Project, client: &Client, from: Month, t
         }
     }
     out
+}
+
+/// A client's health score as of each of the `months` months ending with
+/// `as_of`, oldest first: each computed from the data known then (SPEC §3.6);
+/// `None` for a month before the client started, or without any health
+/// component with data.
+pub fn health_history(project: &Project, client: &Client, as_of: Month, months: u32) -> Vec<(Month, Option<f64>)> {
+    let first = as_of.plus(1 - months.max(1) as i32);
+    Month::range(first, as_of)
+        .map(|m| {
+            let health = ClientSeries::new(client, m, project.config.churn_after_months)
+                .and_then(|s| health::assess(&project.config, &s).health);
+            (m, health)
+        })
+        .collect()
 }
 
 /// Every metric of SPEC §3 as of `as_of`.

@@ -134,6 +134,34 @@ impl ClientBuilder {
         self
     }
 
+    /// An outcome row as written in outcomes.csv: `value` (and `baseline`,
+    /// `target` when not empty) as text, so their precision is kept.
+    pub fn outcome(mut self, when: &str, kpi: &str, value: &str, unit: &str, baseline: &str, target: &str) -> Self {
+        let line = self.next_line();
+        let num = |s: &str| (!s.is_empty()).then(|| crate::csvread::parse_number(s).unwrap());
+        self.c.outcomes.push(crate::model::OutcomeRow {
+            date: date(when),
+            kpi: kpi.to_string(),
+            value: num(value).unwrap(),
+            unit: unit.to_string(),
+            baseline: num(baseline),
+            target: num(target),
+            higher_is_better: true,
+            line,
+            decimals: [value, baseline, target]
+                .iter()
+                .map(|s| crate::csvread::decimals_written(s))
+                .max()
+                .unwrap_or(0),
+        });
+        self
+    }
+
+    pub fn industry(mut self, industry: &str) -> Self {
+        self.c.industry = Some(industry.to_string());
+        self
+    }
+
     pub fn act(mut self, when: &str, metric: &str, value: f64) -> Self {
         let line = self.next_line();
         self.c.activity.push(ActivityRow {
@@ -153,6 +181,8 @@ impl ClientBuilder {
         c.invoices.sort_by_key(|i| (i.date, i.line));
         c.nps.sort_by_key(|r| (r.date, r.line));
         c.activity.sort_by_key(|r| (r.date, r.line));
+        c.outcomes
+            .sort_by(|a, b| (&a.kpi, a.date, a.line).cmp(&(&b.kpi, b.date, b.line)));
         if let Some(first) = c.invoices.first().map(|i| Month::of(i.date)) {
             let mut seen: Vec<String> = Vec::new();
             for (n, inv) in c.invoices.iter_mut().enumerate() {

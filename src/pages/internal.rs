@@ -5,10 +5,16 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use std::collections::BTreeMap;
+
+use super::bridge::{client_movement_sentence, movement_label, movement_meanings, movements_chart, waterfall_chart};
+use super::downloads::{charts_with_csv, table_with_csv};
+use super::trends::{Better, Earlier, KpiValue, revenue_change, trend};
 use super::{Chart, Common, Kpi, Table, text, with};
 use crate::charts;
 use crate::format::to_f64;
-use crate::metrics::{ClientMetrics, Metrics, Segment, Signal, SignalKind};
+use crate::metrics::fiscal::{fiscal_year_label, quarters};
+use crate::metrics::{ClientMetrics, Metrics, Portfolio, Segment, Signal, SignalKind};
 use crate::model::{Client, Project};
 use crate::month::Month;
 use crate::outcomes::{Progress, summarise};
@@ -44,7 +50,7 @@ fn ratio_text(c: &Common, r: Option<f64>) -> String {
 }
 
 fn months_text(c: &Common, n: f64, decimals: usize) -> String {
-    format!("{} {}", c.fmt.number(Some(n), decimals), c.t("months"))
+    super::months_text(c, n, decimals)
 }
 
 /// A sentence for a signal in the project's language, with its numbers.
@@ -268,11 +274,12 @@ pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
                 c.t("baseline"),
                 c.t("target"),
             );
+            // Values with their unit, at the precision they were written with.
             let rows = o
                 .history
                 .iter()
                 .rev()
-                .map(|(d, v)| vec![c.fmt.date(*d), c.fmt.number(Some(*v), 2)])
+                .map(|(d, v)| vec![c.fmt.date(*d), super::with_unit_dp(c, *v, &o.unit, o.decimals)])
                 .collect();
             Chart {
                 svg,
@@ -311,7 +318,7 @@ pub fn outcome_rows(c: &Common, client: &Client, as_of: Month) -> Vec<Value> {
     summarise(client, as_of)
         .into_iter()
         .map(|o| {
-            let unit = |v: f64| super::with_unit(c, v, &o.unit);
+            let unit = |v: f64| super::with_unit_dp(c, v, &o.unit, o.decimals);
             let (status, on_track) = match o.progress {
                 Progress::Reached => (c.t("reached"), true),
                 Progress::Improving => (c.t("improving"), true),
@@ -375,10 +382,16 @@ pub struct PortfolioInputs<'a> {
     pub nps_counts: [u32; 11],
     /// The `segments.at_risk_nps` setting.
     pub at_risk_nps: f64,
+    /// The portfolio as of the month before and a year before `M` (`None`
+    /// when no client existed then): the trends of the tiles.
+    pub month_before: Option<&'a Portfolio>,
+    pub year_before: Option<&'a Portfolio>,
+    /// Each client's industry by id (for the clients table's filter).
+    pub industries: BTreeMap<String, String>,
 }
 
-impl PortfolioInputs<'_> {
-    pub fn new<'a>(project: &Project, m: &'a Metrics) -> PortfolioInputs<'a> {
+impl<'a> PortfolioInputs<'a> {
+    pub fn new(project: &Project, m: &'a Metrics) -> PortfolioInputs<'a> {
         let mut nps_counts = [0u32; 11];
         let end = m.as_of.last_day();
         let start = m.as_of.plus(-11).first_day();
@@ -391,7 +404,35 @@ impl PortfolioInputs<'_> {
             metrics: m,
             nps_counts,
             at_risk_nps: project.config.segments.at_risk_nps,
+            month_before: None,
+            year_before: None,
+            industries: project
+                .clients
+                .iter()
+                .filter_map(|c| c.industry.as_ref().map(|i| (c.id.clone(), i.clone())))
+                .collect(),
         }
+    }
+
+    /// Adds the metrics as of `M-1` and `M-12`, for the tiles' trends.
+    pub fn with_trends(mut self, month_before: Option<&'a Metrics>, year_before: Option<&'a Metrics>) -> Self {
+        let existed = |m: Option<&'a Metrics>| m.map(|m| &m.portfolio).filter(|p| p.clients_total > 0);
+        self.month_before = existed(month_before);
+        self.year_before = existed(year_before);
+        self
+    }
+
+    /// The two trend lines of a tile: against last month and a year ago.
+    fn trends(&self, c: &Common, get: fn(&Portfolio) -> KpiValue, better: Better) -> Vec<super::trends::Trend> {
+        let now = get(&self.metrics.portfolio);
+        let against = |then: Option<&Portfolio>, label: &str, before: &str| match then {
+            Some(p) => trend(c, label, now, Earlier::Value(&get(p)), better),
+            None => trend(c, label, now, Earlier::Before(before), better),
+        };
+        vec![
+            against(self.month_before, c.t("vs_last_month"), c.t("first_month")),
+            against(self.year_before, c.t("vs_a_year_ago"), c.t("no_data_year_ago")),
+        ]
     }
 }
 
@@ -400,30 +441,49 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
     let m = inputs.metrics;
     let p = &m.portfolio;
     let f = &c.fmt;
+    use Better::{Higher, Lower};
+    let tr = |get: fn(&Portfolio) -> KpiValue, better| inputs.trends(c, get, better);
     let kpis = vec![
         Kpi::new(c.t("clients_alive"), f.count(p.clients_alive))
-            .hint(format!("{} {}", f.count(p.clients_total), c.t("in_total")), ""),
-        Kpi::new(c.t("clients_new"), f.count(p.clients_new)),
-        Kpi::new(c.t("clients_churned"), f.count(p.clients_churned)),
-        Kpi::new(c.t("revenue_month"), f.money(p.revenue_month)),
-        Kpi::new(c.t("revenue_t12"), f.money(p.revenue_t12)),
+            .hint(format!("{} {}", f.count(p.clients_total), c.t("in_total")), "")
+            .trends(tr(|p| KpiValue::Count(p.clients_alive), Higher)),
+        Kpi::new(c.t("clients_new"), f.count(p.clients_new)).trends(tr(|p| KpiValue::Count(p.clients_new), Higher)),
+        Kpi::new(c.t("clients_churned"), f.count(p.clients_churned))
+            .trends(tr(|p| KpiValue::Count(p.clients_churned), Lower)),
+        Kpi::new(c.t("revenue_month"), f.money(p.revenue_month))
+            .trends(tr(|p| KpiValue::Money(Some(p.revenue_month)), Higher)),
+        Kpi::new(c.t("revenue_t12"), f.money(p.revenue_t12))
+            .trends(tr(|p| KpiValue::Money(Some(p.revenue_t12)), Higher)),
+        fiscal_year_tile(c, inputs),
         Kpi::new(c.t("arpa_month"), f.money_opt(p.arpa_month))
-            .hint(format!("{}: {}", c.t("arpa_t12"), f.money_opt(p.arpa_t12)), ""),
+            .hint(format!("{}: {}", c.t("arpa_t12"), f.money_opt(p.arpa_t12)), "")
+            .trends(tr(|p| KpiValue::Money(p.arpa_month), Higher)),
         Kpi::new(c.t("churn_t12"), f.percent(p.churn_t12, 1))
-            .hint(format!("{}: {}", c.t("this_month"), f.percent(p.churn_month, 1)), ""),
-        Kpi::new(c.t("predicted_ltv"), f.money_opt(p.predicted_ltv)),
-        Kpi::new(c.t("avg_cac"), f.money_opt(p.avg_cac)),
-        Kpi::new(c.t("ltv_cac"), ratio_text(c, p.ltv_cac_ratio)),
+            .hint(format!("{}: {}", c.t("this_month"), f.percent(p.churn_month, 1)), "")
+            .trends(tr(|p| KpiValue::Share(p.churn_t12), Lower)),
+        Kpi::new(c.t("predicted_ltv"), f.money_opt(p.predicted_ltv))
+            .trends(tr(|p| KpiValue::Money(p.predicted_ltv), Higher)),
+        Kpi::new(c.t("avg_cac"), f.money_opt(p.avg_cac)).trends(tr(|p| KpiValue::Money(p.avg_cac), Lower)),
+        Kpi::new(c.t("ltv_cac"), ratio_text(c, p.ltv_cac_ratio))
+            .trends(tr(|p| KpiValue::Ratio(p.ltv_cac_ratio), Higher)),
         Kpi::new(
             c.t("cac_payback"),
             p.cac_payback_months
                 .map(|v| months_text(c, v, 1))
                 .unwrap_or_else(|| "—".into()),
-        ),
-        Kpi::new(c.t("nrr"), f.percent(p.nrr_t12, 1)).hint(format!("{}: {}", c.t("grr"), f.percent(p.grr_t12, 1)), ""),
-        Kpi::new(c.t("nps_t12"), f.number(p.nps_t12, 0)),
-        Kpi::new(c.t("upsell_rate"), f.percent(p.upsell_rate_t12, 1)),
-        Kpi::new(c.t("cross_sell_rate"), f.percent(p.cross_sell_rate_t12, 1)),
+        )
+        .trends(tr(|p| KpiValue::Months(p.cac_payback_months), Lower)),
+        Kpi::new(c.t("nrr"), f.percent(p.nrr_t12, 1))
+            .hint(format!("{}: {}", c.t("grr"), f.percent(p.grr_t12, 1)), "")
+            .trends(tr(|p| KpiValue::Share(p.nrr_t12), Higher)),
+        Kpi::new(c.t("quick_ratio"), ratio_text(c, p.bridge_t12.quick_ratio))
+            .hint(format!("{}, {}", c.t("last_12_months"), c.t("quick_ratio_hint")), "")
+            .trends(tr(|p| KpiValue::Ratio(p.bridge_t12.quick_ratio), Higher)),
+        Kpi::new(c.t("nps_t12"), f.number(p.nps_t12, 0)).trends(tr(|p| KpiValue::Score(p.nps_t12), Higher)),
+        Kpi::new(c.t("upsell_rate"), f.percent(p.upsell_rate_t12, 1))
+            .trends(tr(|p| KpiValue::Share(p.upsell_rate_t12), Higher)),
+        Kpi::new(c.t("cross_sell_rate"), f.percent(p.cross_sell_rate_t12, 1))
+            .trends(tr(|p| KpiValue::Share(p.cross_sell_rate_t12), Higher)),
     ];
 
     let mut charts_out = Vec::new();
@@ -629,11 +689,25 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
         })
         .collect();
 
+    let industry_of = |id: &str| inputs.industries.get(id).cloned().unwrap_or_default();
     let clients: Vec<Value> = m
         .clients
         .iter()
         .map(|cm| {
             json!({
+                "id": cm.id,
+                "channel": cm.channel.clone().unwrap_or_else(|| c.t("none").into()),
+                "industry": industry_of(&cm.id),
+                "touch": cm.touch.map(|t| t.as_str()).unwrap_or(""),
+                "movement": cm.bridge_t12_kind.map(|k| movement_label(c, k)).unwrap_or("—"),
+                "movement_amount": cm.bridge_t12_amount.map(|a| {
+                    let moved = if cm.bridge_t12_kind.is_some_and(|k| k.sign() < 0) { -a } else { a };
+                    signed_money(c, moved)
+                }).unwrap_or_default(),
+                "movement_sort": cm.bridge_t12_amount.map(|a| {
+                    let moved = if cm.bridge_t12_kind.is_some_and(|k| k.sign() < 0) { -a } else { a };
+                    moved.round_dp(2).to_string()
+                }).unwrap_or_else(|| "0".into()),
                 "name": cm.name,
                 "href": format!("clients/{}/index.html", cm.id),
                 "segment": cm.segment.as_str(),
@@ -654,10 +728,231 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
         .collect();
 
     let as_of = f.month(m.as_of);
+    let chart_names = [
+        "revenue-24-months",
+        "active-clients-and-churn",
+        "new-churned-reactivated",
+        "clients-by-segment",
+        "ltv-cac-by-channel",
+        "nps-by-score",
+    ]
+    .map(String::from);
+    let bridge_charts = vec![
+        waterfall_chart(
+            c,
+            &p.bridge_t12,
+            c.t("bridge_title_t12"),
+            c.t("prev_12_months"),
+            c.t("last_12_months"),
+        ),
+        waterfall_chart(
+            c,
+            &p.bridge_month,
+            c.t("bridge_title_month"),
+            c.t("last_month"),
+            c.t("this_month_cap"),
+        ),
+        movements_chart(c, last_months(&m.monthly, REVENUE_WINDOW)),
+    ];
+    let bridge_names = ["bridge-12-months", "bridge-month", "movements-24-months"].map(String::from);
+    let at_risk_table = Table {
+        head: vec![c.t("client").into(), c.t("health").into(), c.t("signals").into()],
+        rows: at_risk
+            .iter()
+            .map(|r| {
+                let signals: Vec<&str> = r["signals"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let why = if signals.is_empty() {
+                    r["reason"].as_str().unwrap_or_default().to_string()
+                } else {
+                    signals.join(" ")
+                };
+                vec![
+                    r["name"].as_str().unwrap_or_default().to_string(),
+                    r["health"].as_str().unwrap_or_default().to_string(),
+                    why,
+                ]
+            })
+            .collect(),
+    };
+    let clients_table = Table {
+        head: vec![
+            c.t("name").into(),
+            c.t("segment").into(),
+            c.t("touch").into(),
+            c.t("channel").into(),
+            c.t("industry").into(),
+            c.t("health").into(),
+            c.t("revenue_t12").into(),
+            c.t("revenue_ltv").into(),
+            c.t("ltv_cac").into(),
+            c.t("t12_movement_short").into(),
+            c.t("amount").into(),
+        ],
+        rows: clients
+            .iter()
+            .map(|r| {
+                [
+                    "name",
+                    "segment_label",
+                    "touch_label",
+                    "channel",
+                    "industry",
+                    "health",
+                    "t12",
+                    "ltv",
+                    "ratio",
+                    "movement",
+                    "movement_amount",
+                ]
+                .iter()
+                .map(|k| r[*k].as_str().unwrap_or_default().to_string())
+                .collect()
+            })
+            .collect(),
+    };
+    let downloads: Vec<Value> = crate::metrics::TableKind::ALL
+        .iter()
+        .map(|t| json!({ "label": c.t(&format!("table_{}", t.name())), "href": metrics_csv_name(*t) }))
+        .collect();
     with(
         c.base(c.t("dashboard"), "", &as_of),
-        json!({ "kpis": kpis, "charts": charts_out, "at_risk": at_risk, "clients": clients }),
+        json!({
+            "kpis": kpis,
+            "charts": charts_with_csv(&charts_out, &chart_names),
+            "bridge_charts": charts_with_csv(&bridge_charts, &bridge_names),
+            "movement_meanings": movement_meanings(c),
+            "fiscal": fiscal_quarters_table(c, m),
+            "at_risk": at_risk,
+            "at_risk_table": table_with_csv(&at_risk_table, "clients-at-risk"),
+            "clients": clients,
+            "clients_table": table_with_csv(&clients_table, "clients-table"),
+            "filters": client_filters(c, &clients),
+            "downloads": downloads,
+        }),
     )
+}
+
+/// The file name of a full metrics table written beside the dashboard.
+pub fn metrics_csv_name(t: crate::metrics::TableKind) -> String {
+    format!("metrics-{}.csv", t.name())
+}
+
+/// `+¥1,200,000`, `-¥300,000`.
+fn signed_money(c: &Common, v: Decimal) -> String {
+    if v > Decimal::ZERO {
+        format!("+{}", c.fmt.money(v))
+    } else {
+        c.fmt.money(v)
+    }
+}
+
+/// "Revenue FY2026 to date" against the same months of the previous FY.
+fn fiscal_year_tile(c: &Common, inputs: &PortfolioInputs) -> Kpi {
+    let p = &inputs.metrics.portfolio;
+    let prev_fy = fiscal_year_label(p.fiscal_year_first.plus(-12));
+    let label = match c.lang {
+        crate::config::Lang::En => format!("Revenue {} to date", p.fiscal_year),
+        crate::config::Lang::Ja => format!("{} 累計売上", p.fiscal_year),
+    };
+    let since = format!(
+        "{} – {}",
+        c.fmt.month_short(p.fiscal_year_first),
+        c.fmt.month_short(inputs.metrics.as_of)
+    );
+    let against = match c.lang {
+        crate::config::Lang::En => format!("vs the same months of {prev_fy}"),
+        crate::config::Lang::Ja => format!("{prev_fy}同期間比"),
+    };
+    let now = KpiValue::Money(Some(p.revenue_fytd));
+    let then = KpiValue::Money(Some(p.revenue_fytd_prev));
+    // Nothing a year before (and nothing billed then): no comparison.
+    let earlier = if inputs.year_before.is_none() && p.revenue_fytd_prev.is_zero() {
+        Earlier::Before(c.t("no_data_year_ago"))
+    } else {
+        Earlier::Value(&then)
+    };
+    Kpi::new(&label, c.fmt.money(p.revenue_fytd))
+        .hint(since, "")
+        .trends(vec![trend(c, &against, now, earlier, Better::Higher)])
+}
+
+/// Revenue by fiscal quarter for the current fiscal year and the two before.
+fn fiscal_quarters_table(c: &Common, m: &Metrics) -> Value {
+    let f = &c.fmt;
+    let first = m.portfolio.fiscal_year_first;
+    let years = quarters(&m.monthly, m.as_of, first.month(), 3);
+    let quarter_head = |q: i32| {
+        let (a, b) = (first.plus(3 * q), first.plus(3 * q + 2));
+        match c.lang {
+            crate::config::Lang::En => format!(
+                "Q{} ({}–{})",
+                q + 1,
+                &crate::format::MONTHS_EN[a.month() as usize - 1][..3],
+                &crate::format::MONTHS_EN[b.month() as usize - 1][..3]
+            ),
+            crate::config::Lang::Ja => format!("第{}四半期 ({}–{}月)", q + 1, a.month(), b.month()),
+        }
+    };
+    let mut head = vec![c.t("fiscal_year").to_string()];
+    head.extend((0..4).map(quarter_head));
+    head.push(c.t("fy_total").into());
+    let rows = years
+        .iter()
+        .rev()
+        .map(|y| {
+            let mut row = vec![y.label.clone()];
+            for (q, v) in y.quarters.iter().enumerate() {
+                let q_last = y.first.plus(3 * q as i32 + 2);
+                row.push(match v {
+                    None => "—".to_string(),
+                    Some(v) if q_last > m.as_of => format!("{} ({})", f.money(*v), c.t("to_date")),
+                    Some(v) => f.money(*v),
+                });
+            }
+            row.push(if y.months < 12 {
+                format!("{} ({})", f.money(y.total), c.t("to_date"))
+            } else {
+                f.money(y.total)
+            });
+            row
+        })
+        .collect();
+    let table = Table { head, rows };
+    json!({
+        "label": m.portfolio.fiscal_year,
+        "table": table_with_csv(&table, "revenue-by-fiscal-quarter"),
+    })
+}
+
+/// The choices of the clients table's filters: every segment, touch tier,
+/// channel and industry that occurs, with its label.
+fn client_filters(c: &Common, clients: &[Value]) -> Vec<Value> {
+    let options = |key: &str, label_key: Option<&str>| -> Vec<Value> {
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for r in clients {
+            let v = r[key].as_str().unwrap_or_default();
+            if v.is_empty() {
+                continue;
+            }
+            let label = match label_key {
+                Some(lk) => r[lk].as_str().unwrap_or(v).to_string(),
+                None => v.to_string(),
+            };
+            seen.insert(v.to_string(), label);
+        }
+        seen.into_iter()
+            .map(|(v, l)| json!({ "value": v, "label": l }))
+            .collect()
+    };
+    vec![
+        json!({ "key": "segment", "label": c.t("segment"), "options": options("segment", Some("segment_label")) }),
+        json!({ "key": "touch", "label": c.t("touch"), "options": options("touch", Some("touch_label")) }),
+        json!({ "key": "channel", "label": c.t("channel"), "options": options("channel", None) }),
+        json!({ "key": "industry", "label": c.t("industry"), "options": options("industry", None) }),
+    ]
 }
 
 fn last_months<T>(rows: &[T], n: i32) -> &[T] {
@@ -760,9 +1055,10 @@ pub fn cohorts(c: &Common, m: &Metrics) -> Value {
             }),
         },
     ];
+    let names = ["client-retention", "revenue-retention", "cumulative-revenue-per-client"].map(String::from);
     with(
         c.base(c.t("cohorts"), "../", &f.month(m.as_of)),
-        json!({ "charts": charts_out }),
+        json!({ "charts": charts_with_csv(&charts_out, &names) }),
     )
 }
 
@@ -793,6 +1089,57 @@ pub fn client_charts(c: &Common, client: &Client, cm: &ClientMetrics, as_of: Mon
     }
 }
 
+/// A client's health as of each of the last months (see
+/// [`crate::metrics::health_history`]), with the segment thresholds drawn
+/// as lines.
+pub struct HealthHistory {
+    pub months: Vec<(Month, Option<f64>)>,
+    /// `segments.at_risk_health`.
+    pub at_risk: f64,
+    /// `segments.loyal_health`.
+    pub loyal: f64,
+}
+
+fn health_history_chart(c: &Common, h: &HealthHistory) -> Chart {
+    let labels: Vec<String> = h.months.iter().map(|(m, _)| c.fmt.month_short(*m)).collect();
+    let scores: Vec<Option<f64>> = h.months.iter().map(|(_, v)| *v).collect();
+    let n = |v: f64| c.fmt.number(Some(v), 0);
+    let thresholds = match c.lang {
+        crate::config::Lang::En => [
+            (h.at_risk, format!("At risk below {}", n(h.at_risk))),
+            (h.loyal, format!("Loyal from {}", n(h.loyal))),
+        ],
+        crate::config::Lang::Ja => [
+            (h.at_risk, format!("要注意 ({}未満)", n(h.at_risk))),
+            (h.loyal, format!("ロイヤル ({}以上)", n(h.loyal))),
+        ],
+    };
+    let svg = charts::score_history(
+        &text(
+            c.t("health_history").into(),
+            c.t("health_history_desc").into(),
+            c.t("month"),
+            c.t("health"),
+        ),
+        &labels,
+        &scores,
+        &thresholds,
+    );
+    let rows = h
+        .months
+        .iter()
+        .rev()
+        .map(|(m, v)| vec![c.fmt.month(*m), health_text(c, *v)])
+        .collect();
+    Chart {
+        svg,
+        table: Some(Table {
+            head: vec![c.t("month").into(), c.t("health").into()],
+            rows,
+        }),
+    }
+}
+
 /// `site/internal/clients/<id>/index.html`: all-time view and report links.
 pub fn client_overview(
     c: &Common,
@@ -801,6 +1148,7 @@ pub fn client_overview(
     m: &Metrics,
     reports: &[Month],
     shared: &ClientCharts,
+    health: &HealthHistory,
 ) -> Value {
     let revenue = revenue_chart(
         c,
@@ -808,7 +1156,35 @@ pub fn client_overview(
         c.t("revenue_desc").into(),
         &cm.revenue_by_month,
     );
-    let charts_out = shared.with_revenue(&revenue);
+    let history = health_history_chart(c, health);
+    let mut charts_out = shared.with_revenue(&revenue);
+    // The health history right after the health components.
+    charts_out.insert(3, &history);
+    let mut names: Vec<String> = [
+        "revenue-by-month",
+        "cumulative-revenue",
+        "health-components",
+        "health-history",
+    ]
+    .map(String::from)
+    .to_vec();
+    if shared.nps.is_some() {
+        names.push("nps-responses".into());
+    }
+    names.extend((1..=shared.outcomes.len()).map(|i| format!("outcome-{i}")));
+    let reports_table = Table {
+        head: vec![c.t("month").into(), c.t("revenue").into()],
+        rows: reports
+            .iter()
+            .rev()
+            .map(|month| {
+                vec![
+                    c.fmt.month(*month),
+                    c.fmt.money(cm.revenue_in(*month).unwrap_or_default()),
+                ]
+            })
+            .collect(),
+    };
     let reports: Vec<Value> = reports
         .iter()
         .rev()
@@ -819,8 +1195,14 @@ pub fn client_overview(
         json!({
             "client": client_head(c, client, cm),
             "kpis": client_kpis(c, cm),
-            "charts": charts_out,
+            "movement": {
+                "label": c.t("t12_movement_short"),
+                "kind": cm.bridge_t12_kind.map(|k| k.as_str()),
+                "sentence": client_movement_sentence(c, cm),
+            },
+            "charts": charts_with_csv(&charts_out, &names),
             "reports": reports,
+            "reports_table": table_with_csv(&reports_table, "reports"),
             "next_step": next_step(c, cm),
         }),
     )
@@ -839,36 +1221,22 @@ pub fn report(
 ) -> Value {
     let f = &c.fmt;
     let now = cm.revenue_month;
-    // "vs last month ¥280,000: +¥20,000 (+7%)"
-    let delta = |then: Option<Decimal>, label: &str, show_base: bool| -> (String, &'static str) {
-        match then {
-            Some(t) => {
-                let diff = now - t;
-                let trend = if diff > Decimal::ZERO {
-                    "up"
-                } else if diff < Decimal::ZERO {
-                    "down"
-                } else {
-                    ""
-                };
-                let sign = if diff > Decimal::ZERO { "+" } else { "" };
-                let pct = if t > Decimal::ZERO {
-                    format!(" ({sign}{})", f.percent(Some(to_f64(diff) / to_f64(t)), 0))
-                } else {
-                    String::new()
-                };
-                let base = if show_base {
-                    format!(" {}", f.money(t))
-                } else {
-                    String::new()
-                };
-                (format!("{label}{base}: {sign}{}{pct}", f.money(diff)), trend)
-            }
-            None => (format!("{label}: —"), ""),
-        }
+    // "vs last month ¥280,000: +¥20,000 (+7%)", "…: no change", "…: first month";
+    // against a year ago: "this month: +¥20,000 (+7%)", or since when the
+    // client exists when it did not a year ago.
+    let since = format!("{} {}", c.t("client_since"), f.month(cm.start_month));
+    let (prev_hint, prev_trend) = revenue_change(
+        c,
+        c.t("vs_last_month"),
+        now,
+        cm.revenue_in(as_of.plus(-1)),
+        true,
+        c.t("first_month"),
+    );
+    let (year_hint, year_trend) = match cm.revenue_in(as_of.plus(-12)) {
+        Some(then) => revenue_change(c, c.t("this_month"), now, Some(then), false, ""),
+        None => (since, ""),
     };
-    let (prev_hint, prev_trend) = delta(cm.revenue_in(as_of.plus(-1)), c.t("vs_last_month"), true);
-    let (year_hint, year_trend) = delta(cm.revenue_in(as_of.plus(-12)), c.t("vs_year_ago"), false);
     let kpis = vec![
         Kpi::new(c.t("revenue_month"), f.money(now)).hint(prev_hint, prev_trend),
         Kpi::new(c.t("revenue_year_ago"), f.money_opt(cm.revenue_in(as_of.plus(-12)))).hint(year_hint, year_trend),
@@ -900,8 +1268,26 @@ pub fn report(
     };
     let charts_out = shared.with_revenue(&revenue);
 
-    // LTV drivers now and six months earlier ("—" before the client existed).
+    // LTV drivers now and six months earlier ("—" before the client
+    // existed, and a note saying so).
     let then = |value: &dyn Fn(&ClientMetrics) -> String| six_months_ago.map(value).unwrap_or_else(|| "—".into());
+    let drivers_note = match six_months_ago {
+        Some(_) => String::new(),
+        None => match c.lang {
+            crate::config::Lang::En => format!(
+                "— : {} started in {}, after {}; there is nothing to compare with yet.",
+                client.name,
+                f.month(cm.start_month),
+                f.month(as_of.plus(-6))
+            ),
+            crate::config::Lang::Ja => format!(
+                "—: {}の取引開始は{}で、{}より後のため、まだ比較できません。",
+                client.name,
+                f.month(cm.start_month),
+                f.month(as_of.plus(-6))
+            ),
+        },
+    };
     let avg_invoice = |x: &ClientMetrics| f.money_opt(x.avg_invoice);
     let per_month = |x: &ClientMetrics| f.number(Some(x.invoices_per_month), 2);
     let tenure = |x: &ClientMetrics| months_text(c, x.tenure_months as f64, 0);
@@ -925,6 +1311,7 @@ pub fn report(
             "invoices_total": invoices_total,
             "drivers": drivers,
             "drivers_then_label": f.month(as_of.plus(-6)),
+            "drivers_note": drivers_note,
             "signals": cm.signals.iter().map(|s| signal_sentence(c, s)).collect::<Vec<_>>(),
             "notes_html": note.map(|n| crate::markdown::to_safe_html(&n.markdown)).unwrap_or_default(),
             "notes_title": note.and_then(|n| n.title.clone()).unwrap_or_default(),

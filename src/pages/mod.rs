@@ -5,8 +5,14 @@
 //! the success-story site from [`crate::publish::PublicStory`] values only,
 //! so nothing private is within its reach.
 
+pub mod bridge;
+pub mod downloads;
 pub mod internal;
 pub mod public;
+pub mod trends;
+
+#[cfg(test)]
+mod internal_tests;
 
 use std::collections::BTreeMap;
 
@@ -37,6 +43,8 @@ pub struct Kpi {
     pub hint: String,
     /// `up`, `down` or empty: colours the hint.
     pub trend: &'static str,
+    /// Changes against earlier months (portfolio tiles), one line each.
+    pub trends: Vec<trends::Trend>,
 }
 
 impl Kpi {
@@ -46,7 +54,13 @@ impl Kpi {
             value,
             hint: String::new(),
             trend: "",
+            trends: Vec::new(),
         }
+    }
+
+    pub fn trends(mut self, trends: Vec<trends::Trend>) -> Kpi {
+        self.trends = trends;
+        self
     }
 
     pub fn hint(mut self, hint: String, trend: &'static str) -> Kpi {
@@ -115,9 +129,25 @@ pub fn text(title: String, desc: String, x_label: &str, y_label: &str) -> charts
     }
 }
 
+/// A number of months: `1 month`, `3 months`, `3.8 months`, `3か月`.
+pub fn months_text(c: &Common, n: f64, decimals: usize) -> String {
+    let number = c.fmt.number(Some(n), decimals);
+    match c.lang {
+        Lang::En if number == "1" => format!("{number} {}", c.t("month_one")),
+        Lang::En => format!("{number} {}", c.t("months")),
+        Lang::Ja => format!("{number}{}", c.t("months")),
+    }
+}
+
 /// A measured value with its unit: `1.95%`, `5,764 JPY`, `201 bookings`.
 pub fn with_unit(c: &Common, value: f64, unit: &str) -> String {
-    let n = c.fmt.number(Some(value), if value.fract() == 0.0 { 0 } else { 2 });
+    with_unit_dp(c, value, unit, if value.fract() == 0.0 { 0 } else { 2 })
+}
+
+/// [`with_unit`] with `decimals` digits after the point (the precision the
+/// value was written with: `1.20%`, `8,400 JPY`).
+pub fn with_unit_dp(c: &Common, value: f64, unit: &str, decimals: usize) -> String {
+    let n = c.fmt.number(Some(value), decimals);
     match unit {
         "" => n,
         "%" => format!("{n}%"),

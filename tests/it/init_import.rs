@@ -93,7 +93,7 @@ fn init_makes_a_project_that_checks_clean_and_builds_at_once() {
 
     assert_eq!(
         check_clean(&root),
-        "ok: 1 clients, 8 invoices, 2 NPS responses, 1 notes, 1 stories\n"
+        "ok: 1 client, 8 invoices, 2 NPS responses, 1 note, 1 story\n"
     );
     let (code, stdout, stderr) = run(&root, &["build", "--today", "2026-11-25"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -158,7 +158,7 @@ fn import_splits_an_export_into_clients_and_check_stays_clean() {
         stdout,
         "new client acme-inc: Acme Inc.\n\
          new client client-016baff3: 株式会社サンプル\n\
-         imported 7 invoices for 3 clients (2 new clients, 1 duplicates skipped)\n"
+         imported 7 invoices for 3 clients (2 new clients, 1 duplicate skipped)\n"
     );
     // A new client: a minimal client.toml with the real name, and the rows
     // sorted by date, with plain amounts.
@@ -197,10 +197,7 @@ fn import_splits_an_export_into_clients_and_check_stays_clean() {
     assert!(!root.join("data/clients/exampleco").exists());
 
     let stdout = check_clean(root);
-    assert_eq!(
-        stdout,
-        "ok: 3 clients, 15 invoices, 2 NPS responses, 1 notes, 1 stories\n"
-    );
+    assert_eq!(stdout, "ok: 3 clients, 15 invoices, 2 NPS responses, 1 note, 1 story\n");
     let (code, _, stderr) = run(root, &["build", "--today", "2026-11-25"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -260,7 +257,7 @@ fn overlapping_exports_add_each_invoice_once_and_repeated_rows_are_kept() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        "new client acme: Acme\nimported 4 invoices for 1 clients (1 new clients, 3 duplicates skipped)\n"
+        "new client acme: Acme\nimported 4 invoices for 1 client (1 new client, 3 duplicates skipped)\n"
     );
     assert_eq!(
         text(root, "data/clients/acme/invoices.csv"),
@@ -374,7 +371,7 @@ fn japanese_names_get_stable_ids_and_one_client_per_spelling() {
     assert_eq!(code, 0);
     assert_eq!(
         stdout,
-        "imported 1 invoices for 1 clients (0 new clients, 0 duplicates skipped)\n"
+        "imported 1 invoice for 1 client (0 new clients, 0 duplicates skipped)\n"
     );
     assert!(text(root, "data/clients/sample/invoices.csv").ends_with("2026-11-03,300,,,\n"));
     assert!(!root.join("data/clients/client-016baff3").exists());
@@ -468,7 +465,7 @@ fn an_existing_shift_jis_invoices_file_is_kept_and_converted_to_utf8() {
     .unwrap();
     let (code, stdout, stderr) = import(root, "export.csv", &["--service-column", "Item"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.ends_with("imported 1 invoices for 1 clients (0 new clients, 1 duplicates skipped)\n"));
+    assert!(stdout.ends_with("imported 1 invoice for 1 client (0 new clients, 1 duplicate skipped)\n"));
     // The file's own lines as they were (now UTF-8, CRLF kept), the new row
     // in its column order.
     assert_eq!(
