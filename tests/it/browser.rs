@@ -373,6 +373,11 @@ fn chromium() -> Option<PathBuf> {
 
 /// Loads `url` in headless Chromium and returns the DOM after load.
 fn dump_dom(chromium: &Path, url: &str) -> String {
+    dump_dom_sized(chromium, url, "1280,900")
+}
+
+/// [`dump_dom`] in a window of `size` (`"390,844"`: a phone).
+fn dump_dom_sized(chromium: &Path, url: &str, size: &str) -> String {
     let work = tempfile::tempdir().unwrap();
     let dom = work.path().join("dom.html");
     let log = work.path().join("chromium.log");
@@ -390,9 +395,9 @@ fn dump_dom(chromium: &Path, url: &str) -> String {
             "--no-default-browser-check",
             "--hide-scrollbars",
             "--mute-audio",
-            "--window-size=1280,900",
             "--virtual-time-budget=5000",
         ])
+        .arg(format!("--window-size={size}"))
         .arg(format!("--user-data-dir={}", work.path().join("profile").display()))
         .arg("--dump-dom")
         .arg(url)
@@ -426,6 +431,18 @@ fn tail(path: &Path) -> String {
 /// Writes `html` with the probe injected as `rel` (a path under `root`),
 /// serves `root` and loads the page in Chromium.
 fn probe_html(chromium: &Path, root: &Path, rel: &str, html: &str, sort_header: Option<&str>) -> Loaded {
+    probe_html_sized(chromium, root, rel, html, sort_header, "1280,900")
+}
+
+/// [`probe_html`] in a window of `size`.
+fn probe_html_sized(
+    chromium: &Path,
+    root: &Path,
+    rel: &str,
+    html: &str,
+    sort_header: Option<&str>,
+    size: &str,
+) -> Loaded {
     let at = html.find("<head>").expect("the page has a <head>") + "<head>".len();
     let config = serde_json::json!({ "sort_header": sort_header, "sort_table": "table#clients" });
     // `<link rel="icon" href="data:,">` keeps the browser from asking for /favicon.ico.
@@ -440,8 +457,30 @@ fn probe_html(chromium: &Path, root: &Path, rel: &str, html: &str, sort_header: 
 
     let server = Server::start(root);
     let page_path = format!("/{rel}");
-    let dom = dump_dom(chromium, &format!("http://127.0.0.1:{}{page_path}", server.port));
-    let requests = server.requests();
+    let width: u32 = size.split(',').next().and_then(|w| w.parse().ok()).unwrap_or(1280);
+    let dom = if width < 500 {
+        // Headless Chromium's windows are at least 500 px wide: a narrower
+        // page is loaded in a frame of that width, whose probe result the
+        // frame's parent copies into its own DOM.
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let frame_rel = format!("{rel}.frame.html");
+        let frame = format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"></head>\
+             <body style=\"margin:0\"><iframe src=\"{name}\" style=\"border:0;width:{width}px;height:900px\"></iframe>\
+             <script>window.addEventListener(\"load\", function () {{ setTimeout(function () {{\
+             var r = frames[0].document.getElementById(\"probe-result\");\
+             if (r) document.body.appendChild(document.importNode(r, true)); }}, 1000); }});</script></body></html>"
+        );
+        fs::write(root.join(&frame_rel), frame).unwrap();
+        dump_dom(chromium, &format!("http://127.0.0.1:{}/{frame_rel}", server.port))
+    } else {
+        dump_dom_sized(chromium, &format!("http://127.0.0.1:{}{page_path}", server.port), size)
+    };
+    let requests: Vec<Request> = server
+        .requests()
+        .into_iter()
+        .filter(|r| !r.path.ends_with(".frame.html"))
+        .collect();
 
     let start = dom
         .find("<pre id=\"probe-result\"")
@@ -796,4 +835,122 @@ fn probe_reports_a_table_that_does_not_sort() {
         problems.iter().any(|p| p.contains("second click on “Health”")),
         "{problems:#?}"
     );
+}
+
+/// Chooses "at risk" in the dashboard's segment filter, counts the rows
+/// left, clears the filter, and writes what it saw into `<pre id="filter-result">`.
+const FILTER_JS: &str = r##"
+window.addEventListener("load", function () {
+  setTimeout(function () {
+    var out = { form_shown: false, total: 0, at_risk: [], count_text: "", after_reset: 0, error: "" };
+    try {
+      var form = document.getElementById("client-filters");
+      out.form_shown = !!form && !form.hidden;
+      var rows = Array.prototype.slice.call(document.querySelectorAll("#clients tbody tr"));
+      out.total = rows.length;
+      var shown = function () { return rows.filter(function (r) { return !r.hidden && r.getClientRects().length > 0; }); };
+      var select = form.querySelector('select[data-filter="segment"]');
+      select.value = "at_risk";
+      select.dispatchEvent(new Event("change"));
+      out.at_risk = shown().map(function (r) { return r.getAttribute("data-segment"); });
+      out.count_text = document.getElementById("client-count").textContent;
+      select.value = "";
+      select.dispatchEvent(new Event("change"));
+      out.after_reset = shown().length;
+    } catch (e) { out.error = String(e); }
+    var pre = document.createElement("pre");
+    pre.id = "filter-result";
+    pre.textContent = JSON.stringify(out);
+    document.body.appendChild(pre);
+  }, 100);
+});
+"##;
+
+#[derive(Debug, Deserialize)]
+struct FilterResult {
+    form_shown: bool,
+    total: usize,
+    at_risk: Vec<String>,
+    count_text: String,
+    after_reset: usize,
+    error: String,
+}
+
+#[test]
+fn dashboard_filters_hide_and_show_rows() {
+    let Some(chromium) = chromium() else { return };
+    let project = copy_project(&repo());
+    let (code, _out, err) = build(project.path(), &[]);
+    assert_eq!(code, 0, "the sample must build: {err}");
+    let site = project.path().join("site");
+    let metrics: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(site.join("internal/metrics.json")).unwrap()).unwrap();
+    let at_risk = metrics["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["segment"] == "at_risk")
+        .count();
+    assert!(at_risk >= 1, "the sample has clients at risk");
+    let html = fs::read_to_string(site.join("internal/index.html")).unwrap();
+    let at = html.find("</body>").unwrap();
+    let page = format!("{}<script>{FILTER_JS}</script>{}", &html[..at], &html[at..]);
+    fs::write(site.join("internal/__filter__index.html"), page).unwrap();
+    let server = Server::start(&site);
+    let dom = dump_dom(
+        &chromium,
+        &format!("http://127.0.0.1:{}/internal/__filter__index.html", server.port),
+    );
+    let start =
+        dom.find("<pre id=\"filter-result\">").expect("the filter script ran") + "<pre id=\"filter-result\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end]
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let r: FilterResult = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(r.error, "");
+    assert!(r.form_shown, "the script shows the filters");
+    assert_eq!(r.total, 21);
+    assert_eq!(r.at_risk.len(), at_risk, "{r:?}");
+    assert!(r.at_risk.iter().all(|s| s == "at_risk"), "{r:?}");
+    assert_eq!(r.count_text, format!("{at_risk} of 21"));
+    assert_eq!(r.after_reset, 21);
+}
+
+#[test]
+fn dashboard_and_client_overview_fit_a_phone() {
+    let Some(chromium) = chromium() else { return };
+    let project = copy_project(&repo());
+    let (code, _out, err) = build(project.path(), &[]);
+    assert_eq!(code, 0, "the sample must build: {err}");
+    let site = project.path().join("site");
+    let mut problems = Vec::new();
+    for rel in ["internal/index.html", "internal/clients/hinode-foods/index.html"] {
+        let html = fs::read_to_string(site.join(rel)).unwrap();
+        let page = probe_html_sized(&chromium, &site, &probe_copy_name(rel), &html, None, "390,844");
+        summary(rel, &page);
+        problems.extend(prefixed(rel, page_problems(&page, Requests::MustSucceed)));
+        // The window really is a phone's (Chromium has a minimum window width).
+        for c in &page.probe.charts {
+            if c.page_width > 400.0 {
+                problems.push(format!("{rel}: the page is {:.0} px wide, not a phone's", c.page_width));
+            }
+        }
+        // The bridge charts fill the phone's width: their text stays readable.
+        for c in page
+            .probe
+            .charts
+            .iter()
+            .filter(|c| c.label.contains("bridge") || c.label.contains("movements"))
+        {
+            if c.width < 300.0 {
+                problems.push(format!(
+                    "{rel}: chart “{}” is only {:.0} px wide on a phone",
+                    c.label, c.width
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "problems at 390 px:\n{}", problems.join("\n"));
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod bridge_pages;
 mod browser;
 mod demo;
 mod encodings;
