@@ -20,7 +20,11 @@ use super::{Locale, Text};
 use crate::config::Lang;
 
 /// Width of the viewBox of the bridge charts.
-pub(crate) const NARROW: f64 = 440.0;
+pub(crate) const NARROW: f64 = 400.0;
+
+/// Row labels and amounts of the waterfall, a size up from the other charts':
+/// they are the chart's content, and a phone shows them at 85 %.
+const ROW_LABEL_SIZE: f64 = 14.0;
 
 /// One bar of a waterfall.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -91,12 +95,12 @@ pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str;
     let x_title = clean(&t.x_label);
     let label_w = rows
         .iter()
-        .map(|r| text_width(&r.0, LABEL_SIZE))
+        .map(|r| text_width(&r.0, ROW_LABEL_SIZE))
         .fold(0.0, f64::max)
-        .min(width * 0.3);
+        .min(width * 0.34);
     let value_w = rows
         .iter()
-        .map(|r| text_width(&r.4, TICK_SIZE))
+        .map(|r| text_width(&r.4, ROW_LABEL_SIZE))
         .fold(0.0, f64::max)
         .max(24.0);
     let left = PAD + label_w + 10.0;
@@ -138,10 +142,10 @@ pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str;
         for (i, (label, from, to, colour, value)) in rows.iter().enumerate() {
             let y = top + ROW * (i as f64 + 0.5);
             c.text(
-                &fit(label, LABEL_SIZE, label_w),
+                &fit(label, ROW_LABEL_SIZE, label_w),
                 left - 10.0,
                 y,
-                Font::new(LABEL_SIZE, palette::INK).right(),
+                Font::new(ROW_LABEL_SIZE, palette::INK).right(),
             );
             let (x0, x1) = (xv(*from), xv(*to));
             if (x1 - x0).abs() >= 1.0 {
@@ -154,7 +158,7 @@ pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str;
             if i + 1 < rows.len() {
                 c.line(&[(x1, y + BAR / 2.0), (x1, y + ROW - BAR / 2.0)], palette::FAINT, 1);
             }
-            c.text(value, width - PAD, y, Font::new(TICK_SIZE, palette::INK).right());
+            c.text(value, width - PAD, y, Font::new(ROW_LABEL_SIZE, palette::INK).right());
         }
         if !has_data {
             no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, ja);

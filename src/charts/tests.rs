@@ -654,10 +654,10 @@ fn check_entities(s: &str) {
 /// The root element and the two accessibility elements right after it.
 fn check_accessible(svg: &str) {
     let first = svg.lines().next().unwrap();
-    // 720 units wide; 440 for the bridge charts (see `bridge::NARROW`).
+    // 720 units wide; 400 for the bridge charts (see `bridge::NARROW`).
     assert!(
         first.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 ")
-            || first.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 440 "),
+            || first.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 400 "),
         "{first}"
     );
     assert!(first.contains(" width=\"100%\""), "{first}");
