@@ -14,7 +14,7 @@ pub fn movement_label(c: &Common, kind: Movement) -> &'static str {
 }
 
 /// An amount as the movement moves revenue: `+¥4,310,000`, `-¥7,080,000`.
-fn signed(c: &Common, v: Decimal) -> String {
+pub(super) fn signed(c: &Common, v: Decimal) -> String {
     if v > Decimal::ZERO {
         format!("+{}", c.fmt.money(v))
     } else {
@@ -142,6 +142,13 @@ pub fn movement_meanings(c: &Common) -> Vec<Value> {
         .collect()
 }
 
+/// What the client's T12 movement did to revenue: its amount, negated for
+/// the losses (`None` without a movement).
+pub fn t12_change(cm: &ClientMetrics) -> Option<Decimal> {
+    let (kind, amount) = (cm.bridge_t12_kind?, cm.bridge_t12_amount?);
+    Some(if kind.sign() < 0 { -amount } else { amount })
+}
+
 /// The client's T12 movement in words: "Expansion: +¥1,200,000 against the
 /// previous 12 months (¥3,600,000 → ¥4,800,000)."
 pub fn client_movement_sentence(c: &Common, cm: &ClientMetrics) -> String {
@@ -156,9 +163,8 @@ pub fn client_movement_sentence(c: &Common, cm: &ClientMetrics) -> String {
     };
     let (p, n) = (sum(-23, -12), sum(-11, 0));
     let f = &c.fmt;
-    match (cm.bridge_t12_kind, cm.bridge_t12_amount, c.lang) {
-        (Some(kind), Some(amount), lang) => {
-            let moved = if kind.sign() < 0 { -amount } else { amount };
+    match (cm.bridge_t12_kind, t12_change(cm), c.lang) {
+        (Some(kind), Some(moved), lang) => {
             let label = movement_label(c, kind);
             match lang {
                 En => format!(

@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use std::collections::BTreeMap;
 
-use super::bridge::{client_movement_sentence, movement_label, movement_meanings, movements_chart, waterfall_chart};
+use super::bridge::{
+    client_movement_sentence, movement_label, movement_meanings, movements_chart, signed, t12_change, waterfall_chart,
+};
 use super::downloads::{charts_with_csv, table_with_csv};
 use super::trends::{Better, Earlier, KpiValue, revenue_change, trend};
 use super::{Chart, Common, Kpi, Table, text, with};
@@ -477,7 +479,13 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
             .hint(format!("{}: {}", c.t("grr"), f.percent(p.grr_t12, 1)), "")
             .trends(tr(|p| KpiValue::Share(p.nrr_t12), Higher)),
         Kpi::new(c.t("quick_ratio"), ratio_text(c, p.bridge_t12.quick_ratio))
-            .hint(format!("{}, {}", c.t("last_12_months"), c.t("quick_ratio_hint")), "")
+            .hint(
+                match c.lang {
+                    crate::config::Lang::En => format!("{}, {}", c.t("last_12_months"), c.t("quick_ratio_hint")),
+                    crate::config::Lang::Ja => format!("{}、{}", c.t("last_12_months"), c.t("quick_ratio_hint")),
+                },
+                "",
+            )
             .trends(tr(|p| KpiValue::Ratio(p.bridge_t12.quick_ratio), Higher)),
         Kpi::new(c.t("nps_t12"), f.number(p.nps_t12, 0)).trends(tr(|p| KpiValue::Score(p.nps_t12), Higher)),
         Kpi::new(c.t("upsell_rate"), f.percent(p.upsell_rate_t12, 1))
@@ -700,14 +708,8 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
                 "industry": industry_of(&cm.id),
                 "touch": cm.touch.map(|t| t.as_str()).unwrap_or(""),
                 "movement": cm.bridge_t12_kind.map(|k| movement_label(c, k)).unwrap_or("—"),
-                "movement_amount": cm.bridge_t12_amount.map(|a| {
-                    let moved = if cm.bridge_t12_kind.is_some_and(|k| k.sign() < 0) { -a } else { a };
-                    signed_money(c, moved)
-                }).unwrap_or_default(),
-                "movement_sort": cm.bridge_t12_amount.map(|a| {
-                    let moved = if cm.bridge_t12_kind.is_some_and(|k| k.sign() < 0) { -a } else { a };
-                    moved.round_dp(2).to_string()
-                }).unwrap_or_else(|| "0".into()),
+                "movement_amount": t12_change(cm).map(|v| signed(c, v)).unwrap_or_default(),
+                "movement_sort": t12_change(cm).map(|v| v.round_dp(2).to_string()).unwrap_or_else(|| "0".into()),
                 "name": cm.name,
                 "href": format!("clients/{}/index.html", cm.id),
                 "segment": cm.segment.as_str(),
@@ -838,15 +840,6 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
 /// The file name of a full metrics table written beside the dashboard.
 pub fn metrics_csv_name(t: crate::metrics::TableKind) -> String {
     format!("metrics-{}.csv", t.name())
-}
-
-/// `+¥1,200,000`, `-¥300,000`.
-fn signed_money(c: &Common, v: Decimal) -> String {
-    if v > Decimal::ZERO {
-        format!("+{}", c.fmt.money(v))
-    } else {
-        c.fmt.money(v)
-    }
 }
 
 /// "Revenue FY2026 to date" against the same months of the previous FY.

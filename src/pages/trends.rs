@@ -130,8 +130,9 @@ pub fn trend(c: &Common, label: &str, now: KpiValue, then: Earlier<'_>, better: 
 
 /// The hint of a report's revenue tile against an earlier month: "vs last
 /// month ¥1,050,000: +¥20,000 (+2%)", "…: no change", or `before` when the
-/// client did not exist then ("first month"). `base_label` is written with
-/// the earlier amount (`None`: without it).
+/// client did not exist then ("first month"). With `show_base` the earlier
+/// amount follows the label. The second value colours the hint: `up`,
+/// `down` or empty.
 pub fn revenue_change(
     c: &Common,
     label: &str,

@@ -20,14 +20,10 @@ fn download_links(html: &str) -> Vec<String> {
         .collect()
 }
 
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    let text = text.strip_prefix('\u{FEFF}').expect("the CSV starts with a BOM");
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    r.records()
-        .map(|x| x.unwrap().iter().map(String::from).collect())
-        .collect()
+/// The records of a CSV file written for a page, which starts with a BOM.
+fn csv_rows_bom(text: &str) -> Vec<Vec<String>> {
+    assert!(text.starts_with('\u{FEFF}'), "the CSV starts with a BOM");
+    csv_rows(text)
 }
 
 /// Checks that every `<table>` of the page at `rel` has a download link
@@ -56,7 +52,7 @@ fn check_tables_have_csv(site: &Path, rel: &str) -> Vec<String> {
     for href in &links {
         assert!(!href.contains('/'), "{rel}: {href} is not beside the page");
         let text = fs::read_to_string(dir.join(href)).unwrap_or_else(|e| panic!("{rel}: {href}: {e}"));
-        let rows = csv_rows(&text);
+        let rows = csv_rows_bom(&text);
         assert!(rows.len() >= 2, "{rel}: {href} has no data row");
         let width = rows[0].len();
         assert!(rows.iter().all(|r| r.len() == width), "{rel}: {href} is ragged");
@@ -119,7 +115,7 @@ fn the_bridge_on_the_dashboard_is_the_metrics_bridge() {
         ("bridge-12-months.csv", "bridge_t12"),
         ("bridge-month.csv", "bridge_month"),
     ] {
-        let rows = csv_rows(&fs::read_to_string(site.join(file)).unwrap());
+        let rows = csv_rows_bom(&fs::read_to_string(site.join(file)).unwrap());
         let b = &v["portfolio"][key];
         let amount = |i: usize| {
             rows[i][1]
@@ -238,7 +234,7 @@ fn fiscal_years_from_april_and_a_japanese_dashboard() {
     ] {
         assert!(!html.contains(en), "English `{en}` on the Japanese dashboard");
     }
-    let quarters = csv_rows(&fs::read_to_string(site.join("revenue-by-fiscal-quarter.csv")).unwrap());
+    let quarters = csv_rows_bom(&fs::read_to_string(site.join("revenue-by-fiscal-quarter.csv")).unwrap());
     assert_eq!(quarters[1][0], "FY2026");
     // A bad fiscal_year_start (line 6, after `lang`) stops the build with its position.
     replace_in(

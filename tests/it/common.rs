@@ -94,3 +94,14 @@ pub fn replace_in(path: &Path, from: &str, to: &str) {
     assert!(text.contains(from), "{} does not hold {from:?}", path.display());
     fs::write(path, text.replace(from, to)).unwrap();
 }
+
+/// The records of a CSV text (a leading UTF-8 BOM is dropped), header included.
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    r.records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect()
+}

@@ -70,14 +70,7 @@ fn through_python(py: &str, file: &Path) -> Python {
 }
 
 fn rust_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    let text = std::str::from_utf8(bytes).unwrap();
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    r.records()
-        .map(|x| x.unwrap().iter().map(String::from).collect())
-        .collect()
+    csv_rows(std::str::from_utf8(bytes).unwrap())
 }
 
 #[test]
