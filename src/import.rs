@@ -15,12 +15,12 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::csvread::{self, Column, ReadOptions, Row, TextEncoding, read_rows, read_rows_with};
 use crate::diag::{Diagnostics, format_errors};
+use crate::input::rows::{self, Column, ReadOptions, Row, read_rows, read_rows_with};
+use crate::input::spelling::{parse_date, parse_money};
+use crate::input::{TextEncoding, decode};
 use crate::load::is_valid_id;
 use crate::model::InvoiceKind;
-use crate::money::parse_money;
-use crate::month::parse_date;
 use crate::progress::{Colour, paint};
 
 /// The columns of an export that hold each part of an invoice, as named in
@@ -367,7 +367,7 @@ fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Targe
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target::empty()),
         Err(e) => return Err(ImportError::Io(path, e)),
     };
-    let decoded = match csvread::decode(&bytes) {
+    let decoded = match decode(&bytes) {
         Ok(d) => d,
         Err(e) => {
             diags.error(rel, Some(e.line), Some(e.column), e.message);
@@ -410,7 +410,7 @@ fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Targe
     }
     let text: &str = &decoded.text;
     let first_line = text.lines().next().unwrap_or("");
-    let delimiter = csvread::delimiter_of(first_line);
+    let delimiter = rows::delimiter_of(first_line);
     let header = csv::ReaderBuilder::new()
         .has_headers(false)
         .trim(csv::Trim::All)

@@ -9,13 +9,13 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::csvread::{Column, opt, parse_number, read_rows, req};
 use crate::diag::{Diagnostics, key_line};
+use crate::input::rows::{Column, Row, opt, read_rows, req};
+use crate::input::spelling::{fold_width, parse_date, parse_money, parse_number};
 use crate::load_cache::{ClientLoad, Inputs, LoadCache, Stamp};
 use crate::markdown::split_front_matter;
 use crate::model::*;
-use crate::money::parse_money;
-use crate::month::{Month, parse_date};
+use crate::month::Month;
 use crate::tomlish::{Fields, Table};
 
 /// The columns of `invoices.csv` (SPEC §1.2).
@@ -455,7 +455,7 @@ fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnostics) 
     })
 }
 
-fn field_date(row: &crate::csvread::Row, col: &str, path: &Path, diags: &mut Diagnostics) -> Option<Date> {
+fn field_date(row: &Row, col: &str, path: &Path, diags: &mut Diagnostics) -> Option<Date> {
     match parse_date(row.get(col)) {
         Ok(d) => Some(d),
         Err(e) => {
@@ -542,7 +542,7 @@ fn parse_nps(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<N
     for row in rows {
         let date = field_date(&row, "date", path, diags);
         let text = row.get("score");
-        let score = match crate::csvread::fold_width(text).trim().parse::<u8>() {
+        let score = match fold_width(text).trim().parse::<u8>() {
             Ok(s) if s <= 10 => Some(s),
             _ => {
                 diags.error(

@@ -15,8 +15,7 @@ use serde_spanned::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostics, key_line, line_col};
-use crate::money::parse_money;
-use crate::month::parse_date;
+use crate::input::spelling::{parse_date, parse_money};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {

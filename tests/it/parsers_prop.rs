@@ -7,10 +7,9 @@ use crate::common::thousands;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use casebook::csvread::{opt, read_rows, req};
 use casebook::diag::Diagnostics;
-use casebook::money::parse_money;
-use casebook::month::{Month, parse_date};
+use casebook::input::{opt, parse_date, parse_money, read_rows, req};
+use casebook::month::Month;
 
 proptest! {
     #[test]

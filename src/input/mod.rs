@@ -1,0 +1,19 @@
+//! The input layer: every file casebook reads, and every CSV file it
+//! writes, goes through here.
+//!
+//! * [`spelling`]: amounts, numbers and dates as people type them
+//!   (`¥12,000`, `▲5,000`, `２０２６／１０／０１`);
+//! * [`decode`]: the encodings spreadsheets save text in;
+//! * [`rows`]: a CSV file as rows of named fields, with the line and column
+//!   of every field for error messages.
+//!
+//! Nothing here knows about metrics, pages or the folder layout of a
+//! project; `load` and `import` build on it.
+
+pub mod decode;
+pub mod rows;
+pub mod spelling;
+
+pub use decode::{DecodeError, Decoded, NOT_TEXT, TextEncoding, decode};
+pub use rows::{Column, ReadOptions, Row, opt, read_rows, read_rows_with, req};
+pub use spelling::{fold_width, parse_date, parse_money, parse_number};
