@@ -378,7 +378,7 @@ fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Targe
         return Ok(Target::empty());
     }
     let mut file_diags = Diagnostics::new();
-    let rows = read_rows(&bytes, rel, crate::load::INVOICE_COLUMNS, &mut file_diags);
+    let rows = read_rows(&bytes, rel, crate::input::tables::INVOICE_COLUMNS, &mut file_diags);
     let mut counts = HashMap::new();
     for row in rows.iter().flatten() {
         let date = parse_date(row.get("date"))

@@ -5,14 +5,18 @@
 //!   (`¥12,000`, `▲5,000`, `２０２６／１０／０１`);
 //! * [`decode`]: the encodings spreadsheets save text in;
 //! * [`rows`]: a CSV file as rows of named fields, with the line and column
-//!   of every field for error messages.
+//!   of every field for error messages;
+//! * [`tables`]: the CSV files of a client folder, and [`client_toml`] its
+//!   settings, each read by one function that `load` and `import` share.
 //!
 //! Nothing here knows about metrics, pages or the folder layout of a
 //! project; `load` and `import` build on it.
 
+pub mod client_toml;
 pub mod decode;
 pub mod rows;
 pub mod spelling;
+pub mod tables;
 
 pub use decode::{DecodeError, Decoded, NOT_TEXT, TextEncoding, decode};
 pub use rows::{Column, ReadOptions, Row, opt, read_rows, read_rows_with, req};

@@ -8,7 +8,8 @@
 //! Japanese Excel. Lines and columns in messages refer to the decoded text.
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::decode::decode;
 use super::spelling::fold_width;
@@ -65,29 +66,73 @@ impl Default for ReadOptions {
     }
 }
 
+/// What every row of one file shares: the file's path and the known
+/// columns it has.
+struct RowHeader {
+    path: PathBuf,
+    names: Vec<String>,
+}
+
 /// One data row: the known columns that it has, each with its text and
 /// 1-based column, and the row's 1-based line.
 pub struct Row {
     pub line: u64,
-    /// The known columns this file has, shared by all its rows.
-    names: std::sync::Arc<[String]>,
-    /// Text and column of each of `names`, in the same order.
+    header: Arc<RowHeader>,
+    /// Text and column of each of the header's `names`, in the same order.
     fields: Vec<(String, u64)>,
 }
 
 impl Row {
-    fn field(&self, name: &str) -> Option<&(String, u64)> {
-        self.names.iter().position(|n| n == name).map(|i| &self.fields[i])
+    fn cell(&self, name: &str) -> Option<&(String, u64)> {
+        self.header
+            .names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| &self.fields[i])
     }
 
     /// The trimmed text of a column, `""` when the column is absent.
     pub fn get(&self, name: &str) -> &str {
-        self.field(name).map(|(v, _)| v.as_str()).unwrap_or("")
+        self.cell(name).map(|(v, _)| v.as_str()).unwrap_or("")
     }
 
     /// The 1-based character column where the field starts.
     pub fn column(&self, name: &str) -> Option<u64> {
-        self.field(name).map(|(_, c)| *c)
+        self.cell(name).map(|(_, c)| *c)
+    }
+
+    /// The file the row was read from, as given to the reader.
+    pub fn path(&self) -> &Path {
+        &self.header.path
+    }
+
+    /// Reports `message` as an error at the field of column `name`.
+    pub fn error(&self, name: &str, message: impl Into<String>, diags: &mut Diagnostics) {
+        diags.error(&self.header.path, Some(self.line), self.column(name), message);
+    }
+
+    /// The field of column `name` read by `parse`; when it cannot be read
+    /// the error is reported at the field and the result is `None`.
+    pub fn field<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+        diags: &mut Diagnostics,
+    ) -> Option<T> {
+        parse(self.get(name)).map_err(|e| self.error(name, e, diags)).ok()
+    }
+
+    /// [`Row::field`] for an optional value: an empty field is `Some(None)`.
+    pub fn optional<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+        diags: &mut Diagnostics,
+    ) -> Option<Option<T>> {
+        if self.get(name).is_empty() {
+            return Some(None);
+        }
+        self.field(name, parse, diags).map(Some)
     }
 }
 
@@ -272,7 +317,10 @@ pub fn read_rows_with(
     if !ok {
         return None;
     }
-    let names: std::sync::Arc<[String]> = index.iter().map(|(n, _)| n.to_string()).collect();
+    let row_header = Arc::new(RowHeader {
+        path: path.to_path_buf(),
+        names: index.iter().map(|(n, _)| n.to_string()).collect(),
+    });
     let mut rows = Vec::new();
     // Lines are counted incrementally from the records' byte offsets.
     let (mut counted_to, mut line) = (0usize, 1u64);
@@ -307,7 +355,7 @@ pub fn read_rows_with(
             .collect();
         rows.push(Row {
             line,
-            names: names.clone(),
+            header: row_header.clone(),
             fields,
         });
     }
