@@ -265,6 +265,7 @@ fn read_exports(files: &[PathBuf], cols: &InvoiceColumns, diags: &mut Diagnostic
     let options = ReadOptions {
         warn_unknown_columns: false,
         loose_header: true,
+        header: rows::HeaderAt::First,
     };
     let mut out = Vec::new();
     for (file, path) in files.iter().enumerate() {

@@ -4,7 +4,7 @@
 //! * [`spelling`]: amounts, numbers and dates as people type them
 //!   (`¥12,000`, `▲5,000`, `２０２６／１０／０１`);
 //! * [`decode`]: the encodings spreadsheets save text in;
-//! * [`rows`]: a CSV file as rows of named fields, with the line and column
+//! * [`records`] splits text into CSV records; [`rows`]: a CSV file as rows of named fields, with the line and column
 //!   of every field for error messages;
 //! * [`tables`]: the CSV files of a client folder, and [`client_toml`] its
 //!   settings, each read by one function that `load` and `import` share.
@@ -14,10 +14,11 @@
 
 pub mod client_toml;
 pub mod decode;
+pub mod records;
 pub mod rows;
 pub mod spelling;
 pub mod tables;
 
 pub use decode::{DecodeError, Decoded, NOT_TEXT, TextEncoding, decode};
-pub use rows::{Column, ReadOptions, Row, opt, read_rows, read_rows_with, req};
+pub use rows::{Column, CsvReader, HeaderAt, ReadOptions, Row, opt, read_rows, read_rows_with, req};
 pub use spelling::{fold_width, parse_date, parse_money, parse_number};

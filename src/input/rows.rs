@@ -2,16 +2,18 @@
 //! every field for error messages (SPEC §1.2: comma separated, header line
 //! required, columns in any order, CRLF or LF).
 //!
-//! Every CSV file casebook reads comes through [`read_rows`], which first
-//! decodes the bytes as spreadsheets write them (see [`decode()`]): UTF-8 with
-//! or without BOM, UTF-16 with BOM, or Shift_JIS/CP932, the "CSV" of a
-//! Japanese Excel. Lines and columns in messages refer to the decoded text.
+//! Every CSV file casebook reads comes through a [`CsvReader`]: the
+//! project's own files through [`read_rows`], which first decodes the bytes
+//! as spreadsheets write them (see [`decode()`]): UTF-8 with or without
+//! BOM, UTF-16 with BOM, or Shift_JIS/CP932, the "CSV" of a Japanese Excel.
+//! Lines and columns in messages refer to the decoded text.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::decode::decode;
+use super::records::{LineSource, RawRecord, RecordError, Records, TextLines};
 use super::spelling::fold_width;
 use crate::diag::Diagnostics;
 
@@ -46,7 +48,22 @@ impl Column {
     }
 }
 
-/// How [`read_rows_with`] treats the header line.
+/// Which row of a file is its header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderAt {
+    /// The first row (casebook's own files).
+    First,
+    /// The row that starts on this 1-based line; rows above it are titles.
+    Line(u64),
+    /// The first row, within the first [`HEADER_SEARCH_ROWS`], that holds
+    /// every required column; rows above it are titles.
+    Find,
+}
+
+/// How far [`HeaderAt::Find`] looks for the header.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// How [`CsvReader`] treats the header line.
 #[derive(Clone, Copy, Debug)]
 pub struct ReadOptions {
     /// Warn about header columns that no [`Column`] asks for.
@@ -54,6 +71,7 @@ pub struct ReadOptions {
     /// Match header names ignoring case, surrounding spaces and full-width
     /// forms (`Ｄａｔｅ` matches `date`); for files casebook did not define.
     pub loose_header: bool,
+    pub header: HeaderAt,
 }
 
 impl Default for ReadOptions {
@@ -62,6 +80,7 @@ impl Default for ReadOptions {
         ReadOptions {
             warn_unknown_columns: true,
             loose_header: false,
+            header: HeaderAt::First,
         }
     }
 }
@@ -73,32 +92,36 @@ struct RowHeader {
     names: Vec<String>,
 }
 
+/// One field of a row: its trimmed text and where it starts.
+struct Cell {
+    text: String,
+    line: u64,
+    column: u64,
+}
+
 /// One data row: the known columns that it has, each with its text and
-/// 1-based column, and the row's 1-based line.
+/// position, and the 1-based line where the row starts.
 pub struct Row {
     pub line: u64,
     header: Arc<RowHeader>,
-    /// Text and column of each of the header's `names`, in the same order.
-    fields: Vec<(String, u64)>,
+    /// A cell for each of the header's `names`, in the same order.
+    cells: Vec<Cell>,
 }
 
 impl Row {
-    fn cell(&self, name: &str) -> Option<&(String, u64)> {
-        self.header
-            .names
-            .iter()
-            .position(|n| n == name)
-            .map(|i| &self.fields[i])
+    fn cell(&self, name: &str) -> Option<&Cell> {
+        self.header.names.iter().position(|n| n == name).map(|i| &self.cells[i])
     }
 
     /// The trimmed text of a column, `""` when the column is absent.
     pub fn get(&self, name: &str) -> &str {
-        self.cell(name).map(|(v, _)| v.as_str()).unwrap_or("")
+        self.cell(name).map(|c| c.text.as_str()).unwrap_or("")
     }
 
-    /// The 1-based character column where the field starts.
+    /// The 1-based character column where the field starts (on the line
+    /// where it starts: see [`Row::error`]).
     pub fn column(&self, name: &str) -> Option<u64> {
-        self.cell(name).map(|(_, c)| *c)
+        self.cell(name).map(|c| c.column)
     }
 
     /// The file the row was read from, as given to the reader.
@@ -106,9 +129,14 @@ impl Row {
         &self.header.path
     }
 
-    /// Reports `message` as an error at the field of column `name`.
+    /// Reports `message` as an error at the field of column `name` (at the
+    /// row's line when the file has no such column).
     pub fn error(&self, name: &str, message: impl Into<String>, diags: &mut Diagnostics) {
-        diags.error(&self.header.path, Some(self.line), self.column(name), message);
+        let (line, column) = match self.cell(name) {
+            Some(c) => (c.line, Some(c.column)),
+            None => (self.line, None),
+        };
+        diags.error(&self.header.path, Some(line), column, message);
     }
 
     /// The field of column `name` read by `parse`; when it cannot be read
@@ -136,73 +164,280 @@ impl Row {
     }
 }
 
-/// One record as csv_core split it: the byte offset where it starts and
-/// its fields (unquoted, not yet trimmed).
-struct Record {
-    start: usize,
-    fields: Vec<String>,
+/// A CSV file read one row at a time, after its header.
+pub struct CsvReader<S> {
+    records: Records<S>,
+    delimiter: u8,
+    /// The header's names (trimmed), in order.
+    headers: Vec<String>,
+    header_line: u64,
+    /// Title rows skipped above the header.
+    title_rows: usize,
+    /// For each known column the file has, the index of its field.
+    index: Vec<usize>,
+    row_header: Arc<RowHeader>,
 }
 
-thread_local! {
-    /// csv_core readers by delimiter, reused across files: building one
-    /// (its DFA) costs more than parsing a small client file.
-    static CSV_READERS: std::cell::RefCell<Vec<(u8, csv_core::Reader)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Splits `text` into records (quotes, doubled quotes and quoted line
-/// breaks as RFC 4180; blank lines skipped).
-fn split_records(text: &str, delimiter: u8) -> Vec<Record> {
-    CSV_READERS.with(|cell| {
-        let mut readers = cell.borrow_mut();
-        let idx = match readers.iter().position(|(d, _)| *d == delimiter) {
-            Some(i) => i,
-            None => {
-                readers.push((delimiter, csv_core::ReaderBuilder::new().delimiter(delimiter).build()));
-                readers.len() - 1
+impl<S: LineSource> CsvReader<S> {
+    /// Reads the header of the file whose lines `source` gives. Problems
+    /// are added to `diags` against `path`; `None` when the file has no
+    /// usable header (a missing required column, say).
+    pub fn open(
+        source: S,
+        path: &Path,
+        columns: &[Column],
+        options: ReadOptions,
+        diags: &mut Diagnostics,
+    ) -> Option<CsvReader<S>> {
+        let mut records = Records::new(source);
+        let key = |name: &str| -> String {
+            if options.loose_header {
+                fold_width(name).trim().to_lowercase()
+            } else {
+                name.to_string()
             }
         };
-        let rdr = &mut readers[idx].1;
-        rdr.reset();
-        let bytes = text.as_bytes();
-        let mut records = Vec::new();
-        let mut input = bytes;
-        let mut out = vec![0u8; 256];
-        let mut ends = vec![0usize; 16];
-        let (mut nout_total, mut nend_total) = (0, 0);
-        let mut record_start = 0;
-        loop {
-            let (res, nin, nout, nend) = rdr.read_record(input, &mut out[nout_total..], &mut ends[nend_total..]);
-            input = &input[nin..];
-            nout_total += nout;
-            nend_total += nend;
-            match res {
-                csv_core::ReadRecordResult::InputEmpty => {}
-                csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
-                csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-                csv_core::ReadRecordResult::Record => {
-                    let mut fields = Vec::with_capacity(nend_total);
-                    let mut from = 0;
-                    for &end in &ends[..nend_total] {
-                        fields.push(String::from_utf8_lossy(&out[from..end]).into_owned());
-                        from = end;
-                    }
-                    // Blank lines come through as one empty field: skip them.
-                    let mut start = record_start;
-                    while bytes.get(start) == Some(&b'\n') {
-                        start += 1;
-                    }
-                    if !(fields.len() == 1 && fields[0].is_empty()) {
-                        records.push(Record { start, fields });
-                    }
-                    record_start = bytes.len() - input.len();
-                    nout_total = 0;
-                    nend_total = 0;
+        let has_required = |record: &RawRecord| {
+            let keys: Vec<String> = record.fields.iter().map(|f| key(f.text.trim())).collect();
+            columns
+                .iter()
+                .filter(|c| c.required)
+                .all(|c| keys.contains(&key(&c.name)))
+        };
+        let mut title_rows = 0;
+        let mut first_record: Option<RawRecord> = None;
+        let (header, delimiter) = loop {
+            let delimiter = match records.peek_line() {
+                Ok(Some(line)) => delimiter_of(line),
+                Ok(None) => break (None, b','),
+                Err(e) => {
+                    report(diags, path, e);
+                    return None;
                 }
-                csv_core::ReadRecordResult::End => break,
+            };
+            let record = match records.next_record(delimiter) {
+                Ok(Some(r)) => r,
+                Ok(None) => break (None, delimiter),
+                Err(e) => {
+                    report(diags, path, e);
+                    return None;
+                }
+            };
+            let is_header = match options.header {
+                HeaderAt::First => true,
+                HeaderAt::Line(n) => record.line >= n,
+                HeaderAt::Find => has_required(&record),
+            };
+            if is_header {
+                break (Some(record), delimiter);
+            }
+            if first_record.is_none() {
+                first_record = Some(record);
+            }
+            title_rows += 1;
+            if options.header == HeaderAt::Find && title_rows >= HEADER_SEARCH_ROWS {
+                break (None, delimiter);
+            }
+        };
+        let Some(header) = header else {
+            let message = match (options.header, first_record) {
+                (HeaderAt::Find, Some(first)) => format!(
+                    "no row among the first {HEADER_SEARCH_ROWS} has the columns {} (the first row has: {})",
+                    required_list(columns),
+                    texts(&first).join(", ")
+                ),
+                (HeaderAt::Line(n), Some(_)) => format!("the file ends before line {n}, the header line"),
+                _ => header_hint("the file is empty", columns),
+            };
+            diags.error(path, Some(1), Some(1), message);
+            return None;
+        };
+        if let HeaderAt::Line(n) = options.header {
+            if header.line != n {
+                diags.error(path, Some(n), Some(1), format!("line {n}, the header line, is blank"));
+                return None;
             }
         }
-        records
-    })
+        let header_line = header.line;
+        let headers: Vec<String> = texts(&header);
+        let header_cols: Vec<u64> = header.fields.iter().map(|f| f.column).collect();
+        let header_keys: Vec<String> = headers.iter().map(|h| key(h)).collect();
+        let mut index = Vec::new();
+        let mut names = Vec::new();
+        let mut ok = true;
+        for c in columns {
+            let want = key(&c.name);
+            let mut found = header_keys
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| **h == want)
+                .map(|(i, _)| i);
+            match (found.next(), found.next()) {
+                (Some(i), None) => {
+                    index.push(i);
+                    names.push(c.name.to_string());
+                }
+                (Some(_), Some(again)) => {
+                    diags.error(
+                        path,
+                        Some(header_line),
+                        header_cols.get(again).copied(),
+                        format!("column `{}` appears twice in the header", &headers[again]),
+                    );
+                    ok = false;
+                }
+                (None, _) if c.required => {
+                    diags.error(
+                        path,
+                        Some(header_line),
+                        Some(1),
+                        format!(
+                            "missing required column `{}` (the header has: {})",
+                            c.name,
+                            headers.join(", ")
+                        ),
+                    );
+                    ok = false;
+                }
+                (None, _) => {}
+            }
+        }
+        if options.warn_unknown_columns {
+            for (i, h) in headers.iter().enumerate() {
+                if columns.iter().any(|c| key(&c.name) == header_keys[i]) {
+                    continue;
+                }
+                let known: Vec<&str> = columns.iter().map(|c| c.name.as_ref()).collect();
+                diags.warning(
+                    path,
+                    Some(header_line),
+                    header_cols.get(i).copied(),
+                    format!("unknown column `{h}` is ignored (known columns: {})", known.join(", ")),
+                );
+            }
+        }
+        if !ok {
+            return None;
+        }
+        records.width = headers.len();
+        Some(CsvReader {
+            records,
+            delimiter,
+            headers,
+            header_line,
+            title_rows,
+            index,
+            row_header: Arc::new(RowHeader {
+                path: path.to_path_buf(),
+                names,
+            }),
+        })
+    }
+
+    /// The next data row; `None` at the end. Rows that cannot be read (a
+    /// wrong number of fields, a quote never closed) are reported and
+    /// skipped; blank rows are skipped.
+    pub fn next_row(&mut self, diags: &mut Diagnostics) -> Option<Row> {
+        loop {
+            let record = match self.records.next_record(self.delimiter) {
+                Ok(Some(r)) => r,
+                Ok(None) => return None,
+                Err(e) => {
+                    report(diags, &self.row_header.path, e);
+                    continue;
+                }
+            };
+            if record.fields.iter().all(|f| f.text.trim().is_empty()) {
+                continue;
+            }
+            if record.fields.len() != self.headers.len() {
+                diags.error(
+                    &self.row_header.path,
+                    Some(record.line),
+                    None,
+                    format!(
+                        "this row has {} fields but the header has {}",
+                        record.fields.len(),
+                        self.headers.len()
+                    ),
+                );
+                continue;
+            }
+            let mut fields: Vec<Option<super::records::RawField>> = record.fields.into_iter().map(Some).collect();
+            let cells = self
+                .index
+                .iter()
+                .map(|&i| {
+                    let f = fields[i].take().unwrap_or_default();
+                    Cell {
+                        text: trimmed(f.text),
+                        line: f.line,
+                        column: f.column,
+                    }
+                })
+                .collect();
+            return Some(Row {
+                line: record.line,
+                header: self.row_header.clone(),
+                cells,
+            });
+        }
+    }
+
+    /// The header's column names (trimmed), in order.
+    pub fn header(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The field separator.
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The 1-based line of the header.
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+
+    /// How many title rows were skipped above the header.
+    pub fn title_rows(&self) -> usize {
+        self.title_rows
+    }
+}
+
+fn report(diags: &mut Diagnostics, path: &Path, e: RecordError) {
+    diags.error(path, Some(e.line), e.column, e.message);
+}
+
+fn texts(record: &RawRecord) -> Vec<String> {
+    record.fields.iter().map(|f| f.text.trim().to_string()).collect()
+}
+
+/// `text` without surrounding white space, reusing its buffer when it has
+/// none.
+fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_string()
+    }
+}
+
+fn required_list(columns: &[Column]) -> String {
+    let names: Vec<String> = columns
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| format!("`{}`", c.name))
+        .collect();
+    names.join(", ")
+}
+
+/// A CSV file in memory, read whole.
+pub struct CsvFile {
+    /// The header's column names (trimmed), in order.
+    pub header: Vec<String>,
+    pub delimiter: u8,
+    pub rows: Vec<Row>,
 }
 
 /// Reads `bytes` as a CSV file with the given columns. Problems are added to
@@ -212,7 +447,7 @@ pub fn read_rows(bytes: &[u8], path: &Path, columns: &[Column], diags: &mut Diag
     read_rows_with(bytes, path, columns, ReadOptions::default(), diags)
 }
 
-/// [`read_rows`] with a choice of how the header is matched.
+/// [`read_rows`] with a choice of how the header is found and matched.
 pub fn read_rows_with(
     bytes: &[u8],
     path: &Path,
@@ -220,6 +455,17 @@ pub fn read_rows_with(
     options: ReadOptions,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Row>> {
+    read_file(bytes, path, columns, options, diags).map(|f| f.rows)
+}
+
+/// [`read_rows_with`], with the header and delimiter of the file.
+pub fn read_file(
+    bytes: &[u8],
+    path: &Path,
+    columns: &[Column],
+    options: ReadOptions,
+    diags: &mut Diagnostics,
+) -> Option<CsvFile> {
     let decoded = match decode(bytes) {
         Ok(d) => d,
         Err(e) => {
@@ -227,139 +473,20 @@ pub fn read_rows_with(
             return None;
         }
     };
-    let text: &str = &decoded.text;
-    // csv's positions drift on CRLF files; normalising line ends first keeps
-    // reported lines and columns exact.
-    let normalised;
-    let text = if text.contains('\r') {
-        normalised = text.replace("\r\n", "\n").replace('\r', "\n");
-        normalised.as_str()
-    } else {
-        text
-    };
-    if text.trim().is_empty() {
+    if decoded.text.trim().is_empty() {
         diags.error(path, Some(1), Some(1), header_hint("the file is empty", columns));
         return None;
     }
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = delimiter_of(first_line);
-    let mut records = split_records(text, delimiter).into_iter();
-    let Some(header) = records.next() else {
-        diags.error(
-            path,
-            Some(1),
-            Some(1),
-            header_hint("the file has no header line", columns),
-        );
-        return None;
-    };
-    let headers: Vec<String> = header.fields.iter().map(|h| h.trim().to_string()).collect();
-    let header_cols = field_columns(first_line, delimiter);
-    let key = |name: &str| -> String {
-        if options.loose_header {
-            fold_width(name).trim().to_lowercase()
-        } else {
-            name.to_string()
-        }
-    };
-    let header_keys: Vec<String> = headers.iter().map(|h| key(h)).collect();
-    // Column name → index of its field in the header.
-    let mut index: Vec<(&str, usize)> = Vec::new();
-    let mut ok = true;
-    for c in columns {
-        let want = key(&c.name);
-        let mut found = header_keys
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| **h == want)
-            .map(|(i, _)| i);
-        match (found.next(), found.next()) {
-            (Some(i), None) => index.push((&c.name, i)),
-            (Some(_), Some(again)) => {
-                diags.error(
-                    path,
-                    Some(1),
-                    header_cols.get(again).copied(),
-                    format!("column `{}` appears twice in the header", &headers[again]),
-                );
-                ok = false;
-            }
-            (None, _) if c.required => {
-                diags.error(
-                    path,
-                    Some(1),
-                    Some(1),
-                    format!(
-                        "missing required column `{}` (the header has: {})",
-                        c.name,
-                        headers.join(", ")
-                    ),
-                );
-                ok = false;
-            }
-            (None, _) => {}
-        }
-    }
-    if options.warn_unknown_columns {
-        for (i, h) in headers.iter().enumerate() {
-            if columns.iter().any(|c| key(&c.name) == header_keys[i]) {
-                continue;
-            }
-            let known: Vec<&str> = columns.iter().map(|c| c.name.as_ref()).collect();
-            diags.warning(
-                path,
-                Some(1),
-                header_cols.get(i).copied(),
-                format!("unknown column `{h}` is ignored (known columns: {})", known.join(", ")),
-            );
-        }
-    }
-    if !ok {
-        return None;
-    }
-    let row_header = Arc::new(RowHeader {
-        path: path.to_path_buf(),
-        names: index.iter().map(|(n, _)| n.to_string()).collect(),
-    });
+    let mut reader = CsvReader::open(TextLines::new(&decoded.text), path, columns, options, diags)?;
     let mut rows = Vec::new();
-    // Lines are counted incrementally from the records' byte offsets.
-    let (mut counted_to, mut line) = (0usize, 1u64);
-    for record in records {
-        let start = record.start.min(text.len());
-        line += text.as_bytes()[counted_to..start]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        counted_to = start;
-        if record.fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        if record.fields.len() != headers.len() {
-            diags.error(
-                path,
-                Some(line),
-                None,
-                format!(
-                    "this row has {} fields but the header has {}",
-                    record.fields.len(),
-                    headers.len()
-                ),
-            );
-            continue;
-        }
-        let line_text = text[start..].lines().next().unwrap_or("");
-        let cols = field_columns(line_text, delimiter);
-        let fields = index
-            .iter()
-            .map(|&(_, i)| (record.fields[i].trim().to_string(), cols.get(i).copied().unwrap_or(1)))
-            .collect();
-        rows.push(Row {
-            line,
-            header: row_header.clone(),
-            fields,
-        });
+    while let Some(row) = reader.next_row(diags) {
+        rows.push(row);
     }
-    Some(rows)
+    Some(CsvFile {
+        header: reader.headers,
+        delimiter: reader.delimiter,
+        rows,
+    })
 }
 
 fn header_hint(what: &str, columns: &[Column]) -> String {
@@ -375,22 +502,6 @@ pub fn delimiter_of(header: &str) -> u8 {
     } else {
         b','
     }
-}
-
-/// 1-based character column where each field of a CSV line starts,
-/// following quotes. (A quoted field spanning lines is rare in these files;
-/// its later fields get approximate columns.)
-fn field_columns(line: &str, delimiter: u8) -> Vec<u64> {
-    let mut cols = vec![1];
-    let mut in_quotes = false;
-    for (i, ch) in line.chars().enumerate() {
-        match ch {
-            '"' => in_quotes = !in_quotes,
-            c if c == delimiter as char && !in_quotes => cols.push(i as u64 + 2),
-            _ => {}
-        }
-    }
-    cols
 }
 
 #[cfg(test)]
@@ -502,6 +613,7 @@ mod tests {
         let loose = ReadOptions {
             warn_unknown_columns: false,
             loose_header: true,
+            header: HeaderAt::First,
         };
         let mut d = Diagnostics::new();
         let rows = read_rows_with(
@@ -518,5 +630,46 @@ mod tests {
         // Exact matching for casebook's own files.
         let mut d = Diagnostics::new();
         assert!(read_rows(b"Date,amount\n", Path::new("i.csv"), COLS, &mut d).is_none());
+    }
+
+    #[test]
+    fn a_header_below_title_rows_is_found_or_named() {
+        let text = "Sales by Customer Detail\nAcme Ltd.\n\nDate,Customer,Amount\n2026-10-01,A,5\n";
+        let cols = [Column::named("Date", true), Column::named("Amount", true)];
+        let find = ReadOptions {
+            warn_unknown_columns: false,
+            loose_header: true,
+            header: HeaderAt::Find,
+        };
+        let mut d = Diagnostics::new();
+        let file = read_file(text.as_bytes(), Path::new("e.csv"), &cols, find, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(file.header, ["Date", "Customer", "Amount"]);
+        assert_eq!((file.rows[0].line, file.rows[0].get("Amount")), (5, "5"));
+        let at_line = |n| ReadOptions {
+            header: HeaderAt::Line(n),
+            ..find
+        };
+        let file = read_file(text.as_bytes(), Path::new("e.csv"), &cols, at_line(4), &mut d).unwrap();
+        assert_eq!(file.rows.len(), 1);
+        assert!(read_file(text.as_bytes(), Path::new("e.csv"), &cols, at_line(3), &mut d).is_none());
+        assert!(read_file(text.as_bytes(), Path::new("e.csv"), &cols, at_line(2), &mut d).is_none());
+        let all: Vec<String> = d.into_vec().iter().map(|x| x.to_string()).collect();
+        assert_eq!(
+            all,
+            [
+                "e.csv:3:1: line 3, the header line, is blank",
+                "e.csv:2:1: missing required column `Date` (the header has: Acme Ltd.)",
+                "e.csv:2:1: missing required column `Amount` (the header has: Acme Ltd.)",
+            ]
+        );
+        // Not within the first 20 rows.
+        let far = format!("{}Date,Amount\n", "title\n".repeat(20));
+        let mut d = Diagnostics::new();
+        assert!(read_file(far.as_bytes(), Path::new("e.csv"), &cols, find, &mut d).is_none());
+        assert_eq!(
+            d.into_vec()[0].to_string(),
+            "e.csv:1:1: no row among the first 20 has the columns `Date`, `Amount` (the first row has: title)"
+        );
     }
 }
