@@ -18,6 +18,7 @@ pub mod records;
 pub mod rows;
 pub mod spelling;
 pub mod tables;
+pub mod write;
 
 pub use decode::{DecodeError, Decoded, NOT_TEXT, TextEncoding, decode};
 pub use rows::{Column, CsvReader, HeaderAt, ReadOptions, Row, opt, read_rows, read_rows_with, req};
