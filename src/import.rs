@@ -16,12 +16,12 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Diagnostics, format_errors};
 use crate::input::client_toml::parse_client_toml;
+use crate::input::ids::is_valid_id;
 use crate::input::rows::{self, Column, ReadOptions, Row, read_file, read_rows_with};
 use crate::input::spelling::{parse_date, parse_money};
 use crate::input::tables::{INVOICE_COLUMNS, invoices_from_rows, parse_kind};
 use crate::input::write::{CsvOut, LineEnd};
 use crate::input::{TextEncoding, decode};
-use crate::load::is_valid_id;
 use crate::model::Invoice;
 use crate::progress::{Colour, paint};
 

@@ -41,4 +41,3 @@ pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod serve;
-pub mod tomlish;

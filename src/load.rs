@@ -9,12 +9,13 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostics, key_line};
+use crate::input::ids::{is_valid_id, is_valid_slug};
+use crate::input::tomlish::{Fields, Table};
 use crate::input::{client_toml, tables};
 use crate::load_cache::{ClientLoad, Inputs, LoadCache, Stamp};
 use crate::markdown::split_front_matter;
 use crate::model::*;
 use crate::month::Month;
-use crate::tomlish::{Fields, Table};
 
 const CLIENT_FILES: &[&str] = &["client.toml", "invoices.csv", "nps.csv", "activity.csv", "outcomes.csv"];
 
@@ -27,16 +28,6 @@ pub struct Loaded {
     pub client_folders: usize,
     /// Of those, the ones taken from the load cache instead of their files.
     pub clients_cached: usize,
-}
-
-/// Is `id` a valid client id: 1–64 of `a-z 0-9 -`, not starting with `-`.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && !id.starts_with('-')
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Loads and validates the project at `root`, reading every file.
@@ -529,14 +520,6 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
         markdown: body.to_string(),
         path: rel.to_path_buf(),
     })
-}
-
-pub fn is_valid_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && !s.starts_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Content for a client id that has no data folder is a mistake (a typo in

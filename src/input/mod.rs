@@ -7,17 +7,21 @@
 //! * [`records`] splits text into CSV records; [`rows`]: a CSV file as rows of named fields, with the line and column
 //!   of every field for error messages;
 //! * [`tables`]: the CSV files of a client folder, and [`client_toml`] its
-//!   settings, each read by one function that `load` and `import` share.
+//!   settings, each read by one function that `load` and `import` share;
+//! * [`tomlish`]: TOML and YAML documents (settings, front matter) with the
+//!   position of every value.
 //!
 //! Nothing here knows about metrics, pages or the folder layout of a
 //! project; `load` and `import` build on it.
 
 pub mod client_toml;
 pub mod decode;
+pub mod ids;
 pub mod records;
 pub mod rows;
 pub mod spelling;
 pub mod tables;
+pub mod tomlish;
 pub mod write;
 
 pub use decode::{DecodeError, Decoded, NOT_TEXT, TextEncoding, decode};

@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use serde_spanned::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::spelling::{parse_date, parse_money};
 use crate::diag::{Diagnostics, key_line, line_col};
-use crate::input::spelling::{parse_date, parse_money};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
