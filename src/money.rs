@@ -6,6 +6,20 @@
 
 use rust_decimal::Decimal;
 
+/// `a + b` for money, saturating instead of panicking on overflow. Amounts
+/// are bounded when read (±10^15, see
+/// [`crate::input::spelling::MAX_AMOUNT`]), so no total of a project comes
+/// near [`Decimal`]'s limit and the saturation never happens; it keeps a
+/// panic out of reach all the same. Every money total adds with this.
+pub fn add(a: Decimal, b: Decimal) -> Decimal {
+    a.saturating_add(b)
+}
+
+/// The sum of `amounts`, with [`add`].
+pub fn total(amounts: impl IntoIterator<Item = Decimal>) -> Decimal {
+    amounts.into_iter().fold(Decimal::ZERO, add)
+}
+
 /// Number of decimals of a currency's minor unit (ISO 4217, common ones).
 pub fn minor_unit_digits(currency: &str) -> u32 {
     match currency.to_ascii_uppercase().as_str() {
@@ -34,6 +48,13 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn totals_saturate_instead_of_panicking() {
+        assert_eq!(total([d("1.5"), d("-0.5"), d("2")]), d("3"));
+        assert_eq!(add(Decimal::MAX, d("1")), Decimal::MAX);
+        assert_eq!(total([Decimal::MIN, d("-1")]), Decimal::MIN);
     }
 
     #[test]

@@ -102,7 +102,24 @@ pub fn parse_money(text: &str) -> Result<Decimal, String> {
         None => digits,
     };
     let value = Decimal::from_str(&joined).map_err(|_| bad("too large or too precise"))?;
-    Ok(if negative { -value } else { value })
+    within_bounds(if negative { -value } else { value }, original)
+}
+
+/// The largest amount casebook reads, in any currency: 10^15. Every total
+/// casebook computes adds up fewer than 10^13 such amounts, far below what
+/// a [`Decimal`] holds (about 7.9 × 10^28), so no sum can overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
+/// `value` (read from `text`) when it is within ±[`MAX_AMOUNT`].
+pub fn within_bounds(value: Decimal, text: &str) -> Result<Decimal, String> {
+    if value.abs() > MAX_AMOUNT {
+        Err(format!(
+            "`{}` is too large for an amount: casebook reads at most 1,000,000,000,000,000 (10^15) in any currency",
+            text.trim()
+        ))
+    } else {
+        Ok(value)
+    }
 }
 
 /// Parses a plain number (activity values, outcomes), allowing thousands
@@ -276,6 +293,20 @@ mod tests {
             parse_date("2026年2月30日").unwrap_err(),
             "`2026年2月30日` is not a calendar date (no such day)"
         );
+    }
+
+    #[test]
+    fn amounts_are_bounded_at_ten_to_the_fifteenth() {
+        assert_eq!(MAX_AMOUNT, d("1000000000000000"));
+        assert_eq!(parse_money("1,000,000,000,000,000").unwrap(), MAX_AMOUNT);
+        assert_eq!(parse_money("-1000000000000000").unwrap(), -MAX_AMOUNT);
+        for big in [
+            "1000000000000000.01",
+            "-1,000,000,000,000,001",
+            "79228162514264337593543950335",
+        ] {
+            assert!(parse_money(big).unwrap_err().contains("is too large"), "{big}");
+        }
     }
 
     #[test]
