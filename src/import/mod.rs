@@ -6,6 +6,8 @@
 //! other such row, and then nothing is written at all. Importing the same
 //! file again adds nothing.
 
+mod commit;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io;
@@ -396,20 +398,6 @@ fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Targe
     })
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
-    let io_err = |e| ImportError::Io(path.to_path_buf(), e);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io_err)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.import-tmp"));
-    fs::write(&tmp, bytes).map_err(io_err)?;
-    fs::rename(&tmp, path).map_err(io_err)
-}
-
 /// Imports the invoices of `files` into the project at `root`. Nothing is
 /// written unless every row of every file can be read.
 pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) -> Result<ImportSummary, ImportError> {
@@ -525,9 +513,14 @@ pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) ->
         diags.sort();
         return Err(ImportError::Invalid(diags));
     }
-    for (rel, bytes) in &writes {
-        write_file(&root.join(rel), bytes)?;
-    }
+    let files: Vec<commit::Write> = writes
+        .iter()
+        .map(|(rel, bytes)| commit::Write {
+            path: root.join(rel),
+            bytes: bytes.clone(),
+        })
+        .collect();
+    commit::commit(&files).map_err(|e| ImportError::Io(e.path, e.error))?;
     summary.new_clients = new_clients.into_iter().collect();
     summary.written = writes.into_iter().map(|(rel, _)| rel).collect();
     Ok(summary)
