@@ -3,7 +3,7 @@
 //!
 //! * [`spelling`]: amounts, numbers and dates as people type them
 //!   (`¥12,000`, `▲5,000`, `２０２６／１０／０１`);
-//! * [`decode`]: the encodings spreadsheets save text in;
+//! * [`mod@decode`]: the encodings spreadsheets save text in;
 //! * [`records`] splits text into CSV records; [`rows`]: a CSV file as rows of named fields, with the line and column
 //!   of every field for error messages;
 //! * [`tables`]: the CSV files of a client folder, and [`client_toml`] its
