@@ -7,8 +7,9 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::config::{Config, HealthComponent};
+use crate::input::spelling::parse_date;
 use crate::model::{ActivityRow, Client, Invoice, InvoiceKind, NpsResponse, Project};
-use crate::month::{Month, parse_date};
+use crate::month::Month;
 
 use super::{ClientMetrics, Metrics, compute};
 
@@ -138,7 +139,7 @@ impl ClientBuilder {
     /// `target` when not empty) as text, so their precision is kept.
     pub fn outcome(mut self, when: &str, kpi: &str, value: &str, unit: &str, baseline: &str, target: &str) -> Self {
         let line = self.next_line();
-        let num = |s: &str| (!s.is_empty()).then(|| crate::csvread::parse_number(s).unwrap());
+        let num = |s: &str| (!s.is_empty()).then(|| crate::input::spelling::parse_number(s).unwrap());
         self.c.outcomes.push(crate::model::OutcomeRow {
             date: date(when),
             kpi: kpi.to_string(),
@@ -150,7 +151,7 @@ impl ClientBuilder {
             line,
             decimals: [value, baseline, target]
                 .iter()
-                .map(|s| crate::csvread::decimals_written(s))
+                .map(|s| crate::input::spelling::decimals_written(s))
                 .max()
                 .unwrap_or(0),
         });
