@@ -288,27 +288,6 @@ fn write(out: &mut String, j: &J, level: usize) {
     }
 }
 
-/// A CSV cell: nulls are empty, lists (the signal codes) joined by `;`,
-/// rates and ratios rounded (see [`super::tables::csv_rate`]).
-pub(super) fn cell(j: &J) -> String {
-    match j {
-        J::Null => String::new(),
-        J::Bool(b) => b.to_string(),
-        J::Num(n) => n.clone(),
-        J::Rate(x) => super::tables::csv_rate(*x),
-        J::Str(s) => s.clone(),
-        J::Arr(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
-        J::Obj(_) => String::new(),
-    }
-}
-
-/// The `clients` table as CSV: a header line, then one line per client in
-/// id order, the same columns and number formats as the JSON except that
-/// rates and ratios are rounded (see [`super::tables`]).
-pub fn clients_csv(m: &Metrics) -> String {
-    super::tables::table_csv(m, super::tables::TableKind::Clients)
-}
-
 /// The clients columns (the keys of [`client_record`], checked by a test).
 pub(super) const HEADER: [&str; 24] = [
     "id",
@@ -339,6 +318,7 @@ pub(super) const HEADER: [&str; 24] = [
 
 #[cfg(test)]
 mod tests {
+    use super::super::tables::clients_csv;
     use super::super::testkit::*;
     use super::*;
 

@@ -46,8 +46,8 @@ use crate::money;
 use crate::month::Month;
 
 pub use bridge::{Bridge, Movement};
-pub use json::{clients_csv, to_json};
-pub use tables::{RATE_DECIMALS, TableKind, table_csv, table_csv_with};
+pub use json::to_json;
+pub use tables::{RATE_DECIMALS, TableKind, clients_csv, table_csv, table_csv_with};
 
 use series::{ClientSeries, Timeline};
 

@@ -12,7 +12,7 @@
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::json::{HEADER, J, Writer, cell, channel_record, client_record, monthly_record};
+use super::json::{HEADER, J, Writer, channel_record, client_record, monthly_record};
 use super::{ChannelMetrics, Metrics, MonthRow};
 use crate::month::Month;
 
@@ -52,9 +52,30 @@ impl TableKind {
     }
 }
 
+/// A CSV cell: nulls are empty, lists (the signal codes) joined by `;`,
+/// rates and ratios rounded ([`csv_rate`]).
+fn cell(j: &J) -> String {
+    match j {
+        J::Null => String::new(),
+        J::Bool(b) => b.to_string(),
+        J::Num(n) => n.clone(),
+        J::Rate(x) => csv_rate(*x),
+        J::Str(s) => s.clone(),
+        J::Arr(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
+        J::Obj(_) => String::new(),
+    }
+}
+
+/// The `clients` table as CSV: a header line, then one line per client in
+/// id order, the same columns and number formats as the JSON except that
+/// rates and ratios are rounded (see [`table_csv_with`]).
+pub fn clients_csv(m: &Metrics) -> String {
+    table_csv(m, TableKind::Clients)
+}
+
 /// A rate or ratio for CSV: rounded half away from zero to
 /// [`RATE_DECIMALS`] places, without trailing zeros (`0.0833`, `20`).
-pub(super) fn csv_rate(x: f64) -> String {
+fn csv_rate(x: f64) -> String {
     match Decimal::from_f64(x) {
         Some(d) => {
             let r = d
