@@ -126,6 +126,27 @@ fn t12_bridge_by_hand() {
 }
 
 #[test]
+fn each_movement_by_name_and_by_its_effect() {
+    let b = t12_scenario().metrics("2026-12").portfolio.bridge_t12;
+    let expect = [
+        (Movement::New, 10000, 10000),
+        (Movement::Reactivated, 2200, 2200),
+        (Movement::Resumed, 2800, 2800),
+        (Movement::Expansion, 600, 600),
+        (Movement::Contraction, 1500, -1500),
+        (Movement::Paused, 1250, -1250),
+        (Movement::Churned, 4000, -4000),
+        (Movement::Adjustment, -250, -250),
+    ];
+    for (kind, amount, effect) in expect {
+        assert_eq!(b.amount(kind), money(amount), "{kind:?}");
+        assert_eq!(b.signed(kind), money(effect), "{kind:?}");
+    }
+    let moved: Decimal = Movement::ALL.iter().map(|k| b.signed(*k)).sum();
+    assert_eq!(b.start + moved, b.end);
+}
+
+#[test]
 fn t12_movement_of_each_client_by_hand() {
     let m = t12_scenario().metrics("2026-12");
     let expect = [
