@@ -554,6 +554,46 @@ mod properties {
         prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
     }
 
+    /// A name, and markdown that splits it with one element of
+    /// [`crate::markdown::ELEMENTS`] that the sanitiser keeps and that is
+    /// not a block: `Ac<em>me</em>`, `<em>Ac</em>me`,
+    /// `<ruby>三<rt>みつ</rt>井</ruby>`, with text around.
+    fn split_by_element() -> impl Strategy<Value = (String, String)> {
+        use crate::markdown::{Display, ELEMENTS};
+        let elements: Vec<(&'static str, bool)> = ELEMENTS
+            .iter()
+            .filter(|e| e.kept && matches!(e.display, Display::Inline | Display::Annotation))
+            .map(|e| (e.name, e.display == Display::Annotation))
+            .collect();
+        let names = prop::sample::select(vec!["Acme Corp", "Zephyr", "株式会社サンプル", "三井", "HP"]);
+        let before = prop::sample::select(vec!["", " ", "We met ", "。", "\n", "x "]);
+        let after = prop::sample::select(vec!["", " ", ". ", "の", "\n", " x"]);
+        let annotation = prop::sample::select(vec!["", "x", "みつ", "(", "Acme"]);
+        (
+            names,
+            prop::sample::select(elements),
+            any::<prop::sample::Index>(),
+            0..3usize,
+            before,
+            after,
+            annotation,
+        )
+            .prop_map(|(name, (el, annotation), at, shape, before, after, note)| {
+                let chars: Vec<char> = name.chars().collect();
+                let cut = 1 + at.index(chars.len() - 1);
+                let (a, b): (String, String) = (chars[..cut].iter().collect(), chars[cut..].iter().collect());
+                let inner = match shape {
+                    0 => format!("{a}<{el}>{b}</{el}>"),
+                    1 => format!("<{el}>{a}</{el}>{b}"),
+                    // Ruby: the annotation's text beside the base, as in
+                    // furigana.
+                    _ if annotation => format!("<ruby>{a}<{el}>{note}</{el}>{b}</ruby>"),
+                    _ => format!("<ruby>{a}<{el}></{el}>{b}</ruby>"),
+                };
+                (name.to_string(), format!("{before}{inner}{after}"))
+            })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -577,6 +617,23 @@ mod properties {
             if !anon.matches(&text) {
                 prop_assert_eq!(out, text);
             }
+        }
+
+        /// A name split by any element the sanitiser keeps and a browser
+        /// shows inline (or as a ruby annotation) is read as the browser
+        /// shows it: the leak scan finds it on the rendered page, and the
+        /// anonymiser replaces it so that the scan finds nothing.
+        #[test]
+        fn names_split_by_kept_inline_elements_are_found_and_replaced(
+            (name, md) in split_by_element()
+        ) {
+            let scan = Matcher::new(std::iter::once((name.as_str(), ())));
+            let html = crate::markdown::to_safe_html(&md);
+            prop_assert!(!scan.find_views(&html, &HTML_VIEWS).is_empty(), "{md:?} -> {html:?}");
+            let anon = Anonymiser::new([name.as_str()], "a client");
+            let out = anon.apply(&md);
+            let html = crate::markdown::to_safe_html(&out);
+            prop_assert!(scan.find_views(&html, &HTML_VIEWS).is_empty(), "{md:?} -> {out:?} -> {html:?}");
         }
 
         #[test]
