@@ -54,6 +54,21 @@ pub struct SignalThresholds {
     pub tickets_up: f64,
 }
 
+/// `[public]`: the public site's own name and address (SPEC §9).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PublicSettings {
+    /// The public site's name. Never the internal `title`: without it the
+    /// public pages use the brand name, else a label ("Success stories").
+    pub title: Option<String>,
+    /// One line about the site: the story list's meta description.
+    pub description: Option<String>,
+    /// Overrides the top-level `base_url` (without a trailing `/`).
+    pub base_url: Option<String>,
+    /// Where the public site is written, relative to the project root
+    /// (`None`: `<out>/public`).
+    pub out: Option<std::path::PathBuf>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub title: String,
@@ -69,9 +84,20 @@ pub struct Config {
     pub segments: SegmentThresholds,
     pub touch: TouchThresholds,
     pub signals: SignalThresholds,
+    /// Words the leak scan does not search for, though a client's name,
+    /// `aka` or partial name spells them (a client named after a common
+    /// word).
+    pub allow_words: Vec<String>,
+    pub public: PublicSettings,
 }
 
 impl Config {
+    /// The public site's address without a trailing `/`: `[public]
+    /// base_url`, else the top-level `base_url` (may be empty).
+    pub fn public_base_url(&self) -> &str {
+        self.public.base_url.as_deref().unwrap_or(&self.base_url)
+    }
+
     /// The defaults of SPEC §5 around a title and a currency.
     pub fn with_defaults(title: &str, currency: &str) -> Config {
         Config {
@@ -113,6 +139,8 @@ impl Config {
                 activity_drop: 0.7,
                 tickets_up: 1.5,
             },
+            allow_words: Vec::new(),
+            public: PublicSettings::default(),
         }
     }
 
@@ -225,7 +253,30 @@ impl Config {
             set_num(&mut sub, "tickets_up", &mut c.signals.tickets_up);
             sub.warn_unknown(&["revenue_drop", "activity_drop", "tickets_up"]);
         }
+        c.allow_words = f
+            .strings("allow_words")
+            .into_iter()
+            .filter(|w| !w.trim().is_empty())
+            .collect();
+        if let Some(t) = f.table("public") {
+            let mut sub = Fields::new(t, text, path, f.diags());
+            let nonblank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            c.public.title = nonblank(sub.string("title"));
+            c.public.description = nonblank(sub.string("description"));
+            if let Some(url) = nonblank(sub.string("base_url")) {
+                match check_base_url(&url) {
+                    Ok(u) => c.public.base_url = Some(u),
+                    Err(e) => sub.error_at("base_url", e),
+                }
+            }
+            if let Some(out) = nonblank(sub.string("out")) {
+                c.public.out = Some(std::path::PathBuf::from(out));
+            }
+            sub.warn_unknown(&["title", "description", "base_url", "out"]);
+        }
         f.warn_unknown(&[
+            "allow_words",
+            "public",
             "title",
             "base_url",
             "lang",
@@ -245,6 +296,24 @@ impl Config {
         }
         Some(c)
     }
+}
+
+/// A public base URL as the feed and sitemap need it: absolute `http://`
+/// or `https://`, without query or fragment; returned without a trailing
+/// `/`.
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    let u = url.trim();
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .ok_or_else(|| format!("base URL `{u}` must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || u.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!(
+            "base URL `{u}` must be an address such as https://example.com or https://example.com/cases/"
+        ));
+    }
+    Ok(u.trim_end_matches('/').to_string())
 }
 
 fn set_num(f: &mut Fields<'_, '_>, key: &str, slot: &mut f64) {

@@ -150,6 +150,9 @@ fn load_with(root: &Path, mut cache: LoadCache, save_cache: bool) -> Loaded {
     for (path, line, message) in crate::publish::validate_stories(&project) {
         diags.error(&path, line, None, message);
     }
+    for (path, message) in crate::publish::name_warnings(&project) {
+        diags.warning(&path, None, None, message);
+    }
     diags.sort();
     let project = (valid_config && !diags.has_errors()).then_some(project);
     Loaded {

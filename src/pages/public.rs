@@ -65,7 +65,7 @@ fn headline(c: &Common, story: &PublicStory, project: &Project, as_of: Month) ->
         return None;
     }
     let client = project.client(&story.client_id)?;
-    let anon = Anonymiser::for_client(client);
+    let anon = Anonymiser::for_client(client, &project.config.allow_words);
     summarise(client, as_of)
         .into_iter()
         .filter_map(|o| {
@@ -96,7 +96,7 @@ fn story_outcomes(c: &Common, story: &PublicStory, project: &Project, as_of: Mon
         return (Vec::new(), Vec::new());
     };
     let anonymise = story.display_name != client.name;
-    let anon = Anonymiser::for_client(client);
+    let anon = Anonymiser::for_client(client, &project.config.allow_words);
     let clean = |s: &str| if anonymise { anon.apply(s) } else { s.to_string() };
     let mut rows = Vec::new();
     let mut svgs = Vec::new();

@@ -43,15 +43,20 @@ pub struct Anonymiser {
 }
 
 impl Anonymiser {
-    /// The anonymiser of a client: its `name` and every `aka`, replaced by
-    /// [`Client::public_alias`] (a blank alias counts as none: "a client").
-    pub fn for_client(c: &Client) -> Self {
+    /// The anonymiser of a client: its `name`, every `aka` and its
+    /// [`super::partial_name`] ("Zephyr" of "Zephyr Widgets Inc.") unless
+    /// `allow_words` holds it, replaced by [`Client::public_alias`] (a blank
+    /// alias counts as none: "a client").
+    pub fn for_client(c: &Client, allow_words: &[String]) -> Self {
         let mut alias = c.public_alias();
         if alias.trim().is_empty() {
             alias = "a client".to_string();
         }
+        let partial = super::names::allowed_partial(c, allow_words);
         Self::new(
-            std::iter::once(c.name.as_str()).chain(c.aka.iter().map(String::as_str)),
+            std::iter::once(c.name.as_str())
+                .chain(c.aka.iter().map(String::as_str))
+                .chain(partial.as_deref()),
             alias,
         )
     }

@@ -28,6 +28,7 @@
 //! name that the scan then finds, and the build fails — the safe direction.
 
 mod anonymise;
+mod names;
 mod scan;
 mod slug;
 mod text;
@@ -45,11 +46,12 @@ use crate::diag::key_line;
 use crate::model::{Client, Project, Story};
 
 pub use anonymise::Anonymiser;
+pub use names::{forbidden_names, name_warnings, partial_name};
 pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
 pub use slug::{public_slug, slugify};
 
 use slug::{PrivateName, private_names};
-use text::{Decode, MARKDOWN_VIEWS, Matcher, name_width};
+use text::Decode;
 
 /// A story as it may appear publicly, every text field already anonymised
 /// when the consent lacks `"name"`.
@@ -92,21 +94,24 @@ pub fn public_stories(project: &Project, today: Date) -> Vec<PublicStory> {
         .par_iter()
         .filter_map(|c| {
             let story = c.story.as_ref()?;
-            story.consent.is_publishable(today).then(|| public_story(c, story))
+            story
+                .consent
+                .is_publishable(today)
+                .then(|| public_story(c, story, &project.config.allow_words))
         })
         .collect();
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     out
 }
 
-fn public_story(client: &Client, story: &Story) -> PublicStory {
+fn public_story(client: &Client, story: &Story, allow_words: &[String]) -> PublicStory {
     let consent = &story.consent;
     let named = consent.allows("name");
-    let anon = Anonymiser::for_client(client);
+    let anon = Anonymiser::for_client(client, allow_words);
     let text = |s: &str| if named { s.to_string() } else { anon.apply(s) };
     PublicStory {
         client_id: client.id.clone(),
-        slug: public_slug(client, story),
+        slug: public_slug(client, story, allow_words),
         title: text(&story.title),
         summary: story.summary.as_deref().map(text),
         date: story.date,
@@ -143,6 +148,7 @@ fn public_story(client: &Client, story: &Story) -> PublicStory {
 /// effort: `None` when the file cannot be read, as for a project built in
 /// memory).
 pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)> {
+    let allow_words = &project.config.allow_words;
     let mut errors = Vec::new();
     let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
     for client in &project.clients {
@@ -155,7 +161,7 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
         };
         if !story.consent.allows("name") {
             if let Some(slug) = &story.slug {
-                let private = private_names(client);
+                let private = private_names(client, allow_words);
                 if let Some(hit) = private.find_in(slug, Decode::PLAIN).first() {
                     let what = describe(&hit.tags[0], client);
                     errors.push((
@@ -167,32 +173,27 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
                     ));
                 }
             }
-            let anon = Anonymiser::for_client(client);
-            let names = Matcher::new(
-                std::iter::once(client.name.as_str())
-                    .chain(client.aka.iter().map(String::as_str))
-                    .map(|n| (n, ())),
-            );
-            if !names.find_views(anon.alias(), &MARKDOWN_VIEWS).is_empty() {
+            let anon = Anonymiser::for_client(client, allow_words);
+            if anon.matches(anon.alias()) {
                 let toml = PathBuf::from("data/clients").join(&client.id).join("client.toml");
                 let toml_text = std::fs::read_to_string(project.root.join(&toml)).ok();
                 let key = if client.alias.is_some() { "alias" } else { "industry" };
                 let line = toml_text.as_deref().and_then(|t| key_line(t, key));
                 let message = if client.alias.is_some() {
                     format!(
-                        "alias `{}` contains the client's name (or an aka), which the story without \"name\" consent must hide; choose an alias without it",
+                        "alias `{}` contains the client's name (or an aka, or the first word of the name), which the story without \"name\" consent must hide; choose an alias without it",
                         anon.alias()
                     )
                 } else {
                     format!(
-                        "the default alias `{}` (from `industry`) contains the client's name (or an aka), which the story without \"name\" consent must hide; set an `alias`",
+                        "the default alias `{}` (from `industry`) contains the client's name (or an aka, or the first word of the name), which the story without \"name\" consent must hide; set an `alias`",
                         anon.alias()
                     )
                 };
                 errors.push((toml, line, message));
             }
         }
-        let slug = public_slug(client, story);
+        let slug = public_slug(client, story, allow_words);
         match seen.get(&slug) {
             Some(first) => errors.push((
                 story.path.clone(),
@@ -217,46 +218,8 @@ fn describe(name: &PrivateName, client: &Client) -> String {
         PrivateName::Id => format!("the client id `{}`", client.id),
         PrivateName::Name => format!("the client's name `{}`", client.name),
         PrivateName::Aka(a) => format!("the client's aka `{a}`"),
+        PrivateName::Partial(p) => format!(
+            "`{p}`, the first word of the client's name (add it to `allow_words` in casebook.toml if it is an ordinary word here)"
+        ),
     }
-}
-
-/// Names shorter than this many columns are not searched by the leak scan
-/// (a CJK character counts two columns, other characters one).
-///
-/// Two-letter names (`HP`, `GE`) would fire on ordinary text and make every
-/// build fail; a two-kanji name (`東芝`, `花王`) is as specific as a long
-/// Latin one and stays searched. The anonymiser still replaces short names:
-/// only the final scan skips them.
-pub const MIN_FORBIDDEN_WIDTH: usize = 3;
-
-/// The names the public site must not contain, per client (by id): for every
-/// client that is *not* published under its own name on `today` — that is,
-/// every client except those with a publishable story whose scope has
-/// `"name"` — its name and every `aka` of at least
-/// [`MIN_FORBIDDEN_WIDTH`] columns (see there), without duplicates. A client
-/// whose names are all too short is listed with an empty list.
-///
-/// Clients without a story are included: the public site must not mention a
-/// client who never consented to anything.
-pub fn forbidden_names(project: &Project, today: Date) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> = project
-        .clients
-        .par_iter()
-        .filter(|c| {
-            !c.story
-                .as_ref()
-                .is_some_and(|s| s.consent.is_publishable(today) && s.consent.allows("name"))
-        })
-        .map(|c| {
-            let mut names: Vec<String> = Vec::new();
-            for n in std::iter::once(&c.name).chain(&c.aka) {
-                if name_width(n).is_some_and(|w| w >= MIN_FORBIDDEN_WIDTH) && !names.contains(n) {
-                    names.push(n.clone());
-                }
-            }
-            (c.id.clone(), names)
-        })
-        .collect();
-    out.sort();
-    out
 }

@@ -101,7 +101,7 @@ const ALL: &[&str] = &["name", "figures", "quotes"];
 /// One story per consent case (issue 5).
 fn consent_cases() -> Project {
     let full = |b: Build, id: &str, status, scope: &[&str]| {
-        b.client(id, &format!("{id} Real Name Inc"))
+        b.client(id, &format!("Realname {id} Inc"))
             .alias(&format!("alias of {id}"))
             .story(&format!("Story of {id}"), status, scope)
             .with_story(|s| {
@@ -122,7 +122,7 @@ fn consent_cases() -> Project {
     let b = full(b, "today", Granted, ALL).with_story(|s| s.consent.expires = Some(TODAY));
     full(b, "tomorrow", Granted, ALL)
         .with_story(|s| s.consent.expires = Some(TODAY.tomorrow().unwrap()))
-        .client("nostory", "nostory Real Name Inc")
+        .client("nostory", "Realname nostory Inc")
         .project()
 }
 
@@ -139,7 +139,7 @@ fn consent_gate_publishes_only_granted_unexpired_stories() {
     assert_eq!(ids, ["anon", "full", "nofig", "noquote", "today", "tomorrow"]);
 
     let full = find(&stories, "full").unwrap();
-    assert_eq!(full.display_name, "full Real Name Inc");
+    assert_eq!(full.display_name, "Realname full Inc");
     assert_eq!(full.title, "Story of full");
     assert_eq!(full.quote.as_deref(), Some("Quote of full"));
     assert!(full.show_figures);
@@ -151,7 +151,7 @@ fn consent_gate_publishes_only_granted_unexpired_stories() {
 
     let nofig = find(&stories, "nofig").unwrap();
     assert!(!nofig.show_figures);
-    assert_eq!(nofig.display_name, "nofig Real Name Inc");
+    assert_eq!(nofig.display_name, "Realname nofig Inc");
     assert_eq!(nofig.quote.as_deref(), Some("Quote of nofig"));
 
     let noquote = find(&stories, "noquote").unwrap();
@@ -232,7 +232,7 @@ fn anonymised_story_has_no_trace_of_the_name() {
     let stories = public_stories(&p, TODAY);
     let s = &stories[0];
     let client = &p.clients[0];
-    let anon = Anonymiser::for_client(client);
+    let anon = Anonymiser::for_client(client, &[]);
     let fields = [
         s.slug.as_str(),
         &s.title,
@@ -320,7 +320,7 @@ fn slug_never_derives_from_name_or_id_when_anonymised() {
             .with_story(|s| s.slug = Some(bad.to_string()))
             .project();
         let c = &p.clients[0];
-        let slug = public_slug(c, c.story.as_ref().unwrap());
+        let slug = public_slug(c, c.story.as_ref().unwrap(), &[]);
         assert_eq!(slug, "cutting-cpa", "{bad}");
         let errors = validate_stories(&p);
         assert_eq!(errors.len(), 1, "{bad}: {errors:?}");
@@ -332,12 +332,12 @@ fn slug_never_derives_from_name_or_id_when_anonymised() {
         .with_story(|s| s.slug = Some("retail-cpa".into()))
         .project();
     let c = &p.clients[0];
-    assert_eq!(public_slug(c, c.story.as_ref().unwrap()), "retail-cpa");
+    assert_eq!(public_slug(c, c.story.as_ref().unwrap(), &[]), "retail-cpa");
     assert_eq!(validate_stories(&p), []);
     // A derived slug is built from the anonymised title.
     let p = base().story("How ACME cut CPA", Granted, &[]).project();
     let c = &p.clients[0];
-    assert_eq!(public_slug(c, c.story.as_ref().unwrap()), "how-a-retailer-cut-cpa");
+    assert_eq!(public_slug(c, c.story.as_ref().unwrap(), &[]), "how-a-retailer-cut-cpa");
     // The id is private too: a title that spells it falls back to a hash.
     let p = Build::new()
         .client("retail", "Zebra Stores")
@@ -345,7 +345,7 @@ fn slug_never_derives_from_name_or_id_when_anonymised() {
         .story("Zebra Stores and its retail growth", Granted, &[])
         .project();
     let c = &p.clients[0];
-    let slug = public_slug(c, c.story.as_ref().unwrap());
+    let slug = public_slug(c, c.story.as_ref().unwrap(), &[]);
     assert!(slug.starts_with("story-"), "{slug}");
     // With "name" in scope the name may be in the slug.
     let p = base()
@@ -353,7 +353,7 @@ fn slug_never_derives_from_name_or_id_when_anonymised() {
         .with_story(|s| s.slug = Some("acme-cpa".into()))
         .project();
     let c = &p.clients[0];
-    assert_eq!(public_slug(c, c.story.as_ref().unwrap()), "acme-cpa");
+    assert_eq!(public_slug(c, c.story.as_ref().unwrap(), &[]), "acme-cpa");
     assert_eq!(validate_stories(&p), []);
 }
 
@@ -447,12 +447,82 @@ fn forbidden_names_cover_every_client_not_published_under_its_name() {
     assert_eq!(
         f,
         [
-            expect("anon", &["Anon Co", "Anon Company"]),
-            expect("later", &["Later Co"]),
-            expect("old", &["Old Co"]),
-            expect("quiet", &["東芝"]),
+            expect("anon", &["Anon Co", "AN", "Anon Company", "Anon"]),
+            expect("later", &["Later Co", "Later"]),
+            expect("old", &["Old Co", "Old"]),
+            expect("quiet", &["東芝", "HP", "X"]),
         ]
     );
+}
+
+#[test]
+fn partial_names_are_forbidden_unless_allowed() {
+    let mut p = Build::new()
+        .client("zephyr", "Zephyr Widgets Inc.")
+        .aka(&["ZW"])
+        .story("S", Granted, &["figures"])
+        .client("apple", "Apple")
+        .client("named", "Named Trading Co.")
+        .story("S", Granted, ALL)
+        .project();
+    let f = forbidden_names(&p, TODAY);
+    let names = |f: &[(String, Vec<String>)], id: &str| f.iter().find(|(i, _)| i == id).unwrap().1.clone();
+    assert_eq!(names(&f, "zephyr"), ["Zephyr Widgets Inc.", "ZW", "Zephyr"]);
+    assert_eq!(names(&f, "apple"), ["Apple"]);
+    assert!(f.iter().all(|(id, _)| id != "named"));
+    // Allowed words are left out however they are written; the full name
+    // stays forbidden.
+    p.config.allow_words = vec!["ZEPHYR".into(), "apple".into()];
+    let f = forbidden_names(&p, TODAY);
+    assert_eq!(names(&f, "zephyr"), ["Zephyr Widgets Inc.", "ZW"]);
+    assert_eq!(names(&f, "apple"), Vec::<String>::new());
+    // The scan of a page that names the first word: caught, then allowed.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<p>Zephyr's team and apples</p>").unwrap();
+    p.config.allow_words.clear();
+    let leaks = scan_dir(dir.path(), &forbidden_names(&p, TODAY)).unwrap();
+    let found: Vec<&str> = leaks.iter().map(|l| l.matched.as_str()).collect();
+    assert_eq!(found, ["Zephyr"]);
+    p.config.allow_words = vec!["Zephyr".into()];
+    assert_eq!(scan_dir(dir.path(), &forbidden_names(&p, TODAY)).unwrap(), []);
+    // The anonymiser hides the first word too, unless it is allowed.
+    let c = &p.clients.iter().find(|c| c.id == "zephyr").unwrap().clone();
+    let text = "Zephyr's team (zephyr.example) and Zephyr Widgets Inc.";
+    assert_eq!(
+        Anonymiser::for_client(c, &[]).apply(text),
+        "A client's team (a client) and a client."
+    );
+    assert_eq!(
+        Anonymiser::for_client(c, &p.config.allow_words).apply(text),
+        "Zephyr's team (zephyr.example) and a client."
+    );
+}
+
+#[test]
+fn a_spelling_shared_by_two_clients_is_a_warning() {
+    let p = Build::new()
+        .client("a", "Alpha Ltd")
+        .aka(&["ZW Holdings", "AL"])
+        .client("b", "Beta Ltd")
+        .aka(&["zw-holdings"])
+        .client("c", "ALPHA LTD")
+        .client("d", "Delta")
+        .aka(&["Delta", "DELTA"])
+        .project();
+    let w = name_warnings(&p);
+    let got: Vec<(String, bool)> = w
+        .iter()
+        .map(|(path, m)| (path.to_string_lossy().replace('\\', "/"), m.contains("client `a`")))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("data/clients/b/client.toml".to_string(), true),
+            ("data/clients/c/client.toml".to_string(), true),
+        ],
+        "{w:?}"
+    );
+    assert!(w[0].1.starts_with("`zw-holdings` also names client `a`"), "{w:?}");
 }
 
 mod properties {

@@ -770,40 +770,44 @@ fn utf8_width(lead: u8) -> usize {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Tokens(Vec<(char, bool)>);
 
+/// A name with fewer letters and digits than this is *short* (`HP`, `AU`,
+/// `3M`, `三井`): it matches only as an exact run of its characters, with
+/// no separator, space or line break inside (`H P` and `三 井` do not
+/// count), so that two letters do not fire on every `a b` of a page. Case,
+/// width and accents still fold, and in scripts written with spaces it
+/// must still stand as a whole word (`HP` is not found in `HPE` or
+/// `chip`).
+pub(crate) const SHORT_NAME: usize = 3;
+
 /// Compiles a name; `None` when nothing of it is a letter or digit.
 fn compile(name: &str) -> Option<Tokens> {
     let folded = fold_text(name, Decode::PLAIN);
     let first = folded.iter().position(|f| f.c.is_alphanumeric())?;
     let last = folded.iter().rposition(|f| f.c.is_alphanumeric())?;
     let f = &folded[first..=last];
+    let short = f.iter().filter(|x| x.c.is_alphanumeric()).count() < SHORT_NAME;
     let toks = f
         .iter()
         .enumerate()
         .map(|(k, x)| {
             let prev = f.get(k.wrapping_sub(1));
-            let gap_ok = prev.is_some_and(|p| {
-                x.gap_before
-                    || !x.c.is_alphanumeric()
-                    || !p.c.is_alphanumeric()
-                    || (is_unspaced_script(x.c) && is_unspaced_script(p.c))
-            });
+            let gap_ok = !short
+                && prev.is_some_and(|p| {
+                    x.gap_before
+                        || !x.c.is_alphanumeric()
+                        || !p.c.is_alphanumeric()
+                        || (is_unspaced_script(x.c) && is_unspaced_script(p.c))
+                });
             (x.c, gap_ok)
         })
         .collect();
     Some(Tokens(toks))
 }
 
-/// How long a name reads, in columns: a character of an unspaced script
-/// (a kanji, a kana) counts 2, others 1. `None` for a name that has no
-/// letter or digit.
-pub(crate) fn name_width(name: &str) -> Option<usize> {
-    let toks = compile(name)?;
-    Some(
-        toks.0
-            .iter()
-            .map(|(c, _)| if is_unspaced_script(*c) { 2 } else { 1 })
-            .sum(),
-    )
+/// Do two names compile to the same pattern (`Acme Corp`, `ACME-CORP`,
+/// `ａｃｍｅ ｃｏｒｐ`)? Names without a letter or digit equal nothing.
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    matches!((compile(a), compile(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// One match: the byte range in the original text and the tags of every
@@ -1111,11 +1115,27 @@ mod tests {
     }
 
     #[test]
-    fn widths() {
-        assert_eq!(name_width("HP"), Some(2));
-        assert_eq!(name_width("東芝"), Some(4));
-        assert_eq!(name_width("Ａｃ"), Some(2));
-        assert_eq!(name_width(" Acme Inc. "), Some(7));
-        assert_eq!(name_width("---"), None);
+    fn short_names_match_as_exact_whole_words() {
+        assert_eq!(
+            plain(&["HP"], "HP, hp's ＨＰ (HP) HP-UX"),
+            ["HP", "hp", "ＨＰ", "HP", "HP"]
+        );
+        assert!(plain(&["HP"], "H P, H-P, HPE, chip, php").is_empty());
+        assert_eq!(plain(&["三井"], "三井住友の三井"), ["三井", "三井"]);
+        assert!(plain(&["三井"], "三 井、三\n井").is_empty());
+        assert_eq!(plain(&["A&B"], "A&B and a&b"), ["A&B", "a&b"]);
+        assert!(plain(&["A&B"], "A & B").is_empty());
+        // Three characters and more keep the flexible separators.
+        assert_eq!(plain(&["三井物"], "三井 物"), ["三井 物"]);
+        // Markup between the characters still joins them, as rendered.
+        assert_eq!(found(&["HP"], "<b>H</b>P", Decode::HTML_RENDERED), ["H</b>P"]);
+    }
+
+    #[test]
+    fn same_name_compares_compiled_patterns() {
+        assert!(same_name("Acme Corp", "ACME-corp"));
+        assert!(same_name("Ｚｅｐｈｙｒ", "zephyr"));
+        assert!(!same_name("Zephyr", "Zephyrs"));
+        assert!(!same_name("---", "---"));
     }
 }
