@@ -351,12 +351,21 @@ pub fn build_project(
     // Always rendered (the consent gate depends on the build date) and
     // scanned; the scan skips the files it found clean in the previous
     // build, for the same names.
-    let stories = publish::public_stories(project, opts.today);
-    summary.stories = stories.len();
+    let (site, site_warnings) = publish::public_site(
+        project,
+        &publish::SiteOptions {
+            today: opts.today,
+            as_of,
+        },
+    );
+    for (path, message) in site_warnings {
+        warnings.warning(&path, None, None, message);
+    }
+    summary.stories = site.stories.len();
     let css = crate::render::public_stylesheet(&project.root)
         .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
     write("public/assets/style.css", css.as_bytes())?;
-    let written: Vec<Result<(), BuildError>> = pages::public::pages(&common, project, &stories, as_of)
+    let written: Vec<Result<(), BuildError>> = pages::public::pages(&common, &site)
         .par_iter()
         .map(|page| {
             write(

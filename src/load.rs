@@ -798,13 +798,8 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
     })
 }
 
-pub fn is_valid_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && !s.starts_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
+/// Slugs are the publishing rules' business (see [`crate::publish::is_valid_slug`]).
+pub use crate::publish::is_valid_slug;
 
 /// Content for a client id that has no data folder is a mistake (a typo in
 /// a folder name would silently drop a story or notes).

@@ -1,20 +1,16 @@
 //! The public site: story list, story pages, free pages, feed and sitemap.
 //!
-//! Everything here comes from [`PublicStory`] values, which the publishing
-//! rules already filtered by consent and anonymised; the only client data
-//! read besides them is `outcomes.csv`, and only when the consent has
-//! `figures` in scope.
+//! Everything here comes from one [`PublicSite`] value, which the
+//! publishing rules built, filtered by consent and anonymised: these
+//! functions cannot reach the project, a client or a real name.
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::{Common, text, with};
 use crate::charts;
-use crate::markdown::{to_plain_text, to_safe_html};
-use crate::model::{Page, Project};
-use crate::month::Month;
-use crate::outcomes::summarise;
-use crate::publish::{Anonymiser, PublicStory};
+use crate::markdown::to_plain_text;
+use crate::publish::{FreePage, PublicSite, PublicStory};
 
 /// A page of the public site: its path under `site/public/` and context.
 pub struct PublicPage {
@@ -28,7 +24,7 @@ fn canonical(base_url: &str, path: &str) -> String {
     format!("{base_url}/{path}")
 }
 
-fn nav_pages(pages: &[Page]) -> Vec<Value> {
+fn nav_pages(pages: &[FreePage]) -> Vec<Value> {
     pages
         .iter()
         .map(|p| json!({ "href": format!("pages/{}/index.html", p.slug), "title": p.title }))
@@ -37,7 +33,7 @@ fn nav_pages(pages: &[Page]) -> Vec<Value> {
 
 fn public_base(
     c: &Common,
-    project: &Project,
+    site: &PublicSite,
     title: &str,
     description: &str,
     root: &str,
@@ -52,57 +48,29 @@ fn public_base(
     };
     base.insert("page_title".into(), json!(page_title));
     base.insert("description".into(), json!(description));
-    base.insert("canonical".into(), json!(canonical(&project.config.base_url, path)));
+    base.insert("canonical".into(), json!(canonical(&site.base_url, path)));
     base.insert("og_type".into(), json!(og_type));
-    base.insert("nav_pages".into(), json!(nav_pages(&project.pages)));
+    base.insert("nav_pages".into(), json!(nav_pages(&site.pages)));
     base
 }
 
-/// The best-looking outcome for a card: the KPI with the largest
-/// improvement, e.g. "Ad CPA −32%".
-fn headline(c: &Common, story: &PublicStory, project: &Project, as_of: Month) -> Option<String> {
-    if !story.show_figures {
-        return None;
-    }
-    let client = project.client(&story.client_id)?;
-    let anon = Anonymiser::for_client(client, &project.config.allow_words);
-    summarise(client, as_of)
-        .into_iter()
-        .filter_map(|o| {
-            let ch = o.change?;
-            let gain = if o.higher_is_better { ch } else { -ch };
-            (gain > 0.0).then_some((gain, o.kpi, ch))
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, kpi, ch)| {
-            let name = if story.display_name == client.name {
-                kpi
-            } else {
-                anon.apply(&kpi)
-            };
-            format!(
-                "{name} {}{}",
-                if ch > 0.0 { "+" } else { "" },
-                c.fmt.percent(Some(ch), 0)
-            )
-        })
+/// The best-looking outcome for a card, e.g. "Ad CPA −32%".
+fn headline(c: &Common, story: &PublicStory) -> Option<String> {
+    story.headline().map(|(kpi, ch)| {
+        format!(
+            "{kpi} {}{}",
+            if ch > 0.0 { "+" } else { "" },
+            c.fmt.percent(Some(ch), 0)
+        )
+    })
 }
 
-fn story_outcomes(c: &Common, story: &PublicStory, project: &Project, as_of: Month) -> (Vec<Value>, Vec<String>) {
-    if !story.show_figures {
-        return (Vec::new(), Vec::new());
-    }
-    let Some(client) = project.client(&story.client_id) else {
-        return (Vec::new(), Vec::new());
-    };
-    let anonymise = story.display_name != client.name;
-    let anon = Anonymiser::for_client(client, &project.config.allow_words);
-    let clean = |s: &str| if anonymise { anon.apply(s) } else { s.to_string() };
+fn story_outcomes(c: &Common, story: &PublicStory) -> (Vec<Value>, Vec<String>) {
     let mut rows = Vec::new();
     let mut svgs = Vec::new();
-    for o in summarise(client, as_of) {
-        let kpi = clean(&o.kpi);
-        let unit = clean(&o.unit);
+    for o in &story.outcomes {
+        let kpi = o.kpi.clone();
+        let unit = o.unit.clone();
         let show = |v: f64| super::with_unit(c, v, &unit);
         rows.push(json!({
             "kpi": kpi,
@@ -132,7 +100,8 @@ fn story_outcomes(c: &Common, story: &PublicStory, project: &Project, as_of: Mon
 }
 
 /// Every page of `site/public/` (the stylesheet is written separately).
-pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Month) -> Vec<PublicPage> {
+pub fn pages(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
+    let stories = &site.stories;
     let mut out = Vec::new();
     let f = &c.fmt;
     let cards: Vec<Value> = stories
@@ -144,21 +113,21 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
                 "display_name": s.display_name,
                 "industry": s.industry.clone().unwrap_or_default(),
                 "summary": s.summary.clone().unwrap_or_default(),
-                "headline": headline(c, s, project, as_of).unwrap_or_default(),
+                "headline": headline(c, s).unwrap_or_default(),
             })
         })
         .collect();
-    let site_title = project.config.title.clone();
+    let site_title = site.title.clone();
     out.push(PublicPage {
         path: "index.html".into(),
         template: "story_list.html",
         context: with(
-            public_base(c, project, &site_title, c.t("stories"), "", "", "website"),
+            public_base(c, site, &site_title, c.t("stories"), "", "", "website"),
             json!({ "stories": cards }),
         ),
     });
     out.par_extend(stories.par_iter().map(|s| {
-        let (outcomes, svgs) = story_outcomes(c, s, project, as_of);
+        let (outcomes, svgs) = story_outcomes(c, s);
         let description = s
             .summary
             .clone()
@@ -169,7 +138,7 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
             context: with(
                 public_base(
                     c,
-                    project,
+                    site,
                     &s.title,
                     &description,
                     "../../",
@@ -187,37 +156,37 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
                         "date_iso": s.date.map(|d| d.to_string()).unwrap_or_default(),
                         "outcomes": outcomes,
                         "charts": svgs,
-                        "body_html": to_safe_html(&s.body_markdown),
+                        "body_html": s.body_html,
                     }
                 }),
             ),
         }
     }));
-    for p in &project.pages {
-        let description: String = to_plain_text(&p.markdown).chars().take(160).collect();
+    for p in &site.pages {
+        let description: String = to_plain_text(&p.body_markdown).chars().take(160).collect();
         out.push(PublicPage {
             path: format!("pages/{}/index.html", p.slug),
             template: "page.html",
             context: with(
                 public_base(
                     c,
-                    project,
+                    site,
                     &p.title,
                     &description,
                     "../../",
                     &format!("pages/{}/", p.slug),
                     "website",
                 ),
-                json!({ "page": { "title": p.title, "body_html": to_safe_html(&p.markdown) } }),
+                json!({ "page": { "title": p.title, "body_html": p.body_html } }),
             ),
         });
     }
 
     // Feed and sitemap dates come from the data, never from the clock.
-    let fallback = as_of.last_day();
+    let fallback = site.fallback_date;
     let entry_date = |s: &PublicStory| s.date.unwrap_or(fallback);
     let updated = stories.iter().map(entry_date).max().unwrap_or(fallback);
-    let base_url = &project.config.base_url;
+    let base_url = &site.base_url;
     let entries: Vec<Value> = stories
         .iter()
         .map(|s| {
@@ -238,7 +207,7 @@ pub fn pages(c: &Common, project: &Project, stories: &[PublicStory], as_of: Mont
     for s in stories {
         urls.push(json!({ "loc": canonical(base_url, &format!("stories/{}/", s.slug)), "lastmod": entry_date(s).to_string() }));
     }
-    for p in &project.pages {
+    for p in &site.pages {
         urls.push(json!({ "loc": canonical(base_url, &format!("pages/{}/", p.slug)), "lastmod": "" }));
     }
     out.push(PublicPage {

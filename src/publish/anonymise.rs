@@ -293,7 +293,9 @@ fn balance_delimiters(text: &str, mut r: Range<usize>) -> Range<usize> {
     for d in [b'*', b'_', b'~', b'`'] {
         loop {
             let n = (r.start..r.end)
-                .filter(|&i| b[i] == d && !(d == b'_' && is_word(i.checked_sub(1).map(|j| &b[j])) && is_word(b.get(i + 1))))
+                .filter(|&i| {
+                    b[i] == d && !(d == b'_' && is_word(i.checked_sub(1).map(|j| &b[j])) && is_word(b.get(i + 1)))
+                })
                 .count();
             if n % 2 == 0 {
                 break;

@@ -3,6 +3,9 @@
 //! The rules of SPEC §1.3 and §6 live here and nowhere else; page rendering
 //! only ever sees [`PublicStory`] values.
 //!
+//! * **The public site's values** — [`public_site`]: everything the public
+//!   pages show, built here and nowhere else ([`PublicSite`]), so that no
+//!   code rendering a public page can reach a real name or a client's data.
 //! * **Consent gate** — [`public_stories`]: a story is public only with
 //!   `status = "granted"` and an `expires` (if any) on or after the build
 //!   date. Everything else (pending, revoked, none, expired) yields nothing.
@@ -30,6 +33,7 @@
 mod anonymise;
 mod names;
 mod scan;
+mod site;
 mod slug;
 mod text;
 
@@ -39,97 +43,17 @@ mod tests;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
-use rayon::prelude::*;
-
 use crate::diag::key_line;
-use crate::model::{Client, Project, Story};
+use crate::model::{Client, Project};
 
 pub use anonymise::Anonymiser;
 pub use names::{forbidden_names, name_warnings, partial_name};
 pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
-pub use slug::{public_slug, slugify};
+pub use site::{FreePage, PublicSite, PublicStory, SiteOptions, public_site, public_stories};
+pub use slug::{is_valid_slug, public_slug, slugify};
 
 use slug::{PrivateName, private_names};
 use text::Decode;
-
-/// A story as it may appear publicly, every text field already anonymised
-/// when the consent lacks `"name"`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PublicStory {
-    /// Internal use only (finding the client's outcomes); never printed.
-    pub client_id: String,
-    /// See [`public_slug`].
-    pub slug: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub date: Option<Date>,
-    /// `None` without `"quotes"` in scope.
-    pub quote: Option<String>,
-    /// The real name with `"name"` in scope, else the alias.
-    pub display_name: String,
-    pub industry: Option<String>,
-    /// `"figures"` is in scope: the client's outcomes may be shown.
-    pub show_figures: bool,
-    /// The story's markdown, anonymised (render with
-    /// [`crate::markdown::to_safe_html`]).
-    pub body_markdown: String,
-}
-
-/// The stories that may be published on `today`: consent `granted` and not
-/// expired (`expires >= today`: a consent expiring today is still valid
-/// today). Sorted by date, newest first (undated stories last), then by slug.
-///
-/// Without `"name"` in scope, title, summary, quote, industry and body are
-/// anonymised and `display_name` is the alias. Mentions of *other* clients
-/// are not rewritten here: the leak scan fails the build on them, so that a
-/// consultant decides how to word them rather than finding them silently
-/// replaced.
-///
-/// Two stories may end up with the same slug only if [`validate_stories`]
-/// was not run (the loader runs it); the build must not skip it.
-pub fn public_stories(project: &Project, today: Date) -> Vec<PublicStory> {
-    let mut out: Vec<PublicStory> = project
-        .clients
-        .par_iter()
-        .filter_map(|c| {
-            let story = c.story.as_ref()?;
-            story
-                .consent
-                .is_publishable(today)
-                .then(|| public_story(c, story, &project.config.allow_words))
-        })
-        .collect();
-    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    out
-}
-
-fn public_story(client: &Client, story: &Story, allow_words: &[String]) -> PublicStory {
-    let consent = &story.consent;
-    let named = consent.allows("name");
-    let anon = Anonymiser::for_client(client, allow_words);
-    let text = |s: &str| if named { s.to_string() } else { anon.apply(s) };
-    PublicStory {
-        client_id: client.id.clone(),
-        slug: public_slug(client, story, allow_words),
-        title: text(&story.title),
-        summary: story.summary.as_deref().map(text),
-        date: story.date,
-        quote: if consent.allows("quotes") {
-            story.quote.as_deref().map(text)
-        } else {
-            None
-        },
-        display_name: if named {
-            client.name.clone()
-        } else {
-            anon.alias().to_string()
-        },
-        industry: client.industry.as_deref().map(text),
-        show_figures: consent.allows("figures"),
-        body_markdown: text(&story.markdown),
-    }
-}
 
 /// Problems of the stories as `(path, line, message)`, sorted; the paths are
 /// the project-relative ones of the model. Every story is checked whatever

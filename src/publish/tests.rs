@@ -10,6 +10,9 @@ use crate::config::Config;
 use crate::model::{Client, Consent, ConsentStatus, Project, Story};
 
 const TODAY: Date = date(2026, 10, 15);
+fn as_of() -> crate::month::Month {
+    crate::month::Month::of(TODAY)
+}
 
 fn client(id: &str, name: &str) -> Client {
     Client::new(id, name)
@@ -68,6 +71,20 @@ impl Build {
         self
     }
 
+    fn outcome(mut self, kpi: &str) -> Self {
+        self.last().outcomes.push(crate::model::OutcomeRow {
+            date: date(2026, 1, 1),
+            kpi: kpi.to_string(),
+            value: 10.0,
+            unit: String::new(),
+            baseline: None,
+            target: None,
+            higher_is_better: true,
+            line: 2,
+        });
+        self
+    }
+
     fn story(mut self, title: &str, status: ConsentStatus, scope: &[&str]) -> Self {
         let c = self.last();
         let mut s = story(title, status, scope);
@@ -103,6 +120,7 @@ fn consent_cases() -> Project {
     let full = |b: Build, id: &str, status, scope: &[&str]| {
         b.client(id, &format!("Realname {id} Inc"))
             .alias(&format!("alias of {id}"))
+            .outcome(&format!("Orders of {id}"))
             .story(&format!("Story of {id}"), status, scope)
             .with_story(|s| {
                 s.quote = Some(format!("Quote of {id}"));
@@ -127,14 +145,17 @@ fn consent_cases() -> Project {
 }
 
 fn find<'a>(stories: &'a [PublicStory], id: &str) -> Option<&'a PublicStory> {
-    stories.iter().find(|s| s.client_id == id)
+    stories.iter().find(|s| s.title == format!("Story of {id}"))
 }
 
 #[test]
 fn consent_gate_publishes_only_granted_unexpired_stories() {
     let p = consent_cases();
-    let stories = public_stories(&p, TODAY);
-    let mut ids: Vec<&str> = stories.iter().map(|s| s.client_id.as_str()).collect();
+    let stories = public_stories(&p, TODAY, as_of());
+    let mut ids: Vec<&str> = stories
+        .iter()
+        .map(|s| s.title.trim_start_matches("Story of "))
+        .collect();
     ids.sort();
     assert_eq!(ids, ["anon", "full", "nofig", "noquote", "today", "tomorrow"]);
 
@@ -142,27 +163,28 @@ fn consent_gate_publishes_only_granted_unexpired_stories() {
     assert_eq!(full.display_name, "Realname full Inc");
     assert_eq!(full.title, "Story of full");
     assert_eq!(full.quote.as_deref(), Some("Quote of full"));
-    assert!(full.show_figures);
+    assert_eq!(full.outcomes.len(), 1);
+    assert_eq!(full.outcomes[0].kpi, "Orders of full");
 
     let anon = find(&stories, "anon").unwrap();
     assert_eq!(anon.display_name, "alias of anon");
-    assert!(anon.show_figures);
+    assert_eq!(anon.outcomes.len(), 1);
     assert_eq!(anon.quote.as_deref(), Some("Quote of anon"));
 
     let nofig = find(&stories, "nofig").unwrap();
-    assert!(!nofig.show_figures);
+    assert!(nofig.outcomes.is_empty());
     assert_eq!(nofig.display_name, "Realname nofig Inc");
     assert_eq!(nofig.quote.as_deref(), Some("Quote of nofig"));
 
     let noquote = find(&stories, "noquote").unwrap();
-    assert!(noquote.show_figures);
+    assert_eq!(noquote.outcomes.len(), 1);
     assert_eq!(noquote.quote, None);
 
     // Expiring today is still valid today, and tomorrow's expiry too.
     assert!(find(&stories, "today").is_some());
     assert!(find(&stories, "tomorrow").is_some());
     // The day after, "today" is gone.
-    let later = public_stories(&p, TODAY.tomorrow().unwrap());
+    let later = public_stories(&p, TODAY.tomorrow().unwrap(), as_of());
     assert!(find(&later, "today").is_none());
     assert!(find(&later, "tomorrow").is_some());
     // Revoking removes the story.
@@ -172,13 +194,13 @@ fn consent_gate_publishes_only_granted_unexpired_stories() {
             s.consent.status = Revoked;
         }
     }
-    assert_eq!(public_stories(&revoked, TODAY), []);
+    assert_eq!(public_stories(&revoked, TODAY, as_of()), []);
 }
 
 #[test]
 fn unpublished_stories_leave_no_trace_in_public_values() {
     let p = consent_cases();
-    let stories = public_stories(&p, TODAY);
+    let stories = public_stories(&p, TODAY, as_of());
     let everything = format!("{stories:?}");
     for id in ["pending", "revoked", "none", "expired", "nostory"] {
         assert!(!everything.contains(&format!("of {id}")), "{id} leaked: {everything}");
@@ -200,7 +222,7 @@ fn stories_are_sorted_by_date_desc_then_slug() {
         .client("d", "Delta Ltd")
         .story("Undated", Granted, ALL)
         .project();
-    let slugs: Vec<String> = public_stories(&p, TODAY).into_iter().map(|s| s.slug).collect();
+    let slugs: Vec<String> = public_stories(&p, TODAY, as_of()).into_iter().map(|s| s.slug).collect();
     assert_eq!(slugs, ["eta", "alpha-story", "zeta", "undated"]);
 }
 
@@ -229,7 +251,7 @@ fn planted() -> Project {
 #[test]
 fn anonymised_story_has_no_trace_of_the_name() {
     let p = planted();
-    let stories = public_stories(&p, TODAY);
+    let stories = public_stories(&p, TODAY, as_of());
     let s = &stories[0];
     let client = &p.clients[0];
     let anon = Anonymiser::for_client(client, &[]);
@@ -289,7 +311,7 @@ fn japanese_names_are_anonymised_and_get_a_hashed_slug() {
         .story("株式会社サンプルが広告費を30%削減", Granted, &["figures"])
         .with_story(|s| s.markdown = "ｻﾝﾌﾟﾙ社の担当者と、株式会社サンプルの本社で。".to_string())
         .project();
-    let s = &public_stories(&p, TODAY)[0];
+    let s = &public_stories(&p, TODAY, as_of())[0];
     assert_eq!(s.title, "ある製造業の企業が広告費を30%削減");
     assert_eq!(
         s.body_markdown,
@@ -302,7 +324,7 @@ fn japanese_names_are_anonymised_and_get_a_hashed_slug() {
     );
     assert!(crate::load::is_valid_slug(&s.slug));
     // Stable: the same title gives the same URL.
-    assert_eq!(s.slug, public_stories(&p, TODAY)[0].slug);
+    assert_eq!(s.slug, public_stories(&p, TODAY, as_of())[0].slug);
 }
 
 #[test]

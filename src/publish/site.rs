@@ -1,0 +1,183 @@
+//! The values of the public site: what the public pages may show, already
+//! filtered by consent and anonymised. Page rendering receives a
+//! [`PublicSite`] and nothing else of the project.
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::markdown::to_safe_html;
+use crate::model::{Client, Project, Story};
+use crate::month::Month;
+use crate::outcomes::{OutcomeSummary, summarise};
+
+use super::{Anonymiser, public_slug};
+
+/// A story as it may appear publicly, every text field already anonymised
+/// when the consent lacks `"name"`. It holds nothing that identifies the
+/// client beyond what the consent allows: no id, no real name without
+/// `"name"`, no figures without `"figures"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicStory {
+    /// See [`public_slug`].
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub date: Option<Date>,
+    /// `None` without `"quotes"` in scope.
+    pub quote: Option<String>,
+    /// The real name with `"name"` in scope, else the alias.
+    pub display_name: String,
+    pub industry: Option<String>,
+    /// The client's outcomes (outcomes.csv) as of the build's month, KPI
+    /// names and units anonymised like the text; empty without `"figures"`
+    /// in scope.
+    pub outcomes: Vec<OutcomeSummary>,
+    /// The story's markdown, anonymised.
+    pub body_markdown: String,
+    /// `body_markdown` rendered and sanitised.
+    pub body_html: String,
+}
+
+impl PublicStory {
+    /// The best-looking outcome for a story card: the KPI with the largest
+    /// improvement and its change (a fraction), e.g. ("Ad CPA", -0.32).
+    pub fn headline(&self) -> Option<(&str, f64)> {
+        self.outcomes
+            .iter()
+            .filter_map(|o| {
+                let ch = o.change?;
+                let gain = if o.higher_is_better { ch } else { -ch };
+                (gain > 0.0).then_some((gain, o.kpi.as_str(), ch))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, kpi, ch)| (kpi, ch))
+    }
+}
+
+/// A free page of the public site (`content/pages/<slug>.md`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FreePage {
+    pub slug: String,
+    pub title: String,
+    pub body_markdown: String,
+    pub body_html: String,
+}
+
+/// Everything the public pages show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicSite {
+    /// The public site's name.
+    pub title: String,
+    /// The site's address without a trailing `/` (may be empty).
+    pub base_url: String,
+    /// Sorted as [`public_stories`] sorts them.
+    pub stories: Vec<PublicStory>,
+    /// Sorted by slug.
+    pub pages: Vec<FreePage>,
+    /// The date of feed and sitemap entries without a date of their own
+    /// (the last day of the as-of month: never the clock).
+    pub fallback_date: Date,
+}
+
+/// How a build asks for the public site.
+pub struct SiteOptions {
+    /// The build date: consents are checked against it.
+    pub today: Date,
+    /// The as-of month: outcomes are summarised as of it.
+    pub as_of: Month,
+}
+
+/// The public site of `project` (see [`PublicSite`]), and warnings as
+/// `(project-relative path, message)` about content that was left out.
+pub fn public_site(project: &Project, opts: &SiteOptions) -> (PublicSite, Vec<(PathBuf, String)>) {
+    let stories = public_stories(project, opts.today, opts.as_of);
+    let pages = project
+        .pages
+        .iter()
+        .map(|p| FreePage {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            body_markdown: p.markdown.clone(),
+            body_html: to_safe_html(&p.markdown),
+        })
+        .collect();
+    let site = PublicSite {
+        title: project.config.title.clone(),
+        base_url: project.config.base_url.clone(),
+        stories,
+        pages,
+        fallback_date: opts.as_of.last_day(),
+    };
+    (site, Vec::new())
+}
+
+/// The stories that may be published on `today`: consent `granted` and not
+/// expired (`expires >= today`: a consent expiring today is still valid
+/// today). Sorted by date, newest first (undated stories last), then by slug.
+///
+/// Without `"name"` in scope, title, summary, quote, industry, body and
+/// outcome names are anonymised and `display_name` is the alias. Mentions
+/// of *other* clients are not rewritten here: the leak scan fails the build
+/// on them, so that a consultant decides how to word them rather than
+/// finding them silently replaced.
+///
+/// Two stories may end up with the same slug only if
+/// [`super::validate_stories`] was not run (the loader runs it); the build
+/// must not skip it.
+pub fn public_stories(project: &Project, today: Date, as_of: Month) -> Vec<PublicStory> {
+    let mut out: Vec<PublicStory> = project
+        .clients
+        .par_iter()
+        .filter_map(|c| {
+            let story = c.story.as_ref()?;
+            story
+                .consent
+                .is_publishable(today)
+                .then(|| public_story(c, story, &project.config.allow_words, as_of))
+        })
+        .collect();
+    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    out
+}
+
+fn public_story(client: &Client, story: &Story, allow_words: &[String], as_of: Month) -> PublicStory {
+    let consent = &story.consent;
+    let named = consent.allows("name");
+    let anon = Anonymiser::for_client(client, allow_words);
+    let text = |s: &str| if named { s.to_string() } else { anon.apply(s) };
+    let outcomes = if consent.allows("figures") {
+        summarise(client, as_of)
+            .into_iter()
+            .map(|o| OutcomeSummary {
+                kpi: text(&o.kpi),
+                unit: text(&o.unit),
+                ..o
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let body_markdown = text(&story.markdown);
+    PublicStory {
+        slug: public_slug(client, story, allow_words),
+        title: text(&story.title),
+        summary: story.summary.as_deref().map(text),
+        date: story.date,
+        quote: if consent.allows("quotes") {
+            story.quote.as_deref().map(text)
+        } else {
+            None
+        },
+        display_name: if named {
+            client.name.clone()
+        } else {
+            anon.alias().to_string()
+        },
+        industry: client.industry.as_deref().map(text),
+        outcomes,
+        body_html: to_safe_html(&body_markdown),
+        body_markdown,
+    }
+}
