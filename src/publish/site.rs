@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::markdown::to_safe_html;
+use crate::markdown::to_public_html;
 use crate::model::{Client, Project, Story};
 use crate::month::Month;
 use crate::outcomes::{OutcomeSummary, summarise};
@@ -92,25 +92,56 @@ pub struct SiteOptions {
 /// The public site of `project` (see [`PublicSite`]), and warnings as
 /// `(project-relative path, message)` about content that was left out.
 pub fn public_site(project: &Project, opts: &SiteOptions) -> (PublicSite, Vec<(PathBuf, String)>) {
-    let stories = public_stories(project, opts.today, opts.as_of);
+    let mut warnings = Vec::new();
+    let stories = public_stories_with(project, opts.today, opts.as_of, &mut warnings);
     let pages = project
         .pages
         .iter()
-        .map(|p| FreePage {
-            slug: p.slug.clone(),
-            title: p.title.clone(),
-            body_markdown: p.markdown.clone(),
-            body_html: to_safe_html(&p.markdown),
+        .map(|p| {
+            let body_markdown = xml_safe(&p.markdown);
+            FreePage {
+                slug: p.slug.clone(),
+                title: xml_safe(&p.title),
+                body_html: public_html(&body_markdown, &p.path, &mut warnings),
+                body_markdown,
+            }
         })
         .collect();
+    warnings.sort();
     let site = PublicSite {
-        title: project.config.title.clone(),
+        title: xml_safe(&project.config.title),
         base_url: project.config.base_url.clone(),
         stories,
         pages,
         fallback_date: opts.as_of.last_day(),
     };
-    (site, Vec::new())
+    (site, warnings)
+}
+
+/// `markdown` rendered for the public site (see
+/// [`crate::markdown::to_public_html`]); a warning on `path` for each
+/// address left out.
+fn public_html(markdown: &str, path: &std::path::Path, warnings: &mut Vec<(PathBuf, String)>) -> String {
+    let (html, dropped) = to_public_html(markdown);
+    for url in dropped {
+        warnings.push((
+            path.to_path_buf(),
+            format!(
+                "the link `{url}` leads out of the public site (into the private site or the client editions); it was left out of the published page"
+            ),
+        ));
+    }
+    html
+}
+
+/// `text` without the characters XML 1.0 does not allow (control
+/// characters other than tab, line feed and carriage return, and U+FFFE,
+/// U+FFFF) nor the C1 controls HTML reports as errors: one of them in a
+/// title would make `feed.xml` unreadable.
+pub fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| !matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}'))
+        .collect()
 }
 
 /// The stories that may be published on `today`: consent `granted` and not
@@ -127,7 +158,16 @@ pub fn public_site(project: &Project, opts: &SiteOptions) -> (PublicSite, Vec<(P
 /// [`super::validate_stories`] was not run (the loader runs it); the build
 /// must not skip it.
 pub fn public_stories(project: &Project, today: Date, as_of: Month) -> Vec<PublicStory> {
-    let mut out: Vec<PublicStory> = project
+    public_stories_with(project, today, as_of, &mut Vec::new())
+}
+
+fn public_stories_with(
+    project: &Project,
+    today: Date,
+    as_of: Month,
+    warnings: &mut Vec<(PathBuf, String)>,
+) -> Vec<PublicStory> {
+    let made: Vec<(PublicStory, Vec<(PathBuf, String)>)> = project
         .clients
         .par_iter()
         .filter_map(|c| {
@@ -138,15 +178,25 @@ pub fn public_stories(project: &Project, today: Date, as_of: Month) -> Vec<Publi
                 .then(|| public_story(c, story, &project.config.allow_words, as_of))
         })
         .collect();
+    let mut out = Vec::with_capacity(made.len());
+    for (story, w) in made {
+        out.push(story);
+        warnings.extend(w);
+    }
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     out
 }
 
-fn public_story(client: &Client, story: &Story, allow_words: &[String], as_of: Month) -> PublicStory {
+fn public_story(
+    client: &Client,
+    story: &Story,
+    allow_words: &[String],
+    as_of: Month,
+) -> (PublicStory, Vec<(PathBuf, String)>) {
     let consent = &story.consent;
     let named = consent.allows("name");
     let anon = Anonymiser::for_client(client, allow_words);
-    let text = |s: &str| if named { s.to_string() } else { anon.apply(s) };
+    let text = |s: &str| xml_safe(&if named { s.to_string() } else { anon.apply(s) });
     let outcomes = if consent.allows("figures") {
         summarise(client, as_of)
             .into_iter()
@@ -160,7 +210,9 @@ fn public_story(client: &Client, story: &Story, allow_words: &[String], as_of: M
         Vec::new()
     };
     let body_markdown = text(&story.markdown);
-    PublicStory {
+    let mut warnings = Vec::new();
+    let body_html = public_html(&body_markdown, &story.path, &mut warnings);
+    let public = PublicStory {
         slug: public_slug(client, story, allow_words),
         title: text(&story.title),
         summary: story.summary.as_deref().map(text),
@@ -170,14 +222,11 @@ fn public_story(client: &Client, story: &Story, allow_words: &[String], as_of: M
         } else {
             None
         },
-        display_name: if named {
-            client.name.clone()
-        } else {
-            anon.alias().to_string()
-        },
+        display_name: xml_safe(if named { &client.name } else { anon.alias() }),
         industry: client.industry.as_deref().map(text),
         outcomes,
-        body_html: to_safe_html(&body_markdown),
+        body_html,
         body_markdown,
-    }
+    };
+    (public, warnings)
 }
