@@ -39,6 +39,12 @@ pub struct BuildOptions {
     /// [`BuildError::Stopped`] at the next client, before touching the
     /// output (`serve` sets it on Ctrl-C).
     pub stop: Option<Arc<AtomicBool>>,
+    /// `--base-url`: the public site's address for this build (checked with
+    /// [`crate::config::check_base_url`]), over `[public] base_url`.
+    pub base_url: Option<String>,
+    /// `--public-out`: where the public site goes, over `[public] out`
+    /// (relative to the project root); by default `<out>/public`.
+    pub public_out: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -85,6 +91,8 @@ pub enum BuildError {
     Commit(PathBuf, std::io::Error),
     /// Stopped on request (see [`BuildOptions::stop`]).
     Stopped,
+    /// The public site's folder cannot be used (it overlaps the output).
+    PublicOut(PathBuf, String),
 }
 
 impl BuildError {
@@ -111,6 +119,7 @@ impl std::fmt::Display for BuildError {
             }
             BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             BuildError::Stopped => write!(f, "the build was stopped"),
+            BuildError::PublicOut(p, why) => write!(f, "{}: {why}", p.display()),
             BuildError::Commit(p, e) => write!(
                 f,
                 "{}: {e}; the site may be partly updated, and the next build rewrites it in full",
@@ -350,29 +359,78 @@ pub fn build_project(
     // Public site: only consented stories, anonymised as the consent says.
     // Always rendered (the consent gate depends on the build date) and
     // scanned; the scan skips the files it found clean in the previous
-    // build, for the same names.
+    // build, for the same names. It is written into `<out>/public`, or
+    // into a folder of its own (`[public] out`, `--public-out`), staged and
+    // swapped in the same way.
+    let public_out = public_folder(project, opts, &out)?;
+    let public_staging = match &public_out {
+        Some(dir) => Some(Staging::new(dir).map_err(|e| BuildError::Io(dir.clone(), e))?),
+        None => None,
+    };
+    let write_public = |rel: &str, bytes: &[u8]| match &public_staging {
+        Some(s) => s.write(rel, bytes).map_err(|e| BuildError::Io(PathBuf::from(rel), e)),
+        None => write(&format!("public/{rel}"), bytes),
+    };
     let (site, site_warnings) = publish::public_site(
         project,
         &publish::SiteOptions {
             today: opts.today,
             as_of,
+            base_url: opts.base_url.clone(),
         },
     );
     for (path, message) in site_warnings {
         warnings.warning(&path, None, None, message);
     }
+    if site.base_url.is_none() {
+        warnings.warning(
+            Path::new("casebook.toml"),
+            None,
+            None,
+            "no base_url: feed.xml, sitemap.xml and the canonical links of the public site are left out; set base_url under [public] in casebook.toml, or pass --base-url https://...",
+        );
+    }
     summary.stories = site.stories.len();
+    let public_common = Common::new(cfg.lang, &cfg.currency, &site.title);
     let css = crate::render::public_stylesheet(&project.root)
         .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
-    write("public/assets/style.css", css.as_bytes())?;
-    let written: Vec<Result<(), BuildError>> = pages::public::pages(&common, &site)
+    let public_pages = pages::public::pages(&public_common, &site);
+    let statics = publish::read_static(&project.root).map_err(|errors| {
+        let mut d = Diagnostics::new();
+        for (path, message) in errors {
+            d.error(&path, None, None, message);
+        }
+        BuildError::Invalid(d)
+    })?;
+    // A file of static/ may not stand where casebook writes a page.
+    let mut generated: BTreeSet<&str> = public_pages.iter().map(|p| p.path.as_str()).collect();
+    generated.insert("assets/style.css");
+    let mut clashes = Diagnostics::new();
+    for f in &statics {
+        let clash =
+            generated.contains(f.rel.as_str()) || generated.iter().any(|g| g.starts_with(&format!("{}/", f.rel)));
+        if clash {
+            clashes.error(
+                &Path::new("static").join(&f.rel),
+                None,
+                None,
+                format!(
+                    "casebook writes `{}` of the public site itself; rename the file in static/",
+                    f.rel
+                ),
+            );
+        }
+    }
+    if clashes.has_errors() {
+        return Err(BuildError::Invalid(clashes));
+    }
+    write_public("assets/style.css", css.as_bytes())?;
+    for f in &statics {
+        write_public(&f.rel, &f.bytes)?;
+    }
+    let written: Vec<Result<(), BuildError>> = public_pages
         .par_iter()
-        .map(|page| {
-            write(
-                &format!("public/{}", page.path),
-                render(page.template, &page.context)?.as_bytes(),
-            )
-        })
+        .map(|page| write_public(&page.path, render(page.template, &page.context)?.as_bytes()))
         .collect();
     // The first error in page order, whatever thread found it first.
     written.into_iter().collect::<Result<(), _>>()?;
@@ -384,12 +442,15 @@ pub fn build_project(
     } else {
         &no_entries
     };
-    let public_dir = staging.dir().join("public");
+    let public_dir = match &public_staging {
+        Some(s) => s.dir().to_path_buf(),
+        None => staging.dir().join("public"),
+    };
     let scanned =
         publish::scan_dir_except(&public_dir, &forbidden, clean).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
     if !scanned.leaks.is_empty() {
         // Name the files where they would have been published.
-        let public = out.join("public");
+        let public = public_out.clone().unwrap_or_else(|| out.join("public"));
         let leaks = scanned
             .leaks
             .into_iter()
@@ -415,6 +476,9 @@ pub fn build_project(
             .map_err(|e| BuildError::Commit(out.clone(), e))?,
         None => staging.commit().map_err(|e| BuildError::Io(out.clone(), e))?,
     }
+    if let (Some(s), Some(dir)) = (public_staging, &public_out) {
+        s.commit().map_err(|e| BuildError::Io(dir.clone(), e))?;
+    }
     if opts.incremental {
         // A cache that cannot be written only costs the next build time.
         let _ = cache::save(&out, &manifest);
@@ -422,6 +486,56 @@ pub fn build_project(
     lap("swap");
     summary.timings = timings;
     Ok(summary)
+}
+
+/// The public site's own folder, or `None` for `<out>/public`: `--public-out`
+/// (as given), else `[public] out` (relative to the project root). It may
+/// not be the output folder, lie inside it (other than as `public/`) or
+/// contain it: one build would replace the other's files.
+fn public_folder(project: &Project, opts: &BuildOptions, out: &Path) -> Result<Option<PathBuf>, BuildError> {
+    let asked = match (&opts.public_out, &project.config.public.out) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => project.root.join(dir),
+        (None, None) => return Ok(None),
+    };
+    let absolute = |p: &Path| {
+        let p = output::through_link(p);
+        let p = if p.is_absolute() {
+            p
+        } else {
+            std::env::current_dir().map(|d| d.join(&p)).unwrap_or(p)
+        };
+        normalise(&p)
+    };
+    let (dir, site) = (absolute(&asked), absolute(out));
+    if dir == site.join("public") {
+        return Ok(None);
+    }
+    if dir.starts_with(&site) || site.starts_with(&dir) {
+        return Err(BuildError::PublicOut(
+            asked,
+            format!(
+                "the public site's folder may not be the output folder {}, lie inside it or contain it; choose a folder beside it (e.g. public/ in the project)",
+                out.display()
+            ),
+        ));
+    }
+    Ok(Some(dir))
+}
+
+/// `path` with `.` and `..` resolved without touching the disk.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Counts a client as done when its work ends, however it ends.

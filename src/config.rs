@@ -260,8 +260,11 @@ impl Config {
                 );
             }
         }
-        if let Some(v) = f.string("base_url") {
-            c.base_url = v.trim_end_matches('/').to_string();
+        if let Some(v) = f.string("base_url").filter(|v| !v.trim().is_empty()) {
+            match check_base_url(&v) {
+                Ok(u) => c.base_url = u,
+                Err(e) => f.error_at("base_url", e),
+            }
         }
         if let Some(v) = f.string("lang") {
             match v.as_str() {

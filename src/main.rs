@@ -36,7 +36,7 @@ struct Cli {
 enum Command {
     /// Build site/internal/ and site/public/ from the project.
     #[command(
-        after_help = "Examples:\n  casebook build\n  casebook build --month 2026-09 --today 2026-11-01 --out /tmp/site\n  casebook build --archive    (a report for every month of every client)"
+        after_help = "Examples:\n  casebook build\n  casebook build --month 2026-09 --today 2026-11-01 --out /tmp/site\n  casebook build --archive    (a report for every month of every client)\n  casebook build --base-url https://example.com/cases/ --public-out public    (deploy public/ only)"
     )]
     Build {
         /// Output folder [default: <root>/site].
@@ -54,6 +54,12 @@ enum Command {
         /// Threads to use [default: one per core]; the output is the same for any number.
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// The public site's address for this build (feed, sitemap, canonical links), over [public] base_url.
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<String>,
+        /// Where to write the public site [default: [public] out, else <out>/public]; only this folder is deployed.
+        #[arg(long, value_name = "DIR")]
+        public_out: Option<PathBuf>,
     },
     /// Load and validate the project without building; list every problem.
     #[command(
@@ -180,6 +186,10 @@ fn parse_month(s: &str) -> Result<Month, String> {
     Month::parse(s)
 }
 
+fn parse_base_url(s: &str) -> Result<String, String> {
+    casebook::config::check_base_url(s)
+}
+
 fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
     parse_date(s)
 }
@@ -203,6 +213,8 @@ fn main() -> ExitCode {
             today: day,
             archive,
             jobs,
+            base_url,
+            public_out,
         } => {
             let out = out.unwrap_or_else(|| root.join("site"));
             build::run_build(
@@ -216,6 +228,8 @@ fn main() -> ExitCode {
                     incremental: !cli.no_cache,
                     progress: !cli.quiet,
                     stop: None,
+                    base_url,
+                    public_out,
                 },
                 ui,
             )

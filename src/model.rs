@@ -212,6 +212,12 @@ pub struct Story {
     #[serde(with = "compact::opt_date")]
     pub date: Option<Date>,
     pub quote: Option<String>,
+    /// A picture for the story: a file under `static/` (`image`), with its
+    /// alt text (`image_alt`).
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub image_alt: Option<String>,
     pub consent: Consent,
     /// Markdown source without the front matter.
     pub markdown: String,

@@ -27,6 +27,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("page.html", include_str!("../templates/page.html")),
     ("feed.xml", include_str!("../templates/feed.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("robots.txt", include_str!("../templates/robots.txt")),
 ];
 
 pub struct Renderer {

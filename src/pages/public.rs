@@ -1,4 +1,5 @@
-//! The public site: story list, story pages, free pages, feed and sitemap.
+//! The public site: story list, story pages, lists by industry and service,
+//! free pages, 404, robots.txt, feed and sitemap.
 //!
 //! Everything here comes from one [`PublicSite`] value, which the
 //! publishing rules built, filtered by consent and anonymised: these
@@ -10,18 +11,22 @@ use serde_json::{Value, json};
 use super::{Common, text, with};
 use crate::charts;
 use crate::markdown::to_plain_text;
-use crate::publish::{FreePage, PublicSite, PublicStory};
+use crate::publish::{FreePage, PublicSite, PublicStory, StoryList};
 
-/// A page of the public site: its path under `site/public/` and context.
+/// A page of the public site: its path under the public folder and context.
 pub struct PublicPage {
     pub path: String,
     pub template: &'static str,
     pub context: Value,
 }
 
-fn canonical(base_url: &str, path: &str) -> String {
-    // `path` is e.g. "stories/x/" or "" for the home page.
-    format!("{base_url}/{path}")
+/// The absolute address of `path` ("stories/x/", "" for the home page), or
+/// an empty string without a base URL (templates then leave the link out).
+fn canonical(site: &PublicSite, path: &str) -> String {
+    site.base_url
+        .as_deref()
+        .map(|b| format!("{b}/{path}"))
+        .unwrap_or_default()
 }
 
 fn nav_pages(pages: &[FreePage]) -> Vec<Value> {
@@ -31,26 +36,42 @@ fn nav_pages(pages: &[FreePage]) -> Vec<Value> {
         .collect()
 }
 
-fn public_base(
-    c: &Common,
-    site: &PublicSite,
-    title: &str,
-    description: &str,
-    root: &str,
-    path: &str,
-    og_type: &str,
-) -> serde_json::Map<String, Value> {
-    let mut base = c.base(title, root, "");
-    let page_title = if title == c.site_title {
-        title.to_string()
+/// What a page is, for its `<head>`.
+struct Head<'a> {
+    title: &'a str,
+    description: &'a str,
+    /// From the page to the site's root: "", "../../".
+    root: &'a str,
+    /// The page's path under the root, for its canonical address.
+    path: &'a str,
+    og_type: &'a str,
+    /// The page's picture (a path under the root), if any.
+    image: Option<&'a str>,
+}
+
+fn public_base(c: &Common, site: &PublicSite, head: &Head) -> serde_json::Map<String, Value> {
+    let mut base = c.base(head.title, head.root, "");
+    let page_title = if head.title == c.site_title {
+        head.title.to_string()
     } else {
-        format!("{title} — {}", c.site_title)
+        format!("{} — {}", head.title, c.site_title)
     };
     base.insert("page_title".into(), json!(page_title));
-    base.insert("description".into(), json!(description));
-    base.insert("canonical".into(), json!(canonical(&site.base_url, path)));
-    base.insert("og_type".into(), json!(og_type));
+    base.insert("description".into(), json!(head.description));
+    base.insert("canonical".into(), json!(canonical(site, head.path)));
+    base.insert("og_type".into(), json!(head.og_type));
+    let og_image = head.image.map(|i| canonical(site, i)).unwrap_or_default();
+    base.insert("og_image".into(), json!(og_image));
+    base.insert("has_feed".into(), json!(site.base_url.is_some()));
     base.insert("nav_pages".into(), json!(nav_pages(&site.pages)));
+    base.insert(
+        "brand".into(),
+        json!({
+            "name": site.brand.name.clone().unwrap_or_default(),
+            "logo": site.brand.logo.clone().unwrap_or_default(),
+            "accent": site.brand.accent.clone().unwrap_or_default(),
+        }),
+    );
     base
 }
 
@@ -99,61 +120,179 @@ fn story_outcomes(c: &Common, story: &PublicStory) -> (Vec<Value>, Vec<String>) 
     (rows, svgs)
 }
 
-/// Every page of `site/public/` (the stylesheet is written separately).
-pub fn pages(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
-    let stories = &site.stories;
-    let mut out = Vec::new();
-    let f = &c.fmt;
-    let cards: Vec<Value> = stories
+/// The story cards of a list page whose root is `root`.
+fn cards(c: &Common, stories: &[&PublicStory], root: &str) -> Vec<Value> {
+    stories
         .par_iter()
         .map(|s| {
             json!({
-                "href": format!("stories/{}/index.html", s.slug),
+                "href": format!("{root}stories/{}/index.html", s.slug),
                 "title": s.title,
                 "display_name": s.display_name,
                 "industry": s.industry.clone().unwrap_or_default(),
                 "summary": s.summary.clone().unwrap_or_default(),
                 "headline": headline(c, s).unwrap_or_default(),
+                "image": s.image.as_ref().map(|i| json!({ "src": format!("{root}{}", i.src), "alt": i.alt })),
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Links to the lists of one kind (industries or services) from `root`.
+fn list_links(lists: &[StoryList], kind: &str, root: &str) -> Vec<Value> {
+    lists
+        .iter()
+        .map(|l| json!({ "href": format!("{root}{kind}/{}/index.html", l.slug), "name": l.name, "count": l.stories.len() }))
+        .collect()
+}
+
+/// The JSON-LD `Article` of a story, safe inside `<script>`: `<`, `>` and
+/// `&` are written as `\u003c`, `\u003e`, `\u0026`.
+fn json_ld(site: &PublicSite, s: &PublicStory, description: &str) -> String {
+    let mut article = json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": s.title,
+        "description": description,
+        "about": s.display_name,
+        "publisher": { "@type": "Organization", "name": site.brand.name.clone().unwrap_or_else(|| site.title.clone()) },
+    });
+    if let Some(d) = s.date {
+        article["datePublished"] = json!(d.to_string());
+    }
+    if site.base_url.is_some() {
+        article["url"] = json!(canonical(site, &format!("stories/{}/", s.slug)));
+        article["mainEntityOfPage"] = article["url"].clone();
+        if let Some(i) = &s.image {
+            article["image"] = json!(canonical(site, &i.src));
+        }
+    }
+    article
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// Every page of the public site (the stylesheet and `static/` are written
+/// separately). Without a base URL there is no feed and no sitemap.
+pub fn pages(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
+    let stories = &site.stories;
+    let all: Vec<&PublicStory> = stories.iter().collect();
+    let mut out = Vec::new();
+    let f = &c.fmt;
     let site_title = site.title.clone();
+    let home_description = site
+        .description
+        .clone()
+        .unwrap_or_else(|| c.t("site_description").to_string());
     out.push(PublicPage {
         path: "index.html".into(),
         template: "story_list.html",
         context: with(
-            public_base(c, site, &site_title, c.t("stories"), "", "", "website"),
-            json!({ "stories": cards }),
+            public_base(
+                c,
+                site,
+                &Head {
+                    title: &site_title,
+                    description: &home_description,
+                    root: "",
+                    path: "",
+                    og_type: "website",
+                    image: None,
+                },
+            ),
+            json!({
+                "heading": c.t("stories"),
+                "stories": cards(c, &all, ""),
+                "industries": list_links(&site.industries, "industries", ""),
+                "services": list_links(&site.services, "services", ""),
+            }),
         ),
     });
+    for (kind, lists, label) in [
+        ("industries", &site.industries, "by_industry"),
+        ("services", &site.services, "by_service"),
+    ] {
+        for l in lists {
+            let picked: Vec<&PublicStory> = stories.iter().filter(|s| l.stories.contains(&s.slug)).collect();
+            let path = format!("{kind}/{}/", l.slug);
+            let description = format!("{} {}", c.t(label), l.name);
+            out.push(PublicPage {
+                path: format!("{path}index.html"),
+                template: "story_list.html",
+                context: with(
+                    public_base(
+                        c,
+                        site,
+                        &Head {
+                            title: &l.name,
+                            description: &description,
+                            root: "../../",
+                            path: &path,
+                            og_type: "website",
+                            image: None,
+                        },
+                    ),
+                    json!({
+                        "heading": l.name,
+                        "kicker": c.t(label),
+                        "stories": cards(c, &picked, "../../"),
+                        "industries": [],
+                        "services": [],
+                    }),
+                ),
+            });
+        }
+    }
     out.par_extend(stories.par_iter().map(|s| {
         let (outcomes, svgs) = story_outcomes(c, s);
         let description = s
             .summary
             .clone()
             .unwrap_or_else(|| to_plain_text(&s.body_markdown).chars().take(160).collect());
+        let path = format!("stories/{}/", s.slug);
+        let link = |lists: &[StoryList], kind: &str, name: &str| {
+            lists
+                .iter()
+                .find(|l| l.name == name)
+                .map(|l| format!("../../{kind}/{}/index.html", l.slug))
+                .unwrap_or_default()
+        };
+        let services: Vec<Value> = s
+            .services
+            .iter()
+            .map(|name| json!({ "name": name, "href": link(&site.services, "services", name) }))
+            .collect();
         PublicPage {
-            path: format!("stories/{}/index.html", s.slug),
+            path: format!("{path}index.html"),
             template: "story.html",
             context: with(
                 public_base(
                     c,
                     site,
-                    &s.title,
-                    &description,
-                    "../../",
-                    &format!("stories/{}/", s.slug),
-                    "article",
+                    &Head {
+                        title: &s.title,
+                        description: &description,
+                        root: "../../",
+                        path: &path,
+                        og_type: "article",
+                        image: s.image.as_ref().map(|i| i.src.as_str()),
+                    },
                 ),
                 json!({
+                    "json_ld": json_ld(site, s, &description),
                     "story": {
                         "title": s.title,
                         "display_name": s.display_name,
                         "industry": s.industry.clone().unwrap_or_default(),
+                        "industry_href": s.industry.as_deref().map(|i| link(&site.industries, "industries", i)).unwrap_or_default(),
+                        "services": services,
                         "summary": s.summary.clone().unwrap_or_default(),
                         "quote": s.quote.clone().unwrap_or_default(),
                         "date_label": s.date.map(|d| f.date(d)).unwrap_or_default(),
                         "date_iso": s.date.map(|d| d.to_string()).unwrap_or_default(),
+                        "image": s.image.as_ref().map(|i| json!({ "src": format!("../../{}", i.src), "alt": i.alt })),
                         "outcomes": outcomes,
                         "charts": svgs,
                         "body_html": s.body_html,
@@ -164,51 +303,94 @@ pub fn pages(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
     }));
     for p in &site.pages {
         let description: String = to_plain_text(&p.body_markdown).chars().take(160).collect();
+        let path = format!("pages/{}/", p.slug);
         out.push(PublicPage {
-            path: format!("pages/{}/index.html", p.slug),
+            path: format!("{path}index.html"),
             template: "page.html",
             context: with(
                 public_base(
                     c,
                     site,
-                    &p.title,
-                    &description,
-                    "../../",
-                    &format!("pages/{}/", p.slug),
-                    "website",
+                    &Head {
+                        title: &p.title,
+                        description: &description,
+                        root: "../../",
+                        path: &path,
+                        og_type: "website",
+                        image: None,
+                    },
                 ),
                 json!({ "page": { "title": p.title, "body_html": p.body_html } }),
             ),
         });
     }
+    // A 404 page is served at any address: with a base URL its links are
+    // absolute, without one they work from the site's root.
+    let not_found_root = site.base_url.as_deref().map(|b| format!("{b}/")).unwrap_or_default();
+    let mut not_found = public_base(
+        c,
+        site,
+        &Head {
+            title: c.t("not_found"),
+            description: c.t("not_found_text"),
+            root: &not_found_root,
+            path: "404.html",
+            og_type: "website",
+            image: None,
+        },
+    );
+    not_found.insert("canonical".into(), json!(""));
+    out.push(PublicPage {
+        path: "404.html".into(),
+        template: "404.html",
+        context: Value::Object(not_found),
+    });
+
+    let sitemap = site.base_url.as_ref().map(|b| format!("{b}/sitemap.xml"));
+    out.push(PublicPage {
+        path: "robots.txt".into(),
+        template: "robots.txt",
+        context: json!({ "sitemap": sitemap.unwrap_or_default() }),
+    });
+    let Some(base_url) = &site.base_url else {
+        return out;
+    };
 
     // Feed and sitemap dates come from the data, never from the clock.
     let fallback = site.fallback_date;
     let entry_date = |s: &PublicStory| s.date.unwrap_or(fallback);
     let updated = stories.iter().map(entry_date).max().unwrap_or(fallback);
-    let base_url = &site.base_url;
     let entries: Vec<Value> = stories
         .iter()
         .map(|s| {
             json!({
                 "title": s.title,
-                "url": canonical(base_url, &format!("stories/{}/", s.slug)),
+                "url": canonical(site, &format!("stories/{}/", s.slug)),
                 "updated": format!("{}T00:00:00Z", entry_date(s)),
                 "summary": s.summary.clone().unwrap_or_default(),
+                "image": s.image.as_ref().map(|i| json!({ "url": canonical(site, &i.src), "type": image_type(&i.src), "alt": i.alt })),
             })
         })
         .collect();
+    let author = site.brand.name.clone().unwrap_or_else(|| site_title.clone());
     out.push(PublicPage {
         path: "feed.xml".into(),
         template: "feed.xml",
-        context: json!({ "lang": c.lang.code(), "site_title": site_title, "base_url": base_url, "updated": format!("{updated}T00:00:00Z"), "stories": entries }),
+        context: json!({ "lang": c.lang.code(), "site_title": site_title, "author": author, "base_url": base_url, "updated": format!("{updated}T00:00:00Z"), "stories": entries }),
     });
-    let mut urls = vec![json!({ "loc": canonical(base_url, ""), "lastmod": updated.to_string() })];
+    let mut urls = vec![json!({ "loc": canonical(site, ""), "lastmod": updated.to_string() })];
     for s in stories {
-        urls.push(json!({ "loc": canonical(base_url, &format!("stories/{}/", s.slug)), "lastmod": entry_date(s).to_string() }));
+        urls.push(
+            json!({ "loc": canonical(site, &format!("stories/{}/", s.slug)), "lastmod": entry_date(s).to_string() }),
+        );
+    }
+    for (kind, lists) in [("industries", &site.industries), ("services", &site.services)] {
+        for l in lists {
+            urls.push(json!({ "loc": canonical(site, &format!("{kind}/{}/", l.slug)), "lastmod": "" }));
+        }
     }
     for p in &site.pages {
-        urls.push(json!({ "loc": canonical(base_url, &format!("pages/{}/", p.slug)), "lastmod": "" }));
+        urls.push(json!({ "loc": canonical(site, &format!("pages/{}/", p.slug)), "lastmod": "" }));
     }
     out.push(PublicPage {
         path: "sitemap.xml".into(),
@@ -216,4 +398,17 @@ pub fn pages(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
         context: json!({ "urls": urls }),
     });
     out
+}
+
+/// The media type of a story picture, by its extension (the file itself was
+/// checked when `static/` was read).
+fn image_type(src: &str) -> &'static str {
+    let lower = src.to_ascii_lowercase();
+    if lower.ends_with(".png") {
+        "image/png"
+    } else if lower.ends_with(".svg") {
+        "image/svg+xml"
+    } else {
+        "image/jpeg"
+    }
 }

@@ -35,6 +35,7 @@ mod names;
 mod scan;
 mod site;
 mod slug;
+mod statics;
 mod text;
 
 #[cfg(test)]
@@ -49,8 +50,12 @@ use crate::model::{Client, Project};
 pub use anonymise::Anonymiser;
 pub use names::{forbidden_names, name_warnings, partial_name};
 pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
-pub use site::{FreePage, PublicSite, PublicStory, SiteOptions, public_site, public_stories};
+pub use site::{
+    FreePage, PublicBrand, PublicSite, PublicStory, SiteOptions, StoryImage, StoryList, public_site, public_stories,
+    xml_safe,
+};
 pub use slug::{is_valid_slug, public_slug, slugify};
+pub use statics::{StaticFile, read_static};
 
 use slug::{PrivateName, private_names};
 use text::Decode;
@@ -115,6 +120,25 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
                     )
                 };
                 errors.push((toml, line, message));
+            }
+        }
+        if let Some(image) = &story.image {
+            let inside = std::path::Path::new(image)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside || !project.root.join("static").join(image).is_file() {
+                errors.push((
+                    story.path.clone(),
+                    story_line("image"),
+                    format!("image `{image}` is not a file under static/; put the picture in static/ and write its path there (e.g. image = \"images/story.jpg\")"),
+                ));
+            }
+            if story.image_alt.is_none() {
+                errors.push((
+                    story.path.clone(),
+                    story_line("image"),
+                    "a story `image` needs `image_alt`: a short description of the picture for readers who cannot see it".to_string(),
+                ));
             }
         }
         let slug = public_slug(client, story, allow_words);

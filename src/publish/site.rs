@@ -12,7 +12,8 @@ use crate::model::{Client, Project, Story};
 use crate::month::Month;
 use crate::outcomes::{OutcomeSummary, summarise};
 
-use super::{Anonymiser, public_slug};
+use super::slug::short_hash;
+use super::{Anonymiser, public_slug, slugify};
 
 /// A story as it may appear publicly, every text field already anonymised
 /// when the consent lacks `"name"`. It holds nothing that identifies the
@@ -38,6 +39,41 @@ pub struct PublicStory {
     pub body_markdown: String,
     /// `body_markdown` rendered and sanitised.
     pub body_html: String,
+    /// The story's picture (front matter `image`, a file of `static/`).
+    pub image: Option<StoryImage>,
+    /// What the client bought (the `service` of its invoices), anonymised
+    /// like the text, sorted, without duplicates.
+    pub services: Vec<String>,
+}
+
+/// A story's picture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryImage {
+    /// The file's path in the public site (`/`-separated, as under `static/`).
+    pub src: String,
+    /// Alt text, anonymised like the story.
+    pub alt: String,
+}
+
+/// The stories of one industry or one service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryList {
+    /// As the stories show it (anonymised).
+    pub name: String,
+    /// URL part: `industries/<slug>/`, `services/<slug>/`.
+    pub slug: String,
+    /// Slugs of the stories, in the site's order.
+    pub stories: Vec<String>,
+}
+
+/// The consultancy's brand as the public header shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PublicBrand {
+    pub name: Option<String>,
+    /// The logo as a `data:` URI, ready for `<img src>`.
+    pub logo: Option<String>,
+    /// `#rrggbb`.
+    pub accent: Option<String>,
 }
 
 impl PublicStory {
@@ -68,10 +104,20 @@ pub struct FreePage {
 /// Everything the public pages show.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PublicSite {
-    /// The public site's name.
+    /// The public site's name: `[public] title`, else `[brand] name`, else
+    /// the "Success stories" label. Never the internal `title`.
     pub title: String,
-    /// The site's address without a trailing `/` (may be empty).
-    pub base_url: String,
+    /// `[public] description`: the story list's meta description.
+    pub description: Option<String>,
+    /// The site's address without a trailing `/`: `--base-url`, else
+    /// `[public] base_url`, else `base_url`. `None`: no feed, sitemap or
+    /// canonical links (relative ones would be wrong).
+    pub base_url: Option<String>,
+    pub brand: PublicBrand,
+    /// Story lists by industry and by service, by slug; only those with a
+    /// story.
+    pub industries: Vec<StoryList>,
+    pub services: Vec<StoryList>,
     /// Sorted as [`public_stories`] sorts them.
     pub stories: Vec<PublicStory>,
     /// Sorted by slug.
@@ -87,6 +133,8 @@ pub struct SiteOptions {
     pub today: Date,
     /// The as-of month: outcomes are summarised as of it.
     pub as_of: Month,
+    /// `--base-url` (already checked), over the settings.
+    pub base_url: Option<String>,
 }
 
 /// The public site of `project` (see [`PublicSite`]), and warnings as
@@ -108,14 +156,66 @@ pub fn public_site(project: &Project, opts: &SiteOptions) -> (PublicSite, Vec<(P
         })
         .collect();
     warnings.sort();
+    let cfg = &project.config;
+    let brand = PublicBrand {
+        name: cfg.brand.name.as_deref().map(xml_safe),
+        logo: cfg.brand.logo.as_ref().map(|l| l.data_uri()),
+        accent: cfg.brand.accent.clone(),
+    };
+    let title = cfg
+        .public
+        .title
+        .clone()
+        .or_else(|| brand.name.clone())
+        .unwrap_or_else(|| crate::i18n::label(cfg.lang, "stories").to_string());
+    let base_url = opts
+        .base_url
+        .clone()
+        .or_else(|| Some(cfg.public_base_url().to_string()))
+        .filter(|u| !u.is_empty());
     let site = PublicSite {
-        title: xml_safe(&project.config.title),
-        base_url: project.config.base_url.clone(),
+        title: xml_safe(&title),
+        description: cfg.public.description.as_deref().map(xml_safe),
+        base_url,
+        brand,
+        industries: lists(&stories, |s| s.industry.iter().cloned().collect()),
+        services: lists(&stories, |s| s.services.clone()),
         stories,
         pages,
         fallback_date: opts.as_of.last_day(),
     };
     (site, warnings)
+}
+
+/// Groups stories by the names `of` gives each (names that slugify alike
+/// are one list, named as its first story writes it).
+fn lists(stories: &[PublicStory], of: impl Fn(&PublicStory) -> Vec<String>) -> Vec<StoryList> {
+    let mut by_slug: std::collections::BTreeMap<String, StoryList> = std::collections::BTreeMap::new();
+    for s in stories {
+        for name in of(s) {
+            let slug = list_slug(&name);
+            let list = by_slug.entry(slug.clone()).or_insert_with(|| StoryList {
+                name: name.clone(),
+                slug,
+                stories: Vec::new(),
+            });
+            if !list.stories.contains(&s.slug) {
+                list.stories.push(s.slug.clone());
+            }
+        }
+    }
+    by_slug.into_values().collect()
+}
+
+/// The URL part of a list: [`slugify`] of its name, or `x-` and a stable
+/// hash for a name without ASCII letters (`食品`).
+fn list_slug(name: &str) -> String {
+    let slug = slugify(name);
+    if slug.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        slug
+    } else {
+        format!("x-{}", short_hash(name.trim()))
+    }
 }
 
 /// `markdown` rendered for the public site (see
@@ -227,6 +327,22 @@ fn public_story(
         outcomes,
         body_html,
         body_markdown,
+        image: story.image.as_ref().map(|src| StoryImage {
+            src: src.clone(),
+            alt: story.image_alt.as_deref().map(text).unwrap_or_default(),
+        }),
+        services: {
+            let mut services: Vec<String> = client
+                .invoices
+                .iter()
+                .map(|i| i.service.trim())
+                .filter(|s| !s.is_empty())
+                .map(text)
+                .collect();
+            services.sort();
+            services.dedup();
+            services
+        },
     };
     (public, warnings)
 }

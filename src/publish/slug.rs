@@ -108,7 +108,7 @@ pub fn slugify(text: &str) -> String {
 
 /// 8 hex digits of FNV-1a (64-bit, folded to 32): stable across runs,
 /// platforms and versions, unlike `std`'s hasher.
-fn short_hash(text: &str) -> String {
+pub(crate) fn short_hash(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);

@@ -25,6 +25,8 @@ fn story(title: &str, status: ConsentStatus, scope: &[&str]) -> Story {
         summary: None,
         date: None,
         quote: None,
+        image: None,
+        image_alt: None,
         consent: Consent {
             status,
             granted_on: None,
