@@ -395,7 +395,8 @@ pub fn build_project(
     let css = crate::render::public_stylesheet(&project.root)
         .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
     let public_pages = pages::public::pages(&public_common, &site);
-    let statics = publish::read_static(&project.root).map_err(|errors| {
+    let withheld = publish::withheld_images(project, opts.today);
+    let statics = publish::read_static(&project.root, &withheld).map_err(|errors| {
         let mut d = Diagnostics::new();
         for (path, message) in errors {
             d.error(&path, None, None, message);

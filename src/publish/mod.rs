@@ -52,7 +52,7 @@ pub use names::{forbidden_names, name_warnings, partial_name};
 pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
 pub use site::{
     FreePage, PublicBrand, PublicSite, PublicStory, SiteOptions, StoryImage, StoryList, public_site, public_stories,
-    xml_safe,
+    withheld_images, xml_safe,
 };
 pub use slug::{is_valid_slug, public_slug, slugify};
 pub use statics::{StaticFile, read_static};

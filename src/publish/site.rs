@@ -187,6 +187,26 @@ pub fn public_site(project: &Project, opts: &SiteOptions) -> (PublicSite, Vec<(P
     (site, warnings)
 }
 
+/// The `image` files of stories that are not published on `today` (and
+/// that no published story uses): `static/` is copied without them, so
+/// that a picture leaves the site with its story when a consent is revoked
+/// or expires.
+pub fn withheld_images(project: &Project, today: Date) -> std::collections::BTreeSet<String> {
+    let (mut shown, mut hidden) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    for story in project.clients.iter().filter_map(|c| c.story.as_ref()) {
+        if let Some(image) = &story.image {
+            let image = image.replace('\\', "/");
+            if story.consent.is_publishable(today) {
+                shown.insert(image);
+            } else {
+                hidden.insert(image);
+            }
+        }
+    }
+    hidden.retain(|i| !shown.contains(i));
+    hidden
+}
+
 /// Groups stories by the names `of` gives each (names that slugify alike
 /// are one list, named as its first story writes it).
 fn lists(stories: &[PublicStory], of: impl Fn(&PublicStory) -> Vec<String>) -> Vec<StoryList> {

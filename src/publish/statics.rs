@@ -16,13 +16,16 @@ pub struct StaticFile {
     pub bytes: Vec<u8>,
 }
 
-/// Every file under `<root>/static/` (none without the folder), images
-/// cleaned of metadata, sorted by path. Hidden files (`.DS_Store`,
-/// `.gitkeep`) are left out. Errors as `(project-relative path, message)`:
+/// Every file under `<root>/static/` (none without the folder) but those in
+/// `skip` (paths relative to `static/`), images cleaned of metadata, sorted
+/// by path. Hidden files (`.DS_Store`, `.gitkeep`) are left out. Errors as `(project-relative path, message)`:
 /// a symbolic link, a file that cannot be read, an image format whose
 /// metadata casebook cannot remove (GIF, TIFF, WebP, HEIC/AVIF, BMP), or a
 /// document that carries an author (PDF, office files).
-pub fn read_static(root: &Path) -> Result<Vec<StaticFile>, Vec<(PathBuf, String)>> {
+pub fn read_static(
+    root: &Path,
+    skip: &std::collections::BTreeSet<String>,
+) -> Result<Vec<StaticFile>, Vec<(PathBuf, String)>> {
     let dir = root.join("static");
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -57,6 +60,9 @@ pub fn read_static(root: &Path) -> Result<Vec<StaticFile>, Vec<(PathBuf, String)
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
+        if skip.contains(&rel) {
+            continue;
+        }
         match std::fs::read(entry.path()) {
             Ok(bytes) => match clean(bytes) {
                 Ok(bytes) => files.push(StaticFile { rel, bytes }),
