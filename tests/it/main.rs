@@ -12,6 +12,7 @@ mod init_import;
 mod load_cache;
 mod metrics_cli;
 mod parsers_prop;
+mod public_deploy;
 mod public_leaks;
 mod public_site;
 mod reports;
