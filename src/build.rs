@@ -394,7 +394,7 @@ pub fn build_project(
     let public_common = Common::new(cfg.lang, &cfg.currency, &site.title);
     let css = crate::render::public_stylesheet(&project.root)
         .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
-    let public_pages = pages::public::pages(&public_common, &site);
+    let public_pages = pages::public::pages(&public_common, &site, &css);
     let withheld = publish::withheld_images(project, opts.today);
     let statics = publish::read_static(&project.root, &withheld).map_err(|errors| {
         let mut d = Diagnostics::new();

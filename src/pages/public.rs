@@ -174,9 +174,9 @@ fn json_ld(site: &PublicSite, s: &PublicStory, description: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-/// Every page of the public site (the stylesheet and `static/` are written
-/// separately). Without a base URL there is no feed and no sitemap.
-pub fn pages(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
+/// Every page of the public site (the stylesheet `css` and `static/` are
+/// written separately). Without a base URL there is no feed and no sitemap.
+pub fn pages(c: &Common, site: &PublicSite, css: &str) -> Vec<PublicPage> {
     let stories = &site.stories;
     let all: Vec<&PublicStory> = stories.iter().collect();
     let mut out = Vec::new();
@@ -340,6 +340,9 @@ pub fn pages(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
         },
     );
     not_found.insert("canonical".into(), json!(""));
+    // Its own stylesheet inside, so that it looks right at any address and
+    // in a local preview.
+    not_found.insert("inline_css".into(), json!(css.replace("</", "<\\/")));
     out.push(PublicPage {
         path: "404.html".into(),
         template: "404.html",
