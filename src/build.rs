@@ -635,7 +635,11 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
     let c = counts(&project);
     let f = crate::format::Formatter::new(crate::config::Lang::En, &project.config.currency);
     if let Some(out) = public_out {
-        let dir = out.join("public");
+        // The public site's own folder when the settings give it one.
+        let dir = match &project.config.public.out {
+            Some(own) => root.join(own),
+            None => out.join("public"),
+        };
         if !dir.is_dir() {
             print_failure(&format!(
                 "{}: not found; build the site first (casebook build)",

@@ -66,7 +66,7 @@ enum Command {
         after_help = "Examples:\n  casebook check\n  casebook --root ../acme-consulting check\n  casebook check --public    (scan an existing site/public/ for names that must not be there)"
     )]
     Check {
-        /// Also scan the existing site/public/ for client names that no consent allows.
+        /// Also scan the existing public site ([public] out, else site/public/) for client names no consent allows.
         #[arg(long)]
         public: bool,
         /// The build date for consent expiry (YYYY-MM-DD) [default: today].

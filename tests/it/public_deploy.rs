@@ -617,6 +617,14 @@ fn the_public_site_can_have_a_folder_of_its_own() {
     );
     assert_eq!(tree(&p.path().join("www")), before);
     fs::remove_file(p.path().join("static/thanks.txt")).unwrap();
+    // `check --public` scans that folder.
+    let (code, stdout, stderr) = run(p.path(), &["check", "--public", "--today", "2026-11-25"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("www holds no name"), "{stdout}");
+    fs::write(p.path().join("www/extra.html"), "<p>Zephyr Widgets</p>").unwrap();
+    let (code, _, stderr) = run(p.path(), &["check", "--public", "--today", "2026-11-25"]);
+    assert_eq!(code, 1, "{stderr}");
+    fs::remove_file(p.path().join("www/extra.html")).unwrap();
     // Inside the output folder, or around it: refused before anything is written.
     for bad in ["site/www", "site", "."] {
         let dir = p.path().join(bad);
