@@ -44,6 +44,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::input::write::CsvOut;
 use crate::month::Month;
 
 /// The last month of every demo project: the data never depends on the clock.
@@ -188,8 +189,10 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
             }
             let f = fs::File::create(p).map_err(io_err(p))?;
             let mut w = BufWriter::with_capacity(1 << 20, f);
-            w.write_all(b"client_id,date,amount,service,kind\n")
+            let header = CsvOut::with_header(&["client_id", "date", "amount", "service", "kind"])
+                .into_bytes()
                 .map_err(io_err(p))?;
+            w.write_all(&header).map_err(io_err(p))?;
             Some((w, p))
         }
         None => None,
@@ -197,19 +200,15 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
     let mut start = 0;
     while start < opts.clients {
         let end = (start + BATCH).min(opts.clients);
-        let batch: Vec<Result<(DemoSummary, String), DemoError>> = (start..end)
+        let batch: Vec<Result<(DemoSummary, Vec<u8>), DemoError>> = (start..end)
             .into_par_iter()
-            .map(|idx| {
-                let c = gen_client(&ctx, idx);
-                let counts = c.write(out)?;
-                Ok((counts, c.flat))
-            })
+            .map(|idx| gen_client(&ctx, idx).write(out))
             .collect();
         for r in batch {
             let (counts, rows) = r?;
             summary.add(&counts);
             if let Some((w, p)) = &mut flat {
-                w.write_all(rows.as_bytes()).map_err(io_err(p))?;
+                w.write_all(&rows).map_err(io_err(p))?;
             }
         }
         start = end;
@@ -985,30 +984,37 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
 struct Generated {
     id: String,
     client_toml: String,
-    invoices: String,
-    nps: String,
-    activity: String,
-    outcomes: String,
+    invoices: CsvOut,
+    nps: CsvOut,
+    activity: CsvOut,
+    outcomes: CsvOut,
     notes: Vec<(String, String)>,
     story: Option<String>,
-    flat: String,
+    /// Its rows of the flat invoices CSV.
+    flat: CsvOut,
     counts: DemoSummary,
 }
 
 impl Generated {
-    fn write(&self, out: &Path) -> Result<DemoSummary, DemoError> {
+    /// Writes the client's files; returns what was written and the
+    /// client's rows of the flat invoices CSV.
+    fn write(self, out: &Path) -> Result<(DemoSummary, Vec<u8>), DemoError> {
         let dir = out.join("data/clients").join(&self.id);
         fs::create_dir(&dir).map_err(|e| DemoError::Io(dir.clone(), e))?;
         let mut files = 2;
+        let csv = |path: &Path, text: CsvOut| -> Result<(), DemoError> {
+            let bytes = text.into_bytes().map_err(|e| DemoError::Io(path.to_path_buf(), e))?;
+            write_file(path, &bytes)
+        };
         write_file(&dir.join("client.toml"), self.client_toml.as_bytes())?;
-        write_file(&dir.join("invoices.csv"), self.invoices.as_bytes())?;
+        csv(&dir.join("invoices.csv"), self.invoices)?;
         for (name, text) in [
-            ("nps.csv", &self.nps),
-            ("activity.csv", &self.activity),
-            ("outcomes.csv", &self.outcomes),
+            ("nps.csv", self.nps),
+            ("activity.csv", self.activity),
+            ("outcomes.csv", self.outcomes),
         ] {
-            if !text.is_empty() {
-                write_file(&dir.join(name), text.as_bytes())?;
+            if text.rows() > 0 {
+                csv(&dir.join(name), text)?;
                 files += 1;
             }
         }
@@ -1028,10 +1034,17 @@ impl Generated {
                 }
             }
         }
-        Ok(DemoSummary {
-            files,
-            ..self.counts.clone()
-        })
+        let flat = self
+            .flat
+            .into_bytes()
+            .map_err(|e| DemoError::Io(out.to_path_buf(), e))?;
+        Ok((
+            DemoSummary {
+                files,
+                ..self.counts.clone()
+            },
+            flat,
+        ))
     }
 }
 
@@ -1139,7 +1152,7 @@ const STORY_EVERY: usize = 25;
 fn money(style: MoneyStyle, amount: i64) -> String {
     match style {
         MoneyStyle::Plain => amount.to_string(),
-        MoneyStyle::Yen => format!("\"{}\"", yen(amount)),
+        MoneyStyle::Yen => yen(amount),
     }
 }
 
@@ -1150,17 +1163,6 @@ fn yen(amount: i64) -> String {
         "{sign}¥{}",
         crate::format::group_thousands(&amount.unsigned_abs().to_string())
     )
-}
-
-/// Appends a CSV field, quoted when it has to be.
-fn csv_field(buf: &mut String, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) {
-        buf.push('"');
-        buf.push_str(&text.replace('"', "\"\""));
-        buf.push('"');
-    } else {
-        buf.push_str(text);
-    }
 }
 
 fn toml_str(text: &str) -> String {
@@ -1352,17 +1354,16 @@ fn gen_client(ctx: &Ctx, idx: usize) -> Generated {
         }
     }
 
-    let mut invoices = String::with_capacity(64 * months * 2);
-    invoices.push_str(if rng.chance(0.3) {
-        "date,amount,service,kind\n"
+    let with_description = !rng.chance(0.3);
+    let mut invoices = if with_description {
+        CsvOut::with_header(&["date", "amount", "service", "kind", "description"])
     } else {
-        "date,amount,service,kind,description\n"
-    });
-    let with_description = invoices.ends_with("description\n");
-    let mut flat = String::new();
-    let mut nps = String::new();
-    let mut activity = String::new();
-    let mut outcomes = String::new();
+        CsvOut::with_header(&["date", "amount", "service", "kind"])
+    };
+    let mut flat = CsvOut::new();
+    let mut nps = CsvOut::with_header(&["date", "score", "respondent", "comment"]);
+    let mut activity = CsvOut::with_header(&["date", "metric", "value"]);
+    let mut outcomes = CsvOut::with_header(&["date", "kpi", "value", "unit", "baseline", "target", "higher_is_better"]);
     let mut counts = DemoSummary {
         clients: 1,
         ..Default::default()
@@ -1516,20 +1517,11 @@ fn gen_client(ctx: &Ctx, idx: usize) -> Generated {
                     acquired = Some(ctx.date(t, d));
                 }
             }
-            invoices.push_str(&date);
-            invoices.push(',');
-            invoices.push_str(&money(style, amount));
-            invoices.push(',');
-            invoices.push_str(service);
-            invoices.push(',');
-            invoices.push_str(kind);
-            if with_description {
-                invoices.push(',');
-                csv_field(&mut invoices, &desc);
-            }
-            invoices.push('\n');
+            let amount_text = money(style, amount);
+            let row = [date.as_str(), &amount_text, service, kind, &desc];
+            invoices.row(&row[..if with_description { 5 } else { 4 }]);
             if ctx.flat {
-                let _ = writeln!(flat, "{id},{date},{amount},{service},{kind}");
+                flat.row([id.as_str(), &date, &amount.to_string(), service, kind]);
             }
             counts.invoices += 1;
             st.revenue += amount;
@@ -1547,20 +1539,20 @@ fn gen_client(ctx: &Ctx, idx: usize) -> Generated {
             let mut days: Vec<u8> = (0..meetings).map(|_| 1 + rng.below(last as usize) as u8).collect();
             days.sort_unstable();
             for d in days {
-                let _ = writeln!(activity, "{},meetings,1", ctx.date(t, d));
+                activity.row([ctx.date(t, d).as_str(), "meetings", "1"]);
                 counts.activity += 1;
             }
         } else if meetings > 0 {
-            let _ = writeln!(activity, "{},meetings,{meetings}", ctx.date(t, last));
+            activity.row([ctx.date(t, last), "meetings".into(), meetings.to_string()]);
             counts.activity += 1;
         }
         if tickets > 0 {
-            let _ = writeln!(activity, "{},tickets,{tickets}", ctx.date(t, last));
+            activity.row([ctx.date(t, last), "tickets".into(), tickets.to_string()]);
             counts.activity += 1;
         }
         if has_logins {
             let logins = rng.poisson(10.0 + 110.0 * h);
-            let _ = writeln!(activity, "{},logins,{logins}", ctx.date(t, last));
+            activity.row([ctx.date(t, last), "logins".into(), logins.to_string()]);
             counts.activity += 1;
         }
 
@@ -1582,9 +1574,12 @@ fn gen_client(ctx: &Ctx, idx: usize) -> Generated {
                     ""
                 };
                 let day = 5 + rng.below(20) as u8 + r as u8;
-                let _ = write!(nps, "{},{score},{},", ctx.date(t, day), contacts[r].0);
-                csv_field(&mut nps, comment);
-                nps.push('\n');
+                nps.row([
+                    ctx.date(t, day).as_str(),
+                    &score.to_string(),
+                    contacts[r].0.as_str(),
+                    comment,
+                ]);
                 counts.nps += 1;
                 last_nps = Some(score);
             }
@@ -1599,20 +1594,20 @@ fn gen_client(ctx: &Ctx, idx: usize) -> Generated {
                 let v = (k.value(rng.normal()) * scale).round() / scale;
                 k.current = Some(v);
                 let d = k.kpi.decimals;
-                let _ = write!(
-                    outcomes,
-                    "{},{},{},{},",
-                    ctx.date(t, last),
-                    k.kpi.name,
-                    fmt_value(v, d),
-                    k.kpi.unit
-                );
-                if k.every_row || !k.written {
-                    let _ = write!(outcomes, "{},{},", fmt_value(k.baseline, d), fmt_value(k.target, d));
+                let (baseline, target) = if k.every_row || !k.written {
+                    (fmt_value(k.baseline, d), fmt_value(k.target, d))
                 } else {
-                    outcomes.push_str(",,");
-                }
-                outcomes.push_str(if k.kpi.higher_is_better { "\n" } else { "false\n" });
+                    (String::new(), String::new())
+                };
+                outcomes.row([
+                    ctx.date(t, last).as_str(),
+                    k.kpi.name,
+                    &fmt_value(v, d),
+                    k.kpi.unit,
+                    &baseline,
+                    &target,
+                    if k.kpi.higher_is_better { "" } else { "false" },
+                ]);
                 k.written = true;
                 counts.outcomes += 1;
             }
@@ -1691,21 +1686,9 @@ fn gen_client(ctx: &Ctx, idx: usize) -> Generated {
         id,
         client_toml: toml,
         invoices,
-        nps: if nps.is_empty() {
-            String::new()
-        } else {
-            format!("date,score,respondent,comment\n{nps}")
-        },
-        activity: if activity.is_empty() {
-            String::new()
-        } else {
-            format!("date,metric,value\n{activity}")
-        },
-        outcomes: if outcomes.is_empty() {
-            String::new()
-        } else {
-            format!("date,kpi,value,unit,baseline,target,higher_is_better\n{outcomes}")
-        },
+        nps,
+        activity,
+        outcomes,
         notes,
         story,
         flat,
@@ -2013,8 +1996,9 @@ mod tests {
     #[test]
     fn money_spellings() {
         assert_eq!(money(MoneyStyle::Plain, 1_200_000), "1200000");
-        assert_eq!(money(MoneyStyle::Yen, 1_200_000), "\"¥1,200,000\"");
-        assert_eq!(money(MoneyStyle::Yen, -45_000), "\"-¥45,000\"");
-        assert_eq!(money(MoneyStyle::Yen, 500), "\"¥500\"");
+        // Quoted by the CSV writer, where the comma needs it.
+        assert_eq!(money(MoneyStyle::Yen, 1_200_000), "¥1,200,000");
+        assert_eq!(money(MoneyStyle::Yen, -45_000), "-¥45,000");
+        assert_eq!(money(MoneyStyle::Yen, 500), "¥500");
     }
 }

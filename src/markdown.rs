@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Options, Parser, html};
 
-use crate::tomlish::{Table, parse_toml, parse_yaml};
+use crate::input::tomlish::{Table, parse_toml, parse_yaml};
 
 /// The front matter of a markdown file and the body after it.
 pub struct Split<'a> {
@@ -376,8 +376,14 @@ mod tests {
 
     #[test]
     fn the_sanitiser_keeps_exactly_the_kept_elements() {
+        // Table parts and map areas exist only inside their parents.
+        let table = "<table><caption>t</caption><colgroup><col></colgroup><thead><tr><th>t</th></tr></thead><tbody><tr><td>t</td></tr></tbody></table>";
         for e in ELEMENTS {
-            let html = to_safe_html(&format!("x <{0}>t</{0}> y", e.name));
+            let html = match e.name {
+                "caption" | "col" | "colgroup" | "thead" | "tbody" | "tr" | "th" | "td" => to_safe_html(table),
+                "area" => to_safe_html("<map name=\"m\"><area alt=\"t\" href=\"https://x.example/\"></map>"),
+                _ => to_safe_html(&format!("x <{0}>t</{0}> y", e.name)),
+            };
             assert_eq!(html.contains(&format!("<{}", e.name)), e.kept, "{}: {html}", e.name);
         }
     }

@@ -54,7 +54,7 @@ pub use site::{
     FreePage, PublicBrand, PublicSite, PublicStory, SiteOptions, StoryImage, StoryList, public_site, public_stories,
     withheld_images, xml_safe,
 };
-pub use slug::{is_valid_slug, public_slug, slugify};
+pub use slug::{public_slug, slugify};
 pub use statics::{StaticFile, read_static};
 
 use slug::{PrivateName, private_names};

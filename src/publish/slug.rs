@@ -1,19 +1,10 @@
 //! Public slugs: the URL part of a story page.
 
+use crate::input::ids::is_valid_slug;
 use crate::model::{Client, Story};
 
 use super::anonymise::Anonymiser;
 use super::text::{Decode, Folded, Matcher, fold_char};
-
-/// A valid slug (of a story's front matter, a page's file name): 1–100
-/// characters of `a-z 0-9 -`, not starting with `-`.
-pub fn is_valid_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && !s.starts_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
 
 /// Longest slug derived from a title, in bytes (cut at a `-`).
 const MAX_DERIVED: usize = 80;
