@@ -521,6 +521,29 @@ fn public_folder(project: &Project, opts: &BuildOptions, out: &Path) -> Result<O
             ),
         ));
     }
+    // Never the project's own files, and never a folder of something else.
+    let root = absolute(&project.root);
+    let project_part = ["casebook.toml", "data", "content", "templates", "static"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| dir.starts_with(p) || p.starts_with(&dir));
+    if let Some(part) = project_part {
+        return Err(BuildError::PublicOut(
+            asked,
+            format!(
+                "the public site's folder would replace the project's own {}; choose a folder of its own (e.g. public/ in the project)",
+                part.display()
+            ),
+        ));
+    }
+    let has_entries = std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some());
+    let built_before = dir.join("index.html").is_file() && dir.join("assets/style.css").is_file();
+    if has_entries && !built_before {
+        return Err(BuildError::PublicOut(
+            asked,
+            "the folder holds files that casebook did not write, and a build replaces everything in it; choose an empty or new folder".to_string(),
+        ));
+    }
     Ok(Some(dir))
 }
 

@@ -632,6 +632,23 @@ fn the_public_site_can_have_a_folder_of_its_own() {
         assert_eq!(code, 1, "{bad}: {stderr}");
         assert!(stderr.contains("may not be the output folder"), "{bad}: {stderr}");
     }
+    // The project's own folders, or a folder of something else: refused,
+    // and nothing in them is touched.
+    fs::create_dir_all(p.path().join("documents")).unwrap();
+    fs::write(p.path().join("documents/letter.txt"), "keep me").unwrap();
+    for (bad, why) in [
+        ("data", "project's own"),
+        ("content/clients", "project's own"),
+        ("static", "project's own"),
+        ("documents", "did not write"),
+    ] {
+        let dir = p.path().join(bad);
+        let before = tree(&dir);
+        let (code, _, stderr) = build(p.path(), &["--public-out", &dir.to_string_lossy()]);
+        assert_eq!(code, 1, "{bad}: {stderr}");
+        assert!(stderr.contains(why), "{bad}: {stderr}");
+        assert_eq!(tree(&dir), before, "{bad} was changed");
+    }
     assert!(p.path().join("data/clients/anon-co/client.toml").is_file());
 }
 
