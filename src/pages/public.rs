@@ -177,16 +177,30 @@ fn json_ld(site: &PublicSite, s: &PublicStory, description: &str) -> String {
 /// Every page of the public site (the stylesheet `css` and `static/` are
 /// written separately). Without a base URL there is no feed and no sitemap.
 pub fn pages(c: &Common, site: &PublicSite, css: &str) -> Vec<PublicPage> {
-    let stories = &site.stories;
-    let all: Vec<&PublicStory> = stories.iter().collect();
-    let mut out = Vec::new();
-    let f = &c.fmt;
-    let site_title = site.title.clone();
-    let home_description = site
+    let mut out = vec![home(c, site)];
+    out.extend(list_pages(c, site));
+    out.par_extend(site.stories.par_iter().map(|s| story_page(c, site, s)));
+    out.extend(site.pages.iter().map(|p| free_page(c, site, p)));
+    out.push(not_found(c, site, css));
+    let sitemap = site.base_url.as_ref().map(|b| format!("{b}/sitemap.xml"));
+    out.push(PublicPage {
+        path: "robots.txt".into(),
+        template: "robots.txt",
+        context: json!({ "sitemap": sitemap.unwrap_or_default() }),
+    });
+    out.extend(feed_and_sitemap(c, site));
+    out
+}
+
+/// The story list: every story, and links to the lists by industry and
+/// service.
+fn home(c: &Common, site: &PublicSite) -> PublicPage {
+    let all: Vec<&PublicStory> = site.stories.iter().collect();
+    let description = site
         .description
         .clone()
         .unwrap_or_else(|| c.t("site_description").to_string());
-    out.push(PublicPage {
+    PublicPage {
         path: "index.html".into(),
         template: "story_list.html",
         context: with(
@@ -194,8 +208,8 @@ pub fn pages(c: &Common, site: &PublicSite, css: &str) -> Vec<PublicPage> {
                 c,
                 site,
                 &Head {
-                    title: &site_title,
-                    description: &home_description,
+                    title: &site.title,
+                    description: &description,
                     root: "",
                     path: "",
                     og_type: "website",
@@ -209,13 +223,18 @@ pub fn pages(c: &Common, site: &PublicSite, css: &str) -> Vec<PublicPage> {
                 "services": list_links(&site.services, "services", ""),
             }),
         ),
-    });
+    }
+}
+
+/// One page per industry and per service with a published story.
+fn list_pages(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
+    let mut out = Vec::new();
     for (kind, lists, label) in [
         ("industries", &site.industries, "by_industry"),
         ("services", &site.services, "by_service"),
     ] {
         for l in lists {
-            let picked: Vec<&PublicStory> = stories.iter().filter(|s| l.stories.contains(&s.slug)).collect();
+            let picked: Vec<&PublicStory> = site.stories.iter().filter(|s| l.stories.contains(&s.slug)).collect();
             let path = format!("{kind}/{}/", l.slug);
             let description = format!("{} {}", c.t(label), l.name);
             out.push(PublicPage {
@@ -245,121 +264,125 @@ pub fn pages(c: &Common, site: &PublicSite, css: &str) -> Vec<PublicPage> {
             });
         }
     }
-    out.par_extend(stories.par_iter().map(|s| {
-        let (outcomes, svgs) = story_outcomes(c, s);
-        let description = s
-            .summary
-            .clone()
-            .unwrap_or_else(|| to_plain_text(&s.body_markdown).chars().take(160).collect());
-        let path = format!("stories/{}/", s.slug);
-        let link = |lists: &[StoryList], kind: &str, name: &str| {
-            lists
-                .iter()
-                .find(|l| l.name == name)
-                .map(|l| format!("../../{kind}/{}/index.html", l.slug))
-                .unwrap_or_default()
-        };
-        let services: Vec<Value> = s
-            .services
+    out
+}
+
+fn story_page(c: &Common, site: &PublicSite, s: &PublicStory) -> PublicPage {
+    let f = &c.fmt;
+    let (outcomes, svgs) = story_outcomes(c, s);
+    let description = s
+        .summary
+        .clone()
+        .unwrap_or_else(|| to_plain_text(&s.body_markdown).chars().take(160).collect());
+    let path = format!("stories/{}/", s.slug);
+    let link = |lists: &[StoryList], kind: &str, name: &str| {
+        lists
             .iter()
-            .map(|name| json!({ "name": name, "href": link(&site.services, "services", name) }))
-            .collect();
-        PublicPage {
-            path: format!("{path}index.html"),
-            template: "story.html",
-            context: with(
-                public_base(
-                    c,
-                    site,
-                    &Head {
-                        title: &s.title,
-                        description: &description,
-                        root: "../../",
-                        path: &path,
-                        og_type: "article",
-                        image: s.image.as_ref().map(|i| i.src.as_str()),
-                    },
-                ),
-                json!({
-                    "json_ld": json_ld(site, s, &description),
-                    "story": {
-                        "title": s.title,
-                        "display_name": s.display_name,
-                        "industry": s.industry.clone().unwrap_or_default(),
-                        "industry_href": s.industry.as_deref().map(|i| link(&site.industries, "industries", i)).unwrap_or_default(),
-                        "services": services,
-                        "summary": s.summary.clone().unwrap_or_default(),
-                        "quote": s.quote.clone().unwrap_or_default(),
-                        "date_label": s.date.map(|d| f.date(d)).unwrap_or_default(),
-                        "date_iso": s.date.map(|d| d.to_string()).unwrap_or_default(),
-                        "image": s.image.as_ref().map(|i| json!({ "src": format!("../../{}", i.src), "alt": i.alt })),
-                        "outcomes": outcomes,
-                        "charts": svgs,
-                        "body_html": s.body_html,
-                    }
-                }),
+            .find(|l| l.name == name)
+            .map(|l| format!("../../{kind}/{}/index.html", l.slug))
+            .unwrap_or_default()
+    };
+    let services: Vec<Value> = s
+        .services
+        .iter()
+        .map(|name| json!({ "name": name, "href": link(&site.services, "services", name) }))
+        .collect();
+    PublicPage {
+        path: format!("{path}index.html"),
+        template: "story.html",
+        context: with(
+            public_base(
+                c,
+                site,
+                &Head {
+                    title: &s.title,
+                    description: &description,
+                    root: "../../",
+                    path: &path,
+                    og_type: "article",
+                    image: s.image.as_ref().map(|i| i.src.as_str()),
+                },
             ),
-        }
-    }));
-    for p in &site.pages {
-        let description: String = to_plain_text(&p.body_markdown).chars().take(160).collect();
-        let path = format!("pages/{}/", p.slug);
-        out.push(PublicPage {
-            path: format!("{path}index.html"),
-            template: "page.html",
-            context: with(
-                public_base(
-                    c,
-                    site,
-                    &Head {
-                        title: &p.title,
-                        description: &description,
-                        root: "../../",
-                        path: &path,
-                        og_type: "website",
-                        image: None,
-                    },
-                ),
-                json!({ "page": { "title": p.title, "body_html": p.body_html } }),
-            ),
-        });
+            json!({
+                "json_ld": json_ld(site, s, &description),
+                "story": {
+                    "title": s.title,
+                    "display_name": s.display_name,
+                    "industry": s.industry.clone().unwrap_or_default(),
+                    "industry_href": s.industry.as_deref().map(|i| link(&site.industries, "industries", i)).unwrap_or_default(),
+                    "services": services,
+                    "summary": s.summary.clone().unwrap_or_default(),
+                    "quote": s.quote.clone().unwrap_or_default(),
+                    "date_label": s.date.map(|d| f.date(d)).unwrap_or_default(),
+                    "date_iso": s.date.map(|d| d.to_string()).unwrap_or_default(),
+                    "image": s.image.as_ref().map(|i| json!({ "src": format!("../../{}", i.src), "alt": i.alt })),
+                    "outcomes": outcomes,
+                    "charts": svgs,
+                    "body_html": s.body_html,
+                }
+            }),
+        ),
     }
-    // A 404 page is served at any address: with a base URL its links are
-    // absolute, without one they work from the site's root.
-    let not_found_root = site.base_url.as_deref().map(|b| format!("{b}/")).unwrap_or_default();
-    let mut not_found = public_base(
+}
+
+fn free_page(c: &Common, site: &PublicSite, p: &FreePage) -> PublicPage {
+    let description: String = to_plain_text(&p.body_markdown).chars().take(160).collect();
+    let path = format!("pages/{}/", p.slug);
+    PublicPage {
+        path: format!("{path}index.html"),
+        template: "page.html",
+        context: with(
+            public_base(
+                c,
+                site,
+                &Head {
+                    title: &p.title,
+                    description: &description,
+                    root: "../../",
+                    path: &path,
+                    og_type: "website",
+                    image: None,
+                },
+            ),
+            json!({ "page": { "title": p.title, "body_html": p.body_html } }),
+        ),
+    }
+}
+
+/// A 404 page is served at any address: with a base URL its links are
+/// absolute, without one they work from the site's root; its stylesheet
+/// is inside, so that it looks right at any address and in a local
+/// preview.
+fn not_found(c: &Common, site: &PublicSite, css: &str) -> PublicPage {
+    let root = site.base_url.as_deref().map(|b| format!("{b}/")).unwrap_or_default();
+    let mut context = public_base(
         c,
         site,
         &Head {
             title: c.t("not_found"),
             description: c.t("not_found_text"),
-            root: &not_found_root,
+            root: &root,
             path: "404.html",
             og_type: "website",
             image: None,
         },
     );
-    not_found.insert("canonical".into(), json!(""));
-    // Its own stylesheet inside, so that it looks right at any address and
-    // in a local preview.
-    not_found.insert("inline_css".into(), json!(css.replace("</", "<\\/")));
-    out.push(PublicPage {
+    context.insert("canonical".into(), json!(""));
+    context.insert("inline_css".into(), json!(css.replace("</", "<\\/")));
+    PublicPage {
         path: "404.html".into(),
         template: "404.html",
-        context: Value::Object(not_found),
-    });
+        context: Value::Object(context),
+    }
+}
 
-    let sitemap = site.base_url.as_ref().map(|b| format!("{b}/sitemap.xml"));
-    out.push(PublicPage {
-        path: "robots.txt".into(),
-        template: "robots.txt",
-        context: json!({ "sitemap": sitemap.unwrap_or_default() }),
-    });
+/// `feed.xml` and `sitemap.xml`, only with a base URL. Their dates come
+/// from the data, never from the clock.
+fn feed_and_sitemap(c: &Common, site: &PublicSite) -> Vec<PublicPage> {
     let Some(base_url) = &site.base_url else {
-        return out;
+        return Vec::new();
     };
-
-    // Feed and sitemap dates come from the data, never from the clock.
+    let stories = &site.stories;
     let fallback = site.fallback_date;
     let entry_date = |s: &PublicStory| s.date.unwrap_or(fallback);
     let updated = stories.iter().map(entry_date).max().unwrap_or(fallback);
@@ -375,12 +398,12 @@ pub fn pages(c: &Common, site: &PublicSite, css: &str) -> Vec<PublicPage> {
             })
         })
         .collect();
-    let author = site.brand.name.clone().unwrap_or_else(|| site_title.clone());
-    out.push(PublicPage {
+    let author = site.brand.name.clone().unwrap_or_else(|| site.title.clone());
+    let feed = PublicPage {
         path: "feed.xml".into(),
         template: "feed.xml",
-        context: json!({ "lang": c.lang.code(), "site_title": site_title, "author": author, "base_url": base_url, "updated": format!("{updated}T00:00:00Z"), "stories": entries }),
-    });
+        context: json!({ "lang": c.lang.code(), "site_title": site.title, "author": author, "base_url": base_url, "updated": format!("{updated}T00:00:00Z"), "stories": entries }),
+    };
     let mut urls = vec![json!({ "loc": canonical(site, ""), "lastmod": updated.to_string() })];
     for s in stories {
         urls.push(
@@ -395,12 +418,12 @@ pub fn pages(c: &Common, site: &PublicSite, css: &str) -> Vec<PublicPage> {
     for p in &site.pages {
         urls.push(json!({ "loc": canonical(site, &format!("pages/{}/", p.slug)), "lastmod": "" }));
     }
-    out.push(PublicPage {
+    let sitemap = PublicPage {
         path: "sitemap.xml".into(),
         template: "sitemap.xml",
         context: json!({ "urls": urls }),
-    });
-    out
+    };
+    vec![feed, sitemap]
 }
 
 /// The media type of a story picture, by its extension (the file itself was
