@@ -367,74 +367,16 @@ pub fn build_project(
         Some(dir) => Some(Staging::new(dir).map_err(|e| BuildError::Io(dir.clone(), e))?),
         None => None,
     };
-    let write_public = |rel: &str, bytes: &[u8]| match &public_staging {
-        Some(s) => s.write(rel, bytes).map_err(|e| BuildError::Io(PathBuf::from(rel), e)),
-        None => write(&format!("public/{rel}"), bytes),
-    };
-    let (site, site_warnings) = publish::public_site(
+    summary.stories = write_public_site(
         project,
-        &publish::SiteOptions {
-            today: opts.today,
-            as_of,
-            base_url: opts.base_url.clone(),
-        },
-    );
-    for (path, message) in site_warnings {
-        warnings.warning(&path, None, None, message);
-    }
-    if site.base_url.is_none() {
-        warnings.warning(
-            Path::new("casebook.toml"),
-            None,
-            None,
-            "no base_url: feed.xml, sitemap.xml and the canonical links of the public site are left out; set base_url under [public] in casebook.toml, or pass --base-url https://...",
-        );
-    }
-    summary.stories = site.stories.len();
-    let public_common = Common::new(cfg.lang, &cfg.currency, &site.title);
-    let css = crate::render::public_stylesheet(&project.root)
-        .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
-    let public_pages = pages::public::pages(&public_common, &site, &css);
-    let withheld = publish::withheld_images(project, opts.today);
-    let statics = publish::read_static(&project.root, &withheld).map_err(|errors| {
-        let mut d = Diagnostics::new();
-        for (path, message) in errors {
-            d.error(&path, None, None, message);
-        }
-        BuildError::Invalid(d)
-    })?;
-    // A file of static/ may not stand where casebook writes a page.
-    let mut generated: BTreeSet<&str> = public_pages.iter().map(|p| p.path.as_str()).collect();
-    generated.insert("assets/style.css");
-    let mut clashes = Diagnostics::new();
-    for f in &statics {
-        let clash =
-            generated.contains(f.rel.as_str()) || generated.iter().any(|g| g.starts_with(&format!("{}/", f.rel)));
-        if clash {
-            clashes.error(
-                &Path::new("static").join(&f.rel),
-                None,
-                None,
-                format!(
-                    "casebook writes `{}` of the public site itself; rename the file in static/",
-                    f.rel
-                ),
-            );
-        }
-    }
-    if clashes.has_errors() {
-        return Err(BuildError::Invalid(clashes));
-    }
-    write_public("assets/style.css", css.as_bytes())?;
-    for f in &statics {
-        write_public(&f.rel, &f.bytes)?;
-    }
-    let written: Vec<Result<(), BuildError>> = public_pages
-        .par_iter()
-        .map(|page| write_public(&page.path, render(page.template, &page.context)?.as_bytes()))
-        .collect();
-    // The first error in page order, whatever thread found it first.
-    written.into_iter().collect::<Result<(), _>>()?;
+        opts,
+        as_of,
+        &renderer,
+        public_staging
+            .as_ref()
+            .map_or(PublicTarget::Inside(&staging), PublicTarget::Own),
+        warnings,
+    )?;
     let forbidden = publish::forbidden_names(project, opts.today);
     let names = publish::names_key(&forbidden);
     let no_entries = BTreeSet::new();
@@ -487,6 +429,102 @@ pub fn build_project(
     lap("swap");
     summary.timings = timings;
     Ok(summary)
+}
+
+/// Where the public site is staged: inside the output's staging folder (as
+/// `public/`), or in a staging folder of its own.
+#[derive(Clone, Copy)]
+enum PublicTarget<'a> {
+    Inside(&'a Staging),
+    Own(&'a Staging),
+}
+
+/// Renders the public site (pages, stylesheet, `static/`) into `target`;
+/// returns the number of stories. The leak scan runs after, on the staged
+/// folder.
+fn write_public_site(
+    project: &Project,
+    opts: &BuildOptions,
+    as_of: Month,
+    renderer: &Renderer,
+    target: PublicTarget,
+    warnings: &mut Diagnostics,
+) -> Result<usize, BuildError> {
+    let cfg = &project.config;
+    let render = |template: &str, ctx: &serde_json::Value| renderer.render(template, ctx).map_err(BuildError::Template);
+    let write_public = |rel: &str, bytes: &[u8]| {
+        let (staging, at) = match target {
+            PublicTarget::Own(s) => (s, rel.to_string()),
+            PublicTarget::Inside(s) => (s, format!("public/{rel}")),
+        };
+        staging
+            .write(&at, bytes)
+            .map_err(|e| BuildError::Io(PathBuf::from(at), e))
+    };
+    let (site, site_warnings) = publish::public_site(
+        project,
+        &publish::SiteOptions {
+            today: opts.today,
+            as_of,
+            base_url: opts.base_url.clone(),
+        },
+    );
+    for (path, message) in site_warnings {
+        warnings.warning(&path, None, None, message);
+    }
+    if site.base_url.is_none() {
+        warnings.warning(
+            Path::new("casebook.toml"),
+            None,
+            None,
+            "no base_url: feed.xml, sitemap.xml and the canonical links of the public site are left out; set base_url under [public] in casebook.toml, or pass --base-url https://...",
+        );
+    }
+    let public_common = Common::new(cfg.lang, &cfg.currency, &site.title);
+    let css = crate::render::public_stylesheet(&project.root)
+        .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
+    let public_pages = pages::public::pages(&public_common, &site, &css);
+    let withheld = publish::withheld_images(project, opts.today);
+    let statics = publish::read_static(&project.root, &withheld).map_err(|errors| {
+        let mut d = Diagnostics::new();
+        for (path, message) in errors {
+            d.error(&path, None, None, message);
+        }
+        BuildError::Invalid(d)
+    })?;
+    // A file of static/ may not stand where casebook writes a page.
+    let mut generated: BTreeSet<&str> = public_pages.iter().map(|p| p.path.as_str()).collect();
+    generated.insert("assets/style.css");
+    let mut clashes = Diagnostics::new();
+    for f in &statics {
+        let clash =
+            generated.contains(f.rel.as_str()) || generated.iter().any(|g| g.starts_with(&format!("{}/", f.rel)));
+        if clash {
+            clashes.error(
+                &Path::new("static").join(&f.rel),
+                None,
+                None,
+                format!(
+                    "casebook writes `{}` of the public site itself; rename the file in static/",
+                    f.rel
+                ),
+            );
+        }
+    }
+    if clashes.has_errors() {
+        return Err(BuildError::Invalid(clashes));
+    }
+    write_public("assets/style.css", css.as_bytes())?;
+    for f in &statics {
+        write_public(&f.rel, &f.bytes)?;
+    }
+    let written: Vec<Result<(), BuildError>> = public_pages
+        .par_iter()
+        .map(|page| write_public(&page.path, render(page.template, &page.context)?.as_bytes()))
+        .collect();
+    // The first error in page order, whatever thread found it first.
+    written.into_iter().collect::<Result<(), _>>()?;
+    Ok(site.stories.len())
 }
 
 /// The public site's own folder, or `None` for `<out>/public`: `--public-out`
