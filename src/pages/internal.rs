@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 use super::{Chart, Common, Kpi, Table, text, with};
 use crate::charts;
 use crate::format::to_f64;
+use crate::metrics::outcomes::{Progress, summarise};
 use crate::metrics::{ClientMetrics, Metrics, Segment, Signal, SignalKind};
 use crate::model::{Client, Project};
 use crate::month::Month;
-use crate::outcomes::{Progress, summarise};
 
 /// Months shown in the revenue bar charts.
 const REVENUE_WINDOW: i32 = 24;
@@ -289,8 +289,9 @@ pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
 /// client was billed, as the review goes through it.
 fn invoice_rows(c: &Common, client: &Client, month: Month) -> (Vec<Value>, String) {
     let f = &c.fmt;
-    let in_month: Vec<_> = client.invoices.iter().filter(|i| Month::of(i.date) == month).collect();
-    let rows = in_month
+    let of_month = crate::metrics::invoices_of_month(client, month);
+    let rows = of_month
+        .invoices
         .iter()
         .map(|i| {
             json!({
@@ -303,7 +304,7 @@ fn invoice_rows(c: &Common, client: &Client, month: Month) -> (Vec<Value>, Strin
             })
         })
         .collect();
-    (rows, f.money(in_month.iter().map(|i| i.amount).sum()))
+    (rows, f.money(of_month.total))
 }
 
 /// Outcome rows for a table: KPI, baseline, current, change, target, status.
