@@ -165,8 +165,17 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> (Option<Config>, String)
     let rel = Path::new("casebook.toml");
     match fs::read_to_string(root.join(rel)) {
         Ok(text) => {
-            let hash = crate::cache::Hasher::new().add(text.as_bytes()).hex();
-            (Config::parse(&text, rel, diags), hash)
+            let mut hasher = crate::cache::Hasher::new();
+            hasher.add(text.as_bytes());
+            let mut config = Config::parse(&text, rel, diags);
+            if let Some(c) = config.as_mut() {
+                load_logo(root, &mut c.brand, diags);
+                if let Some(logo) = &c.brand.logo {
+                    // Pages inline the logo: a new logo must re-render them.
+                    hasher.add(&logo.bytes);
+                }
+            }
+            (config, hasher.hex())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.error(
@@ -184,6 +193,27 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> (Option<Config>, String)
             diags.error(rel, None, None, format!("cannot read: {e}"));
             (None, String::new())
         }
+    }
+}
+
+/// Reads `[brand] logo` from `static/` and checks that it is an image.
+fn load_logo(root: &Path, brand: &mut crate::config::Brand, diags: &mut Diagnostics) {
+    let Some(file) = &brand.logo_file else { return };
+    let (line, column) = brand.logo_at;
+    let rel = Path::new("casebook.toml");
+    let path = root.join("static").join(file);
+    match fs::read(&path) {
+        Ok(bytes) => match crate::config::Logo::sniff(bytes) {
+            Ok(logo) => brand.logo = Some(logo),
+            Err(why) => diags.error(rel, line, column, format!("brand logo static/{file} {why}")),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => diags.error(
+            rel,
+            line,
+            column,
+            format!("brand logo static/{file} not found; put the image in the project's static/ folder"),
+        ),
+        Err(e) => diags.error(rel, line, column, format!("cannot read brand logo static/{file}: {e}")),
     }
 }
 
