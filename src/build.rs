@@ -62,6 +62,8 @@ pub struct BuildSummary {
     pub as_of: Month,
     pub internal_pages: usize,
     pub reports: usize,
+    /// Client editions written or kept (one per report).
+    pub client_editions: usize,
     pub stories: usize,
     /// Clients whose pages were reused from the previous build.
     pub clients_reused: usize,
@@ -194,6 +196,7 @@ pub fn build_project(
         as_of,
         internal_pages: 0,
         reports: 0,
+        client_editions: 0,
         stories: 0,
         clients_reused: 0,
         timings: Vec::new(),
@@ -278,10 +281,16 @@ pub fn build_project(
             // Projects made in code have no fingerprints: always rendered.
             let key = project.fingerprints.get(&client.id);
             if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
+                let editions = pages.files.iter().filter(|f| f.path.starts_with("client/")).count();
                 return Ok(ClientOutput {
                     id: client.id.clone(),
-                    pages: pages.files.len(),
-                    reports: pages.files.iter().filter(|f| !f.path.ends_with("index.html")).count(),
+                    pages: pages.files.len() - editions,
+                    reports: pages
+                        .files
+                        .iter()
+                        .filter(|f| f.path.starts_with("internal/") && !f.path.ends_with("index.html"))
+                        .count(),
+                    editions,
                     entry: Some(pages),
                     reused: true,
                 });
@@ -290,6 +299,16 @@ pub fn build_project(
             let mut written = Vec::new();
             let current = m.client(&client.id);
             let shared = current.map(|cm| pages::internal::client_charts(&common, client, cm, as_of));
+            // Both editions of the review speak the client's language; the
+            // overview keeps the project's.
+            let review_common;
+            let review_lang = publish::review_lang(cfg, client);
+            let rc = if review_lang == cfg.lang {
+                &common
+            } else {
+                review_common = Common::new(review_lang, &cfg.currency, &cfg.title);
+                &review_common
+            };
             for month in &report_months {
                 let mm = &computed[month];
                 let Some(cm) = mm.client(&client.id) else {
@@ -299,10 +318,21 @@ pub fn build_project(
                     continue;
                 }
                 let before = computed.get(&month.plus(-6)).and_then(|b| b.client(&client.id));
-                let same_month = if *month == as_of { shared.as_ref() } else { None };
-                let ctx = pages::internal::report(&common, client, cm, *month, before, same_month);
+                let same_month = if *month == as_of && review_lang == cfg.lang {
+                    shared.as_ref()
+                } else {
+                    None
+                };
+                let ctx = pages::internal::report(rc, client, cm, *month, before, same_month);
                 let rel = format!("internal/clients/{}/{month}.html", client.id);
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
+                files.push(rel);
+                let edition = publish::ClientEdition::new(cfg, client, *month);
+                let rel = edition_path(&client.id, *month);
+                let page = renderer
+                    .render("client_edition.html", &pages::client_edition::page(rc, &edition))
+                    .map_err(BuildError::Template)?;
+                write(&rel, page.as_bytes())?;
                 files.push(rel);
                 written.push(*month);
             }
@@ -315,8 +345,9 @@ pub fn build_project(
             let stamps = stamps(&files)?;
             Ok(ClientOutput {
                 id: client.id.clone(),
-                pages: stamps.len(),
+                pages: stamps.len() - written.len(),
                 reports: written.len(),
+                editions: written.len(),
                 entry: key.map(|k| cache::Pages {
                     key: k.clone(),
                     files: stamps,
@@ -337,6 +368,7 @@ pub fn build_project(
         let out = r?;
         summary.internal_pages += out.pages;
         summary.reports += out.reports;
+        summary.client_editions += out.editions;
         summary.clients_reused += out.reused as usize;
         if let Some(entry) = out.entry {
             if out.reused {
@@ -431,7 +463,15 @@ struct ClientOutput {
     /// What the cache keeps for the next build (none without a fingerprint).
     entry: Option<cache::Pages>,
     reports: usize,
+    /// Client editions (`client/<id>/<YYYY-MM>.html`), one per report.
+    editions: usize,
     reused: bool,
+}
+
+/// Where the client edition of `id`'s review of `month` goes, relative to
+/// the output: `client/<id>/<YYYY-MM>.html`.
+pub fn edition_path(id: &str, month: Month) -> String {
+    format!("client/{id}/{month}.html")
 }
 
 /// Every error of `diags` (at most [`crate::diag::MAX_LISTED`]) and a
@@ -605,11 +645,12 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
                     String::new()
                 };
                 println!(
-                    "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
+                    "built {} as of {}: {} internal pages ({} reports{reused}), {} client editions, {} public stories → {}",
                     title,
                     s.as_of,
                     s.internal_pages,
                     s.reports,
+                    s.client_editions,
                     s.stories,
                     opts.out.display()
                 );

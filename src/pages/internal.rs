@@ -249,39 +249,8 @@ fn nps_chart(c: &Common, client: &Client, as_of: Month) -> Option<Chart> {
 /// One chart per KPI: values over time against baseline and target.
 pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
     summarise(client, as_of)
-        .into_iter()
-        .map(|o| {
-            let dates: Vec<String> = o.history.iter().map(|(d, _)| c.fmt.date(*d)).collect();
-            let values: Vec<f64> = o.history.iter().map(|(_, v)| *v).collect();
-            let y = if o.unit.is_empty() {
-                o.kpi.clone()
-            } else {
-                format!("{} ({})", o.kpi, o.unit)
-            };
-            let svg = charts::outcome_line(
-                &text(o.kpi.clone(), String::new(), c.t("date"), &y),
-                &dates,
-                &values,
-                Some(o.baseline),
-                o.target,
-                &o.unit,
-                c.t("baseline"),
-                c.t("target"),
-            );
-            let rows = o
-                .history
-                .iter()
-                .rev()
-                .map(|(d, v)| vec![c.fmt.date(*d), c.fmt.number(Some(*v), 2)])
-                .collect();
-            Chart {
-                svg,
-                table: Some(Table {
-                    head: vec![c.t("date").into(), o.kpi.clone()],
-                    rows,
-                }),
-            }
-        })
+        .iter()
+        .map(|o| super::outcome_chart(c, o))
         .collect()
 }
 

@@ -146,20 +146,22 @@ pub struct EditionLeak {
     pub matched: String,
 }
 
-impl std::fmt::Display for EditionLeak {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if let Some(l) = self.line {
-            write!(f, ":{l}")?;
-            if let Some(c) = self.column {
-                write!(f, ":{c}")?;
-            }
-        }
-        write!(
-            f,
-            ": {:?} names client `{}`; the client edition of `{}` would show it (reword it, or move it under an `## Internal` heading)",
+impl EditionLeak {
+    /// What is wrong and how to mend it (the place is `path`, `line`, `column`).
+    pub fn message(&self) -> String {
+        format!(
+            "{:?} names client `{}`; the client edition of `{}` would show it (reword it, or move it under an `## Internal` heading)",
             self.matched, self.other_id, self.client_id
         )
+    }
+
+    /// Adds the finding to `diags`, as an error or a warning.
+    pub fn report(&self, diags: &mut crate::diag::Diagnostics, as_error: bool) {
+        if as_error {
+            diags.error(&self.path, self.line, self.column, self.message());
+        } else {
+            diags.warning(&self.path, self.line, self.column, self.message());
+        }
     }
 }
 
