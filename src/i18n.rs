@@ -286,6 +286,12 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("prepared_for", "Prepared for", "ご提出先"),
     ("prepared_by", "Prepared by", "作成"),
     ("page_of", "Page", "ページ"),
+    (
+        "not_in_client_edition",
+        "Left out of the client edition",
+        "クライアント版には載りません",
+    ),
+    ("review_of_month", "Review", "レビュー"),
 ];
 
 /// The labels of one language, for templates.

@@ -619,6 +619,9 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
                 "ltv_sort": cm.revenue_ltv.round_dp(2).to_string(),
                 "ratio": ratio_text(c, cm.ltv_cac_ratio),
                 "ratio_sort": cm.ltv_cac_ratio.map(|r| format!("{r:.4}")).unwrap_or_else(|| "-1".into()),
+                // This month's review, both editions (written for clients alive in the month).
+                "briefing_href": cm.alive.then(|| format!("clients/{}/{}.html", cm.id, m.as_of)),
+                "edition_href": cm.alive.then(|| edition_href(&cm.id, m.as_of, "../")),
             })
         })
         .collect();
@@ -782,7 +785,7 @@ pub fn client_overview(
     let reports: Vec<Value> = reports
         .iter()
         .rev()
-        .map(|month| json!({ "label": c.fmt.month(*month), "href": format!("{month}.html"), "revenue": c.fmt.money(cm.revenue_in(*month).unwrap_or_default()) }))
+        .map(|month| json!({ "label": c.fmt.month(*month), "href": format!("{month}.html"), "edition_href": edition_href(&client.id, *month, "../../../"), "revenue": c.fmt.money(cm.revenue_in(*month).unwrap_or_default()) }))
         .collect();
     with(
         c.base(&client.name, "../../", &c.fmt.month(m.as_of)),
@@ -898,7 +901,29 @@ pub fn report(
             "signals": cm.signals.iter().map(|s| signal_sentence(c, s)).collect::<Vec<_>>(),
             "notes_html": note.map(|n| crate::markdown::to_safe_html(&n.markdown)).unwrap_or_default(),
             "notes_title": note.and_then(|n| n.title.clone()).unwrap_or_default(),
+            "notes_internal": note.map(|n| crate::markdown::internal_sections(&n.markdown).into_iter().map(|s| s.heading).collect::<Vec<_>>()).unwrap_or_default(),
             "next_step": next_step(c, cm),
+            "talking_points": talking_points(c, client, cm, as_of),
+            "edition_href": edition_href(&client.id, as_of, "../../../"),
         }),
     )
+}
+
+/// The client edition of `id`'s review of `month`, from a page `root` below
+/// the output folder.
+pub fn edition_href(id: &str, month: Month, root: &str) -> String {
+    format!("{root}{}", crate::build::edition_path(id, month))
+}
+
+/// What to say in the review, for the briefing: the results (one sentence
+/// per KPI), what to watch (the signals) and how to approach the client
+/// (the suggested next step).
+fn talking_points(c: &Common, client: &Client, cm: &ClientMetrics, as_of: Month) -> Vec<Value> {
+    let point = |label: &str, text: String| json!({ "label": c.t(label), "text": text });
+    summarise(client, as_of)
+        .iter()
+        .map(|o| point("tp_results", super::outcome_sentence(c, o)))
+        .chain(cm.signals.iter().map(|s| point("tp_watch", signal_sentence(c, s))))
+        .chain(std::iter::once(point("tp_step", next_step(c, cm).to_string())))
+        .collect()
 }
