@@ -751,7 +751,7 @@ NOTES = {
     ]),
     "sakura-cosmetics": dict(lang="ja", fm=True, days=[26, 25, 27], kpi="Ad CPA", months=[
         (["8月の広告実績", "SEO記事の公開スケジュール", "年末ギフト企画の振り返り方針"],
-         ["検索広告のCPAは安定。SNS広告はクリエイティブ疲れの兆候あり。",
+         ["検索広告のCPAは横ばい。SNS広告はクリエイティブ疲れの兆候あり。",
           "スキンケア特集の記事3本が検索上位に入り、自然流入が増加。"],
          ["SNS広告のクリエイティブを9月第1週に全面差し替える。", "SEO記事は月4本のペースを維持する。"],
          ["木村さん：新商品の成分資料を共有（9/3まで）", "Kumo：新クリエイティブ案を提出（9/6まで）"]),
@@ -850,7 +850,7 @@ NOTES = {
           "Sales asked for faster handover of high-score trials."],
          ["Route trials above the new score threshold to sales within one hour."],
          ["Emily: update routing rules (by 2026-09-02).", "Kumo: weekly funnel snapshot for the sales team."]),
-        (["Routing results", "Churned-trial win-back", "Reporting clean-up"],
+        (["Routing results", "Lapsed-trial win-back", "Reporting clean-up"],
          ["Faster routing shortened the time to first call.", "A win-back sequence for expired trials is ready for review."],
          ["Launch the win-back sequence in October.", "Retire three unused dashboards."],
          ["Kumo: launch checklist for win-back.", "Ryo: sign off the win-back copy."]),

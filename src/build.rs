@@ -190,6 +190,11 @@ pub fn build_project(
     months.dedup();
     let computed: BTreeMap<Month, Metrics> = months.par_iter().map(|m| (*m, metrics::compute(project, *m))).collect();
     let m = &computed[&as_of];
+    // Another client's name in a client's own text would reach its client
+    // edition: a warning here (`check` fails on it).
+    for leak in publish::edition_leaks(project) {
+        leak.report(warnings, false);
+    }
     lap("templates and metrics");
 
     let mut summary = BuildSummary {
@@ -548,6 +553,19 @@ fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
 
 pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) -> Result<(), u8> {
     let (project, _) = load_or_report(root, ui)?;
+    let mut leaks = Diagnostics::new();
+    for leak in publish::edition_leaks(&project) {
+        leak.report(&mut leaks, true);
+    }
+    let editions_leak = leaks.has_errors();
+    if editions_leak {
+        let n = leaks.errors().count();
+        print_error_lines(&format_errors(leaks.errors()));
+        print_failure(&format!(
+            "{n} place{} would show another client's name in a client edition",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     let c = counts(&project);
     let f = crate::format::Formatter::new(crate::config::Lang::En, &project.config.currency);
     if let Some(out) = public_out {
@@ -584,6 +602,10 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
                 return Err(FAILED);
             }
         }
+    }
+    if editions_leak {
+        drop_in_background(project);
+        return Err(FAILED);
     }
     if !ui.quiet {
         println!(

@@ -5,6 +5,7 @@
 mod common;
 
 mod browser;
+mod client_edition;
 mod demo;
 mod encodings;
 mod incremental;
