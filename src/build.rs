@@ -434,6 +434,19 @@ pub fn build_project(
     };
     lap("public site and leak scan");
     opts.stopped()?;
+    // PDFs printed from pages that come out of this build unchanged stay
+    // (see crate::pdf); a build without the caches cannot tell, and drops them.
+    let pdfs = opts
+        .incremental
+        .then(|| crate::pdf::retained(&out, staging.dir(), &kept, live.as_ref()));
+    if let Some(pdfs) = &pdfs {
+        match &live {
+            Some(_) => kept.extend(pdfs.paths().map(String::from)),
+            None => pdfs
+                .carry_over(&out, staging.dir())
+                .map_err(|e| BuildError::Io(out.clone(), e))?,
+        }
+    }
     // The old cache describes the old site: drop it before the output
     // changes, write the new one after.
     cache::remove(&out);
@@ -446,6 +459,9 @@ pub fn build_project(
     if opts.incremental {
         // A cache that cannot be written only costs the next build time.
         let _ = cache::save(&out, &manifest);
+    }
+    if let Some(pdfs) = &pdfs {
+        pdfs.save(&out);
     }
     lap("swap");
     summary.timings = timings;

@@ -38,6 +38,7 @@ pub mod month;
 pub use metrics::outcomes;
 pub mod output;
 pub mod pages;
+pub mod pdf;
 pub mod progress;
 pub mod publish;
 pub mod render;
