@@ -344,7 +344,7 @@ fn sort_problems(sort: Option<&SortTest>) -> Vec<String> {
 // ---------------------------------------------------------------- Chromium
 
 /// Chromium, or `None` (with a note) when it is missing outside CI.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let candidates = ["chromium", "chromium-browser"];
     let on_path = std::env::var_os("PATH")
         .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
