@@ -238,16 +238,51 @@ impl Browser {
         }
     }
 
-    /// Loads `page` (an HTML file) and prints it as an A4 PDF with page
-    /// numbers in the footer; returns the PDF's bytes.
-    pub fn print(&mut self, page: &Path) -> io::Result<Vec<u8>> {
-        let url = file_url(page)?;
+    /// Loads `url` in the tab and waits for its `load` event.
+    pub fn open(&mut self, url: &str) -> io::Result<()> {
         self.events.clear();
         let nav = self.call("Page.navigate", json!({ "url": url }))?;
         if let Some(e) = nav.get("errorText").and_then(Value::as_str) {
-            return Err(io::Error::other(format!("{}: {e}", page.display())));
+            return Err(io::Error::other(format!("{url}: {e}")));
         }
-        self.wait_event("Page.loadEventFired")?;
+        self.wait_event("Page.loadEventFired")
+    }
+
+    /// Lays pages out as a phone of `width` × `height` CSS pixels would
+    /// (the page's viewport meta tag applies).
+    pub fn phone(&mut self, width: u32, height: u32) -> io::Result<()> {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true }),
+        )
+        .map(|_| ())
+    }
+
+    /// The value of a JavaScript expression in the page.
+    pub fn evaluate(&mut self, expression: &str) -> io::Result<Value> {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({ "expression": expression, "returnByValue": true }),
+        )?;
+        Ok(r["result"]["value"].clone())
+    }
+
+    /// A PNG of the page as laid out, `height` pixels tall at most.
+    pub fn screenshot(&mut self) -> io::Result<Vec<u8>> {
+        let r = self.call(
+            "Page.captureScreenshot",
+            json!({ "format": "png", "captureBeyondViewport": true }),
+        )?;
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().unwrap_or_default())
+            .map_err(io::Error::other)
+    }
+
+    /// Loads `page` (an HTML file) and prints it as an A4 PDF with page
+    /// numbers in the footer; returns the PDF's bytes.
+    pub fn print(&mut self, page: &Path) -> io::Result<Vec<u8>> {
+        self.open(&file_url(page)?)?;
         let result = self.call(
             "Page.printToPDF",
             json!({
