@@ -426,3 +426,20 @@ fn check_names_the_note_that_puts_another_clients_name_into_an_edition() {
     assert_eq!(code, 1);
     assert!(!stderr.contains("hinode-foods/notes"), "{stderr}");
 }
+
+#[test]
+fn the_example_note_of_init_keeps_its_internal_section_out_of_the_client_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("new");
+    let (code, _, stderr) = run(Path::new("."), &["init", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let note = fs::read_to_string(root.join("content/clients/example-client/notes/2026-09.md")).unwrap();
+    assert!(note.contains("## Internal"));
+    let (code, _, stderr) = build(&root, &["--month", "2026-09"]);
+    assert_eq!(code, 0, "{stderr}");
+    let briefing = fs::read_to_string(root.join("site/internal/clients/example-client/2026-09.html")).unwrap();
+    let edition = fs::read_to_string(root.join("site/client/example-client/2026-09.html")).unwrap();
+    let secret = "Aiko asked about a discount for 2027";
+    assert!(briefing.contains(secret) && !edition.contains(secret));
+    assert!(edition.contains("Send the updated tracking plan"), "the section after it");
+}
