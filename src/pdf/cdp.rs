@@ -47,7 +47,8 @@ const KNOWN_PLACES: &[&str] = &[
 ];
 
 /// The browser to use: `asked` (`--browser`), else `CASEBOOK_BROWSER`, else
-/// the first of [`NAMES`] on `PATH`, else a usual install place. An asked
+/// the first of `chromium`, `google-chrome`, `msedge` and their usual names
+/// on `PATH`, else a usual install place. An asked
 /// browser that does not exist is an error, not a fallback.
 pub fn find_browser(asked: Option<&Path>) -> Result<PathBuf, String> {
     let env = std::env::var_os("CASEBOOK_BROWSER").filter(|v| !v.is_empty());
@@ -433,7 +434,7 @@ impl WebSocket {
         let mut reader = BufReader::new(stream);
         let mut status = String::new();
         reader.read_line(&mut status)?;
-        if !status.split_whitespace().nth(1).is_some_and(|code| code == "101") {
+        if status.split_whitespace().nth(1) != Some("101") {
             return Err(io::Error::other(format!(
                 "the browser refused the DevTools connection: {}",
                 status.trim()

@@ -395,12 +395,8 @@ pub(crate) fn chromium() -> Option<PathBuf> {
     found
 }
 
-/// Loads `url` in headless Chromium and returns the DOM after load.
-fn dump_dom(chromium: &Path, url: &str) -> String {
-    dump_dom_at(chromium, url, 1280)
-}
-
-/// [`dump_dom`] in a window `width` pixels wide.
+/// Loads `url` in headless Chromium in a window `width` pixels wide (at
+/// least 500: narrower windows are not made) and returns the DOM after load.
 fn dump_dom_at(chromium: &Path, url: &str, width: u32) -> String {
     let work = tempfile::tempdir().unwrap();
     let dom = work.path().join("dom.html");

@@ -441,5 +441,8 @@ fn the_example_note_of_init_keeps_its_internal_section_out_of_the_client_edition
     let edition = fs::read_to_string(root.join("site/client/example-client/2026-09.html")).unwrap();
     let secret = "Aiko asked about a discount for 2027";
     assert!(briefing.contains(secret) && !edition.contains(secret));
-    assert!(edition.contains("Send the updated tracking plan"), "the section after it");
+    assert!(
+        edition.contains("Send the updated tracking plan"),
+        "the section after it"
+    );
 }
