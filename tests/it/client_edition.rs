@@ -111,38 +111,6 @@ fn clients(root: &Path) -> Vec<(String, String, Vec<String>)> {
     out
 }
 
-/// Every `src=`/`href=` value that is not a fragment or a `data:` URI, and
-/// every CSS `url(` or `@import`.
-fn external_references(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in [
-        "src=",
-        "href=",
-        "xlink:href=",
-        "srcset=",
-        "action=",
-        "poster=",
-        "content=\"http",
-    ] {
-        for (i, _) in html.match_indices(attr) {
-            let value: String = html[i + attr.len()..]
-                .trim_start_matches(['"', '\''])
-                .chars()
-                .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
-                .collect();
-            if !value.starts_with('#') && !value.starts_with("data:") {
-                out.push(format!("{attr}{value}"));
-            }
-        }
-    }
-    for css in ["url(", "@import"] {
-        if html.contains(css) {
-            out.push(css.to_string());
-        }
-    }
-    out
-}
-
 /// The page without its stylesheet and tags (CSS says `margin`), attribute
 /// values kept apart from the text.
 fn visible_text(html: &str) -> String {

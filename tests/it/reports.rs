@@ -14,30 +14,6 @@ fn reports(site: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every `src=`/`href=` value, and every CSS `url(` or `@import`.
-fn external_references(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in ["src=", "href=", "xlink:href=", "srcset=", "action=", "poster="] {
-        for (i, _) in html.match_indices(attr) {
-            let rest = &html[i + attr.len()..];
-            let value: String = rest
-                .trim_start_matches(['"', '\''])
-                .chars()
-                .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
-                .collect();
-            if !value.starts_with('#') {
-                out.push(format!("{attr}{value}"));
-            }
-        }
-    }
-    for css in ["url(", "@import"] {
-        if html.contains(css) {
-            out.push(css.to_string());
-        }
-    }
-    out
-}
-
 #[test]
 fn reports_are_self_contained() {
     let p = copy_project(&repo());
