@@ -190,12 +190,13 @@ pub fn build_project(
     months.dedup();
     let computed: BTreeMap<Month, Metrics> = months.par_iter().map(|m| (*m, metrics::compute(project, *m))).collect();
     let m = &computed[&as_of];
+    lap("templates and metrics");
     // Another client's name in a client's own text would reach its client
     // edition: a warning here (`check` fails on it).
     for leak in publish::edition_leaks(project) {
         leak.report(warnings, false);
     }
-    lap("templates and metrics");
+    lap("cross-client check");
 
     let mut summary = BuildSummary {
         as_of,

@@ -14,6 +14,8 @@
 //! a client's own text (its note, its invoices, its outcome KPIs) would put
 //! into its edition, found with the public leak scan's matcher.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -185,10 +187,35 @@ pub fn edition_leaks(project: &Project) -> Vec<EditionLeak> {
     if names.is_empty() {
         return Vec::new();
     }
+    // Invoice and outcome fields repeat across clients and months
+    // ("Monthly retainer", "Ad CPA"): each distinct text is searched once.
+    let mut fields: Vec<&str> = project
+        .clients
+        .iter()
+        .flat_map(|c| {
+            c.invoices
+                .iter()
+                .flat_map(|i| [i.service.as_str(), i.description.as_str()])
+                .chain(c.outcomes.iter().flat_map(|o| [o.kpi.as_str(), o.unit.as_str()]))
+        })
+        .collect();
+    fields.par_sort_unstable();
+    fields.dedup();
+    let found: FieldHits = fields
+        .par_iter()
+        .filter_map(|text| {
+            let hits: Vec<(Range<usize>, Vec<&str>)> = names
+                .find_views(text, &HTML_VIEWS)
+                .into_iter()
+                .map(|h| (h.range, h.tags.to_vec()))
+                .collect();
+            (!hits.is_empty()).then_some((*text, hits))
+        })
+        .collect();
     let mut out: Vec<EditionLeak> = project
         .clients
         .par_iter()
-        .flat_map_iter(|c| client_leaks(&project.root, c, &names))
+        .flat_map_iter(|c| client_leaks(&project.root, c, &names, &found))
         .collect();
     out.sort();
     out.dedup();
@@ -196,8 +223,8 @@ pub fn edition_leaks(project: &Project) -> Vec<EditionLeak> {
 }
 
 /// Hits of other clients' names in `text`: (byte range, other id).
-fn others(names: &Matcher<&str>, own: &str, text: &str, views: &[Decode]) -> Vec<(std::ops::Range<usize>, String)> {
-    let mut hits: Vec<(std::ops::Range<usize>, String)> = names
+fn others(names: &Matcher<&str>, own: &str, text: &str, views: &[Decode]) -> Vec<(Range<usize>, String)> {
+    let mut hits: Vec<(Range<usize>, String)> = names
         .find_views(text, views)
         .into_iter()
         .filter(|h| !h.tags.contains(&own))
@@ -208,7 +235,10 @@ fn others(names: &Matcher<&str>, own: &str, text: &str, views: &[Decode]) -> Vec
     hits
 }
 
-fn client_leaks(root: &Path, c: &Client, names: &Matcher<&str>) -> Vec<EditionLeak> {
+/// Hits of names in the distinct invoice and outcome texts: (range, whose).
+type FieldHits<'t, 'n> = HashMap<&'t str, Vec<(Range<usize>, Vec<&'n str>)>>;
+
+fn client_leaks(root: &Path, c: &Client, names: &Matcher<&str>, fields: &FieldHits) -> Vec<EditionLeak> {
     let mut out = Vec::new();
     let leak = |path: &Path, line, column, other: String, matched: &str| EditionLeak {
         path: path.to_path_buf(),
@@ -252,7 +282,7 @@ fn client_leaks(root: &Path, c: &Client, names: &Matcher<&str>) -> Vec<EditionLe
         }
     }
     let data = PathBuf::from("data/clients").join(&c.id);
-    let fields = c
+    let in_data = c
         .invoices
         .iter()
         .flat_map(|i| {
@@ -266,8 +296,19 @@ fn client_leaks(root: &Path, c: &Client, names: &Matcher<&str>) -> Vec<EditionLe
                 .iter()
                 .flat_map(|o| [(&o.kpi, o.line, "outcomes.csv"), (&o.unit, o.line, "outcomes.csv")]),
         );
-    for (text, line, file) in fields {
-        for (range, other) in others(names, &c.id, text, &HTML_VIEWS) {
+    for (text, line, file) in in_data {
+        let Some(hits) = fields.get(text.as_str()) else {
+            continue;
+        };
+        let mut others: Vec<(Range<usize>, &str)> = hits
+            .iter()
+            .filter(|(_, tags)| !tags.contains(&c.id.as_str()))
+            .flat_map(|(r, tags)| tags.iter().map(move |t| (r.clone(), *t)))
+            .collect();
+        others.sort_by(|a, b| (a.0.start, a.0.end, a.1).cmp(&(b.0.start, b.0.end, b.1)));
+        others.dedup();
+        for (range, other) in others {
+            let other = other.to_string();
             let path = data.join(file);
             let column = std::fs::read_to_string(root.join(&path))
                 .ok()
