@@ -324,19 +324,27 @@ pub fn build_project(
                     continue;
                 }
                 let before = computed.get(&month.plus(-6)).and_then(|b| b.client(&client.id));
-                let same_month = if *month == as_of && review_lang == cfg.lang {
-                    shared.as_ref()
-                } else {
-                    None
+                // Charts drawn once for the overview, the briefing and the
+                // client edition where they show the same month in one language.
+                let month_charts;
+                let charts = match shared.as_ref().filter(|_| *month == as_of && review_lang == cfg.lang) {
+                    Some(s) => s,
+                    None => {
+                        month_charts = pages::internal::client_charts(rc, client, cm, *month);
+                        &month_charts
+                    }
                 };
-                let ctx = pages::internal::report(rc, client, cm, *month, before, same_month);
+                let ctx = pages::internal::report(rc, client, cm, *month, before, Some(charts));
                 let rel = format!("internal/clients/{}/{month}.html", client.id);
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
                 files.push(rel);
                 let edition = publish::ClientEdition::new(cfg, client, *month);
                 let rel = edition_path(&client.id, *month);
                 let page = renderer
-                    .render("client_edition.html", &pages::client_edition::page(rc, &edition))
+                    .render(
+                        "client_edition.html",
+                        &pages::client_edition::page(rc, &edition, Some(&charts.outcome_svgs())),
+                    )
                     .map_err(BuildError::Template)?;
                 write(&rel, page.as_bytes())?;
                 files.push(rel);

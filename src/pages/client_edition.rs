@@ -81,7 +81,7 @@ pub fn prepared_line(lang: Lang, client: &str, consultancy: &str) -> String {
     }
 }
 
-fn outcome(c: &Common, o: &OutcomeSummary) -> EditionOutcome {
+fn outcome(c: &Common, o: &OutcomeSummary, drawn: Option<&str>) -> EditionOutcome {
     let v = |x: f64| with_unit(c, x, &o.unit);
     let opt = |x: Option<f64>| x.map(v).unwrap_or_else(|| "—".into());
     let trend = match o.previous_month {
@@ -97,7 +97,7 @@ fn outcome(c: &Common, o: &OutcomeSummary) -> EditionOutcome {
     EditionOutcome {
         kpi: o.kpi.clone(),
         sentence: outcome_sentence(c, o),
-        svg: outcome_chart(c, o).svg,
+        svg: drawn.map_or_else(|| outcome_chart(c, o).svg, str::to_string),
         baseline: v(o.baseline),
         year_ago: opt(o.year_ago),
         last_month: opt(o.previous_month),
@@ -108,11 +108,18 @@ fn outcome(c: &Common, o: &OutcomeSummary) -> EditionOutcome {
 }
 
 /// The page context of one client edition. `c` must be in the edition's
-/// language.
-pub fn page(c: &Common, e: &ClientEdition) -> EditionPage {
+/// language. `drawn`: the outcome charts of the month, when the briefing
+/// has drawn them already in this language (one per KPI, in order).
+pub fn page(c: &Common, e: &ClientEdition, drawn: Option<&[&str]>) -> EditionPage {
     let f = &c.fmt;
     let month_label = f.month(e.month);
-    let outcomes: Vec<EditionOutcome> = e.outcomes.iter().map(|o| outcome(c, o)).collect();
+    let drawn = drawn.filter(|d| d.len() == e.outcomes.len());
+    let outcomes: Vec<EditionOutcome> = e
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| outcome(c, o, drawn.map(|d| d[i])))
+        .collect();
     let mut fees_compare = Vec::new();
     if let Some(v) = e.fees_previous_month {
         fees_compare.push(Compared {

@@ -749,6 +749,12 @@ pub struct ClientCharts {
 }
 
 impl ClientCharts {
+    /// The outcome charts (one per KPI, in KPI order), for the client
+    /// edition of the same month, which shows them too.
+    pub fn outcome_svgs(&self) -> Vec<&str> {
+        self.outcomes.iter().map(|c| c.svg.as_str()).collect()
+    }
+
     fn with_revenue<'a>(&'a self, revenue: &'a Chart) -> Vec<&'a Chart> {
         let mut out = vec![revenue, &self.cumulative, &self.health];
         out.extend(self.nps.as_ref());

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::MIN_FORBIDDEN_WIDTH;
-use super::text::{Decode, HTML_VIEWS, MARKDOWN_VIEWS, Matcher, name_width};
+use super::text::{Decode, HTML_VIEWS, MARKDOWN_RENDERED, Matcher, name_width};
 use crate::config::{Config, Lang};
 use crate::markdown::{internal_sections, without_internal};
 use crate::metrics::invoices_of_month;
@@ -171,8 +171,8 @@ impl EditionLeak {
 /// or `aka` into its client edition: the month notes outside their internal
 /// sections (with line and column), and the service and description of its
 /// invoices and the KPI and unit of its outcomes (with the line). Names are
-/// matched as the public leak scan matches them (case, width, accents,
-/// separators, encodings, markup; names shorter than
+/// matched with the public leak scan's matcher (case, width, accents,
+/// separators, markup; names shorter than
 /// [`MIN_FORBIDDEN_WIDTH`] columns are not searched), and a client's own
 /// name hides a shorter name inside it (`Hinode` is not reported inside
 /// `Hinode Foods`, its own client's name). Sorted; files are read again
@@ -222,6 +222,14 @@ pub fn edition_leaks(project: &Project) -> Vec<EditionLeak> {
     out
 }
 
+/// How a note is read for other clients' names: as written, and as its
+/// rendering reads (markup and raw HTML read through, `&amp;` and `\&`
+/// decoded). The public scan's further views (percent-encoding, HTML
+/// rules inside markdown) look for names hidden on purpose; a consultant's
+/// note mentions a client plainly, and each view costs a pass over every
+/// note of the project.
+const NOTE_VIEWS: [Decode; 2] = [Decode::PLAIN, MARKDOWN_RENDERED];
+
 /// Hits of other clients' names in `text`: (byte range, other id).
 fn others(names: &Matcher<&str>, own: &str, text: &str, views: &[Decode]) -> Vec<(Range<usize>, String)> {
     let mut hits: Vec<(Range<usize>, String)> = names
@@ -251,8 +259,8 @@ fn client_leaks(root: &Path, c: &Client, names: &Matcher<&str>, fields: &FieldHi
     for note in &c.notes {
         let internal = internal_sections(&note.markdown);
         let title = note.title.as_deref().unwrap_or("");
-        let in_title = others(names, &c.id, title, &MARKDOWN_VIEWS);
-        let in_body = others(names, &c.id, &note.markdown, &MARKDOWN_VIEWS);
+        let in_title = others(names, &c.id, title, &NOTE_VIEWS);
+        let in_body = others(names, &c.id, &note.markdown, &NOTE_VIEWS);
         if in_title.is_empty() && in_body.is_empty() {
             continue;
         }
