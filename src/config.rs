@@ -6,7 +6,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::diag::Diagnostics;
-use crate::tomlish::{self, Fields};
+use crate::input::tomlish::{self, Fields};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

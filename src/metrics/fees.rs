@@ -22,7 +22,7 @@ pub fn invoices_of_month(client: &Client, month: Month) -> MonthInvoices<'_> {
     let start = client.invoices.partition_point(|i| i.date < first);
     let end = client.invoices.partition_point(|i| i.date <= last);
     let invoices: Vec<&Invoice> = client.invoices[start..end].iter().collect();
-    let total = invoices.iter().map(|i| i.amount).sum();
+    let total = crate::money::total(invoices.iter().map(|i| i.amount));
     MonthInvoices { month, invoices, total }
 }
 

@@ -11,6 +11,7 @@ use crate::format::to_f64;
 use crate::metrics::outcomes::{Progress, summarise};
 use crate::metrics::{ClientMetrics, Metrics, Segment, Signal, SignalKind};
 use crate::model::{Client, Project};
+use crate::money;
 use crate::month::Month;
 
 /// Months shown in the revenue bar charts.
@@ -138,7 +139,7 @@ fn cumulative_chart(c: &Common, cm: &ClientMetrics) -> Chart {
     let mut cumulative = Vec::new();
     let mut break_even = None;
     for (i, (_, v)) in cm.revenue_by_month.iter().enumerate() {
-        total += *v;
+        total = money::add(total, *v);
         cumulative.push(total);
         if break_even.is_none() && cm.cac > Decimal::ZERO && total * cm.gross_margin >= cm.cac {
             break_even = Some(i);
