@@ -339,7 +339,7 @@ pub fn build_project(
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
                 files.push(rel);
                 let edition = publish::ClientEdition::new(cfg, client, *month);
-                let rel = edition_path(&client.id, *month);
+                let rel = publish::edition_path(&client.id, *month);
                 let page = renderer
                     .render(
                         "client_edition.html",
@@ -496,12 +496,6 @@ struct ClientOutput {
     /// Client editions (`client/<id>/<YYYY-MM>.html`), one per report.
     editions: usize,
     reused: bool,
-}
-
-/// Where the client edition of `id`'s review of `month` goes, relative to
-/// the output: `client/<id>/<YYYY-MM>.html`.
-pub fn edition_path(id: &str, month: Month) -> String {
-    format!("client/{id}/{month}.html")
 }
 
 /// Every error of `diags` (at most [`crate::diag::MAX_LISTED`]) and a

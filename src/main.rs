@@ -284,7 +284,7 @@ fn main() -> ExitCode {
                 }),
                 browser,
             },
-            ui,
+            cli.quiet,
         ),
         Command::Serve {
             port,

@@ -919,7 +919,7 @@ pub fn report(
 /// The client edition of `id`'s review of `month`, from a page `root` below
 /// the output folder.
 pub fn edition_href(id: &str, month: Month, root: &str) -> String {
-    format!("{root}{}", crate::build::edition_path(id, month))
+    format!("{root}{}", crate::publish::edition_path(id, month))
 }
 
 /// What to say in the review, for the briefing: the results (one sentence

@@ -32,10 +32,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::build::{Ui, print_failure};
 use crate::month::Month;
 use crate::output::{Entry, Live};
-use crate::progress::Progress;
+use crate::progress::{Colour, Progress, paint};
 
 /// Which edition(s) to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,7 +75,7 @@ pub fn pdf_path(edition: Edition, id: &str, month: Month) -> String {
 
 fn html_path(edition: Edition, id: &str, month: Month) -> String {
     match edition {
-        Edition::Client => crate::build::edition_path(id, month),
+        Edition::Client => crate::publish::edition_path(id, month),
         Edition::Briefing => format!("internal/clients/{id}/{month}.html"),
     }
 }
@@ -326,8 +325,12 @@ pub fn print(out: &Path, jobs: &[Job], browser: &Path, progress: bool) -> Result
     }
 }
 
-/// The `pdf` command.
-pub fn run(opts: &PdfOptions, ui: Ui) -> Result<(), u8> {
+fn print_failure(message: &str) {
+    eprintln!("{}", paint(&format!("error: {message}"), Colour::Red));
+}
+
+/// The `pdf` command (`quiet`: errors only); the exit code on failure.
+pub fn run(opts: &PdfOptions, quiet: bool) -> Result<(), u8> {
     // The browser first: without one nothing is read or written.
     let browser = cdp::find_browser(opts.browser.as_deref()).map_err(|e| {
         print_failure(&e);
@@ -339,9 +342,9 @@ pub fn run(opts: &PdfOptions, ui: Ui) -> Result<(), u8> {
         1
     })?;
     let started = std::time::Instant::now();
-    match print(&out, &jobs, &browser, !ui.quiet) {
+    match print(&out, &jobs, &browser, !quiet) {
         Ok(written) => {
-            if !ui.quiet {
+            if !quiet {
                 let shown: Vec<String> = written
                     .iter()
                     .take(4)

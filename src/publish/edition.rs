@@ -79,6 +79,13 @@ pub struct EditionNote {
     pub markdown: String,
 }
 
+/// Where the client edition of `id`'s review of `month` goes, relative to
+/// the output: `client/<id>/<YYYY-MM>.html` (a folder per client, holding
+/// nothing of anyone else).
+pub fn edition_path(id: &str, month: Month) -> String {
+    format!("client/{id}/{month}.html")
+}
+
 /// The language of a client's monthly reviews, both editions: its own
 /// `lang`, else the project's.
 pub fn review_lang(config: &Config, client: &Client) -> Lang {
