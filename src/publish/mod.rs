@@ -31,6 +31,7 @@
 //! name that the scan then finds, and the build fails — the safe direction.
 
 mod anonymise;
+mod edition;
 mod names;
 mod scan;
 mod site;
@@ -48,6 +49,9 @@ use crate::diag::key_line;
 use crate::model::{Client, Project};
 
 pub use anonymise::Anonymiser;
+pub use edition::{
+    ClientEdition, EditionLeak, EditionNote, Fee, consultancy_name, edition_leaks, edition_path, review_lang,
+};
 pub use names::{forbidden_names, name_warnings, partial_name};
 pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
 pub use site::{
@@ -160,6 +164,12 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
     errors.dedup();
     errors
 }
+
+/// Names narrower than this many columns (see the private `text` module's
+/// `name_width`: a CJK character counts two) are not searched by the client
+/// edition's check for other clients' names ([`edition_leaks`]). The public
+/// leak scan searches every name ([`forbidden_names`]).
+pub const MIN_FORBIDDEN_WIDTH: usize = 3;
 
 fn describe(name: &PrivateName, client: &Client) -> String {
     match name {

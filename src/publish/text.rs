@@ -180,6 +180,10 @@ impl Decode {
     }
 }
 
+/// Markdown as a reader of the rendered page sees it: character references
+/// and backslash escapes decoded, markup and raw HTML read through.
+pub(crate) const MARKDOWN_RENDERED: Decode = Decode::markdown_rendered(false, false, Ruby::Both);
+
 /// The views of a published file that the leak scan searches.
 pub(crate) const HTML_VIEWS: [Decode; 6] = [
     Decode::PLAIN,
@@ -802,6 +806,21 @@ fn compile(name: &str) -> Option<Tokens> {
         })
         .collect();
     Some(Tokens(toks))
+}
+
+/// How long a name reads, in columns: a character of an unspaced script
+/// (a kanji, a kana) counts 2, others 1. `None` for a name that has no
+/// letter or digit. (The client edition's check skips names narrower than
+/// [`super::MIN_FORBIDDEN_WIDTH`]; the public leak scan searches every
+/// name, short ones as exact whole words.)
+pub(crate) fn name_width(name: &str) -> Option<usize> {
+    let toks = compile(name)?;
+    Some(
+        toks.0
+            .iter()
+            .map(|(c, _)| if is_unspaced_script(*c) { 2 } else { 1 })
+            .sum(),
+    )
 }
 
 /// Do two names compile to the same pattern (`Acme Corp`, `ACME-CORP`,

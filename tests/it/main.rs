@@ -5,6 +5,7 @@
 mod common;
 
 mod browser;
+mod client_edition;
 mod demo;
 mod encodings;
 mod incremental;
@@ -13,6 +14,7 @@ mod input_layer;
 mod load_cache;
 mod metrics_cli;
 mod parsers_prop;
+mod pdf;
 mod public_deploy;
 mod public_leaks;
 mod public_site;
