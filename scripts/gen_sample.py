@@ -9,6 +9,7 @@ The sample is a small, fictional Tokyo marketing & operations consultancy,
 
 Deterministic: a fixed random seed, Python standard library only; running it
 twice gives byte-identical files. It owns `casebook.toml`, `static/kumo-logo.svg`,
+`static/images/food-maker-cpa.svg`,
 `data/` and `content/` at the repository root and rewrites them from scratch.
 
 What the sample is built to exercise (see SPEC.md):
@@ -140,6 +141,12 @@ tickets_up = 1.5
 name = "Kumo Growth Partners"
 logo = "kumo-logo.svg"
 accent = "#0b6e8f"
+
+# The public site (the only folder you deploy): its own name, never the
+# internal title above.
+[public]
+title = "Kumo Growth Partners: client stories"
+description = "How Tokyo businesses grew with monthly reviews: success stories published with our clients' consent."
 """
 
 # static/kumo-logo.svg: a cloud ("kumo") over the consultancy's initials.
@@ -148,6 +155,21 @@ LOGO_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 48" width=
 <path fill="#0b6e8f" d="M22 40a12 12 0 0 1-1-24 16 16 0 0 1 30-4 11 11 0 0 1 17 8 10 10 0 0 1 2 20z"/>
 <path fill="none" stroke="#ffffff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" d="M30 33l8-8 6 5 10-11"/>
 <circle cx="54" cy="19" r="2.5" fill="#ffffff"/>
+</svg>
+"""
+
+# static/images/food-maker-cpa.svg: the picture of the Hinode Foods story.
+STORY_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 960 420" width="960" height="420">
+<title>Cost per acquisition falling over six months</title>
+<rect width="960" height="420" fill="#eef5f3"/>
+<g fill="#0b6e8f" opacity="0.18"><circle cx="820" cy="90" r="120"/><circle cx="120" cy="360" r="90"/></g>
+<g fill="#0b6e8f">
+<rect x="150" y="120" width="80" height="240" rx="6"/><rect x="270" y="150" width="80" height="210" rx="6"/>
+<rect x="390" y="190" width="80" height="170" rx="6"/><rect x="510" y="215" width="80" height="145" rx="6"/>
+<rect x="630" y="230" width="80" height="130" rx="6"/><rect x="750" y="250" width="80" height="110" rx="6"/>
+</g>
+<path d="M190 100 L310 130 L430 170 L550 195 L670 210 L790 228" fill="none" stroke="#f2a541" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>
+<line x1="120" y1="362" x2="860" y2="362" stroke="#1b1f2a" stroke-width="3"/>
 </svg>
 """
 
@@ -514,6 +536,10 @@ def client_toml(c):
         lines.append(f"gross_margin = {c.gross_margin}")
     if c.ended:
         lines.append(f"ended = {c.ended}")
+    # Clients whose meetings are held in Japanese get Japanese reviews (both
+    # editions), whatever the project's lang.
+    if NOTES.get(c.id, {}).get("lang") == "ja":
+        lines.append('lang = "ja"')
     return "\n".join(lines) + "\n"
 
 
@@ -731,7 +757,7 @@ NOTES = {
     "hinode-foods": dict(lang="en", fm=True, days=[27, 24, 28], kpi="Ad CPA", months=[
         (["Summer campaign wrap-up", "CRM welcome flow: first results", "Budget split for the autumn season"],
          ["The summer gift-set campaign finished on budget; search carried most of the conversions.",
-          "The new CRM welcome flow is live for online buyers; open rates look healthy after three weeks."],
+          "The new CRM welcome flow is live for online buyers; open rates look strong after three weeks."],
          ["Move part of the social budget to search for September.", "Keep the LINE ads test running for one more month."],
          ["Kenji: send the autumn product calendar (by 2026-09-05).", "Kumo: draft the autumn media plan (by 2026-09-10)."]),
         (["Autumn media plan sign-off", "CRM: second-purchase reminder", "Story and case-study request"],
@@ -747,7 +773,7 @@ NOTES = {
     ]),
     "sakura-cosmetics": dict(lang="ja", fm=True, days=[26, 25, 27], kpi="Ad CPA", months=[
         (["8月の広告実績", "SEO記事の公開スケジュール", "年末ギフト企画の振り返り方針"],
-         ["検索広告のCPAは安定。SNS広告はクリエイティブ疲れの兆候あり。",
+         ["検索広告のCPAは横ばい。SNS広告はクリエイティブ疲れの兆候あり。",
           "スキンケア特集の記事3本が検索上位に入り、自然流入が増加。"],
          ["SNS広告のクリエイティブを9月第1週に全面差し替える。", "SEO記事は月4本のペースを維持する。"],
          ["木村さん：新商品の成分資料を共有（9/3まで）", "Kumo：新クリエイティブ案を提出（9/6まで）"]),
@@ -834,7 +860,7 @@ NOTES = {
         (["問い合わせの原因分析", "定例の頻度", "広告配信エリア"],
          ["問い合わせの多くは予約システムの仕様変更によるもの。", "先方の都合で定例は月1回に変更。"],
          ["予約システムの案内ページを作り直す。"],
-         ["Kumo：案内ページ改修（9/30まで）", "山口さん：社内の優先順位を確認"]),
+         ["Kumo：案内ページ改修（9/30まで）", "山口さん：部門の優先順位を確認"]),
         (["現状のヒアリング", "未対応チケット", "今後の進め方"],
          ["満足度が下がっている。まずは話を聞くことに徹した。", "未対応チケットが多く、対応の遅れを指摘された。"],
          ["新しい提案は控え、チケット対応と再オンボーディングを優先する。"],
@@ -846,7 +872,7 @@ NOTES = {
           "Sales asked for faster handover of high-score trials."],
          ["Route trials above the new score threshold to sales within one hour."],
          ["Emily: update routing rules (by 2026-09-02).", "Kumo: weekly funnel snapshot for the sales team."]),
-        (["Routing results", "Churned-trial win-back", "Reporting clean-up"],
+        (["Routing results", "Lapsed-trial win-back", "Reporting clean-up"],
          ["Faster routing shortened the time to first call.", "A win-back sequence for expired trials is ready for review."],
          ["Launch the win-back sequence in October.", "Retire three unused dashboards."],
          ["Kumo: launch checklist for win-back.", "Ryo: sign off the win-back copy."]),
@@ -951,7 +977,7 @@ NOTES = {
         (["10月の実績", "年末年始の配信", "来期の予算"],
          ["10月は過去最高のインストール数。", "年末年始は入札競争が激しくなる見込み。"],
          ["年末年始は予算を段階的に増やす。"],
-         ["Kumo：年末年始の入札計画（11/10まで）", "中島さん：来期予算の社内確認"]),
+         ["Kumo：年末年始の入札計画（11/10まで）", "中島さん：来期予算の承認状況を確認"]),
     ]),
     "ishigaki-construction": dict(lang="en", fm=False, days=[26, 16, 28], kpi="Hours saved per month", months=[
         (["Digital daily reports: adoption", "Site photo filing", "Workshop preparation"],
@@ -1003,6 +1029,17 @@ def kpi_text(k, value, lang):
     return f"{k['name']}: {f(value)} (baseline {f(k['baseline'])}, target {f(k['target'])})."
 
 
+# Sections for the consultancy only (SPEC §7): they appear in the briefing
+# and never in the client edition. Placed before the next actions, which
+# both editions show.
+INTERNAL = {
+    ("hinode-foods", "2026-10"): ["Renewal: propose the 2027 retainer at +8 % in the December review.",
+                                  "Mika hinted at a budget freeze in Q1; do not push the winter test if it comes."],
+    ("tsukimi-games", "2026-10"): ["来期の契約更新では広告運用費の改定（+5%）を12月に提案する。",
+                                   "西村さんは予算削減の可能性に言及。年末の増額提案は控えめに。"],
+}
+
+
 def render_note(c, spec, idx, month, kpi_series_by_name):
     i = mi(month)
     agenda, discussion, decisions, actions = spec["months"][idx]
@@ -1031,6 +1068,8 @@ def render_note(c, spec, idx, month, kpi_series_by_name):
         out += [f"{n}. {a}" for n, a in enumerate(agenda, 1)]
         out += ["", "## 議事メモ", ""] + [f"- {d}" for d in discussion]
         out += ["", "## 決定事項", ""] + [f"- {d}" for d in decisions]
+        if (c.id, month) in INTERNAL:
+            out += ["", "## 社内メモ", ""] + [f"- {d}" for d in INTERNAL[(c.id, month)]]
         out += ["", "## 次のアクション", ""] + [f"- {a}" for a in actions]
     else:
         out += [f"# {c.name}: {month_name(i)} review", "",
@@ -1038,6 +1077,8 @@ def render_note(c, spec, idx, month, kpi_series_by_name):
         out += [f"{n}. {a}" for n, a in enumerate(agenda, 1)]
         out += ["", "## Discussion", ""] + [f"- {d}" for d in discussion]
         out += ["", "## Decisions", ""] + [f"- {d}" for d in decisions]
+        if (c.id, month) in INTERNAL:
+            out += ["", "## Internal", ""] + [f"- {d}" for d in INTERNAL[(c.id, month)]]
         out += ["", "## Next actions", ""] + [f"- {a}" for a in actions]
     return "\n".join(out) + "\n"
 
@@ -1054,6 +1095,8 @@ slug = "food-maker-ad-cpa"
 summary = "A family-owned food manufacturer rebuilt its online advertising around one monthly scorecard."
 date = 2026-10-12
 quote = "The monthly review is the one meeting our whole marketing team looks forward to."
+image = "images/food-maker-cpa.svg"
+image_alt = "Bar chart: the cost per acquisition falls month after month"
 [consent]
 status = "granted"
 granted_on = 2026-10-01
@@ -1244,6 +1287,7 @@ def generate():
         shutil.rmtree(os.path.join(ROOT, sub), ignore_errors=True)
     write_text(os.path.join(ROOT, "casebook.toml"), CASEBOOK_TOML)
     write_text(os.path.join(ROOT, "static", "kumo-logo.svg"), LOGO_SVG)
+    write_text(os.path.join(ROOT, "static", "images", "food-maker-cpa.svg"), STORY_SVG)
 
     for c in sorted(CLIENTS, key=lambda c: c.id):
         # one seeded stream per client: adding a client never reshuffles the others

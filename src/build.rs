@@ -39,6 +39,12 @@ pub struct BuildOptions {
     /// [`BuildError::Stopped`] at the next client, before touching the
     /// output (`serve` sets it on Ctrl-C).
     pub stop: Option<Arc<AtomicBool>>,
+    /// `--base-url`: the public site's address for this build (checked with
+    /// [`crate::config::check_base_url`]), over `[public] base_url`.
+    pub base_url: Option<String>,
+    /// `--public-out`: where the public site goes, over `[public] out`
+    /// (relative to the project root); by default `<out>/public`.
+    pub public_out: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -66,6 +72,8 @@ pub struct BuildSummary {
     pub as_of: Month,
     pub internal_pages: usize,
     pub reports: usize,
+    /// Client editions written or kept (one per report).
+    pub client_editions: usize,
     pub stories: usize,
     /// Clients whose pages were reused from the previous build.
     pub clients_reused: usize,
@@ -89,6 +97,8 @@ pub enum BuildError {
     Commit(PathBuf, std::io::Error),
     /// Stopped on request (see [`BuildOptions::stop`]).
     Stopped,
+    /// The public site's folder cannot be used (it overlaps the output).
+    PublicOut(PathBuf, String),
 }
 
 impl BuildError {
@@ -115,6 +125,7 @@ impl std::fmt::Display for BuildError {
             }
             BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             BuildError::Stopped => write!(f, "the build was stopped"),
+            BuildError::PublicOut(p, why) => write!(f, "{}: {why}", p.display()),
             BuildError::Commit(p, e) => write!(
                 f,
                 "{}: {e}; the site may be partly updated, and the next build rewrites it in full",
@@ -194,11 +205,18 @@ pub fn build_project(
     let computed: BTreeMap<Month, Metrics> = months.par_iter().map(|m| (*m, metrics::compute(project, *m))).collect();
     let m = &computed[&as_of];
     lap("templates and metrics");
+    // Another client's name in a client's own text would reach its client
+    // edition: a warning here (`check` fails on it).
+    for leak in publish::edition_leaks(project) {
+        leak.report(warnings, false);
+    }
+    lap("cross-client check");
 
     let mut summary = BuildSummary {
         as_of,
         internal_pages: 0,
         reports: 0,
+        client_editions: 0,
         stories: 0,
         clients_reused: 0,
         timings: Vec::new(),
@@ -301,15 +319,26 @@ pub fn build_project(
             // Projects made in code have no fingerprints: always rendered.
             let key = project.fingerprints.get(&client.id);
             if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
+                let editions = pages.files.iter().filter(|f| f.path.starts_with("client/")).count();
                 return Ok(ClientOutput {
                     id: client.id.clone(),
-                    // Pages are the HTML files (the tables' CSV files sit beside them).
-                    pages: pages.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+                    // Pages are the internal HTML files (the tables' CSV
+                    // files sit beside them; the client editions count apart).
+                    pages: pages
+                        .files
+                        .iter()
+                        .filter(|f| f.path.starts_with("internal/") && f.path.ends_with(".html"))
+                        .count(),
                     reports: pages
                         .files
                         .iter()
-                        .filter(|f| f.path.ends_with(".html") && !f.path.ends_with("index.html"))
+                        .filter(|f| {
+                            f.path.starts_with("internal/")
+                                && f.path.ends_with(".html")
+                                && !f.path.ends_with("index.html")
+                        })
                         .count(),
+                    editions,
                     entry: Some(pages),
                     reused: true,
                 });
@@ -318,6 +347,16 @@ pub fn build_project(
             let mut written = Vec::new();
             let current = m.client(&client.id);
             let shared = current.map(|cm| pages::internal::client_charts(&common, client, cm, as_of));
+            // Both editions of the review speak the client's language; the
+            // overview keeps the project's.
+            let review_common;
+            let review_lang = publish::review_lang(cfg, client);
+            let rc = if review_lang == cfg.lang {
+                &common
+            } else {
+                review_common = Common::new(review_lang, &cfg.currency, &cfg.title);
+                &review_common
+            };
             for month in &report_months {
                 let mm = &computed[month];
                 let Some(cm) = mm.client(&client.id) else {
@@ -327,10 +366,29 @@ pub fn build_project(
                     continue;
                 }
                 let before = computed.get(&month.plus(-6)).and_then(|b| b.client(&client.id));
-                let same_month = if *month == as_of { shared.as_ref() } else { None };
-                let ctx = pages::internal::report(&common, client, cm, *month, before, same_month);
+                // Charts drawn once for the overview, the briefing and the
+                // client edition where they show the same month in one language.
+                let month_charts;
+                let charts = match shared.as_ref().filter(|_| *month == as_of && review_lang == cfg.lang) {
+                    Some(s) => s,
+                    None => {
+                        month_charts = pages::internal::client_charts(rc, client, cm, *month);
+                        &month_charts
+                    }
+                };
+                let ctx = pages::internal::report(rc, client, cm, *month, before, Some(charts));
                 let rel = format!("internal/clients/{}/{month}.html", client.id);
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
+                files.push(rel);
+                let edition = publish::ClientEdition::new(cfg, client, *month);
+                let rel = publish::edition_path(&client.id, *month);
+                let page = renderer
+                    .render(
+                        "client_edition.html",
+                        &pages::client_edition::page(rc, &edition, Some(&charts.outcome_svgs())),
+                    )
+                    .map_err(BuildError::Template)?;
+                write(&rel, page.as_bytes())?;
                 files.push(rel);
                 written.push(*month);
             }
@@ -350,8 +408,12 @@ pub fn build_project(
             let stamps = stamps(&files)?;
             Ok(ClientOutput {
                 id: client.id.clone(),
-                pages: files.iter().filter(|f| f.ends_with(".html")).count(),
+                pages: files
+                    .iter()
+                    .filter(|f| f.starts_with("internal/") && f.ends_with(".html"))
+                    .count(),
                 reports: written.len(),
+                editions: written.len(),
                 entry: key.map(|k| cache::Pages {
                     key: k.clone(),
                     files: stamps,
@@ -372,6 +434,7 @@ pub fn build_project(
         let out = r?;
         summary.internal_pages += out.pages;
         summary.reports += out.reports;
+        summary.client_editions += out.editions;
         summary.clients_reused += out.reused as usize;
         if let Some(entry) = out.entry {
             if out.reused {
@@ -385,23 +448,24 @@ pub fn build_project(
     // Public site: only consented stories, anonymised as the consent says.
     // Always rendered (the consent gate depends on the build date) and
     // scanned; the scan skips the files it found clean in the previous
-    // build, for the same names.
-    let stories = publish::public_stories(project, opts.today);
-    summary.stories = stories.len();
-    let css = crate::render::public_stylesheet(&project.root)
-        .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
-    write("public/assets/style.css", css.as_bytes())?;
-    let written: Vec<Result<(), BuildError>> = pages::public::pages(&common, project, &stories, as_of)
-        .par_iter()
-        .map(|page| {
-            write(
-                &format!("public/{}", page.path),
-                render(page.template, &page.context)?.as_bytes(),
-            )
-        })
-        .collect();
-    // The first error in page order, whatever thread found it first.
-    written.into_iter().collect::<Result<(), _>>()?;
+    // build, for the same names. It is written into `<out>/public`, or
+    // into a folder of its own (`[public] out`, `--public-out`), staged and
+    // swapped in the same way.
+    let public_out = public_folder(project, opts, &out)?;
+    let public_staging = match &public_out {
+        Some(dir) => Some(Staging::new(dir).map_err(|e| BuildError::Io(dir.clone(), e))?),
+        None => None,
+    };
+    summary.stories = write_public_site(
+        project,
+        opts,
+        as_of,
+        &renderer,
+        public_staging
+            .as_ref()
+            .map_or(PublicTarget::Inside(&staging), PublicTarget::Own),
+        warnings,
+    )?;
     let forbidden = publish::forbidden_names(project, opts.today);
     let names = publish::names_key(&forbidden);
     let no_entries = BTreeSet::new();
@@ -410,12 +474,15 @@ pub fn build_project(
     } else {
         &no_entries
     };
-    let public_dir = staging.dir().join("public");
+    let public_dir = match &public_staging {
+        Some(s) => s.dir().to_path_buf(),
+        None => staging.dir().join("public"),
+    };
     let scanned =
         publish::scan_dir_except(&public_dir, &forbidden, clean).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
     if !scanned.leaks.is_empty() {
         // Name the files where they would have been published.
-        let public = out.join("public");
+        let public = public_out.clone().unwrap_or_else(|| out.join("public"));
         let leaks = scanned
             .leaks
             .into_iter()
@@ -432,6 +499,19 @@ pub fn build_project(
     };
     lap("public site and leak scan");
     opts.stopped()?;
+    // PDFs printed from pages that come out of this build unchanged stay
+    // (see crate::pdf); a build without the caches cannot tell, and drops them.
+    let pdfs = opts
+        .incremental
+        .then(|| crate::pdf::retained(&out, staging.dir(), &kept, live.as_ref()));
+    if let Some(pdfs) = &pdfs {
+        match &live {
+            Some(_) => kept.extend(pdfs.paths().map(String::from)),
+            None => pdfs
+                .carry_over(&out, staging.dir())
+                .map_err(|e| BuildError::Io(out.clone(), e))?,
+        }
+    }
     // The old cache describes the old site: drop it before the output
     // changes, write the new one after.
     cache::remove(&out);
@@ -441,13 +521,188 @@ pub fn build_project(
             .map_err(|e| BuildError::Commit(out.clone(), e))?,
         None => staging.commit().map_err(|e| BuildError::Io(out.clone(), e))?,
     }
+    if let (Some(s), Some(dir)) = (public_staging, &public_out) {
+        s.commit().map_err(|e| BuildError::Io(dir.clone(), e))?;
+    }
     if opts.incremental {
         // A cache that cannot be written only costs the next build time.
         let _ = cache::save(&out, &manifest);
     }
+    if let Some(pdfs) = &pdfs {
+        pdfs.save(&out);
+    }
     lap("swap");
     summary.timings = timings;
     Ok(summary)
+}
+
+/// Where the public site is staged: inside the output's staging folder (as
+/// `public/`), or in a staging folder of its own.
+#[derive(Clone, Copy)]
+enum PublicTarget<'a> {
+    Inside(&'a Staging),
+    Own(&'a Staging),
+}
+
+/// Renders the public site (pages, stylesheet, `static/`) into `target`;
+/// returns the number of stories. The leak scan runs after, on the staged
+/// folder.
+fn write_public_site(
+    project: &Project,
+    opts: &BuildOptions,
+    as_of: Month,
+    renderer: &Renderer,
+    target: PublicTarget,
+    warnings: &mut Diagnostics,
+) -> Result<usize, BuildError> {
+    let cfg = &project.config;
+    let render = |template: &str, ctx: &serde_json::Value| renderer.render(template, ctx).map_err(BuildError::Template);
+    let write_public = |rel: &str, bytes: &[u8]| {
+        let (staging, at) = match target {
+            PublicTarget::Own(s) => (s, rel.to_string()),
+            PublicTarget::Inside(s) => (s, format!("public/{rel}")),
+        };
+        staging
+            .write(&at, bytes)
+            .map_err(|e| BuildError::Io(PathBuf::from(at), e))
+    };
+    let (site, site_warnings) = publish::public_site(
+        project,
+        &publish::SiteOptions {
+            today: opts.today,
+            as_of,
+            base_url: opts.base_url.clone(),
+        },
+    );
+    for (path, message) in site_warnings {
+        warnings.warning(&path, None, None, message);
+    }
+    if site.base_url.is_none() {
+        warnings.warning(
+            Path::new("casebook.toml"),
+            None,
+            None,
+            "no base_url: feed.xml, sitemap.xml and the canonical links of the public site are left out; set base_url under [public] in casebook.toml, or pass --base-url https://...",
+        );
+    }
+    let public_common = Common::new(cfg.lang, &cfg.currency, &site.title);
+    let css = crate::render::public_stylesheet(&project.root)
+        .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
+    let public_pages = pages::public::pages(&public_common, &site, &css);
+    let withheld = publish::withheld_images(project, opts.today);
+    let statics = publish::read_static(&project.root, &withheld).map_err(|errors| {
+        let mut d = Diagnostics::new();
+        for (path, message) in errors {
+            d.error(&path, None, None, message);
+        }
+        BuildError::Invalid(d)
+    })?;
+    // A file of static/ may not stand where casebook writes a page.
+    let mut generated: BTreeSet<&str> = public_pages.iter().map(|p| p.path.as_str()).collect();
+    generated.insert("assets/style.css");
+    let mut clashes = Diagnostics::new();
+    for f in &statics {
+        let clash =
+            generated.contains(f.rel.as_str()) || generated.iter().any(|g| g.starts_with(&format!("{}/", f.rel)));
+        if clash {
+            clashes.error(
+                &Path::new("static").join(&f.rel),
+                None,
+                None,
+                format!(
+                    "casebook writes `{}` of the public site itself; rename the file in static/",
+                    f.rel
+                ),
+            );
+        }
+    }
+    if clashes.has_errors() {
+        return Err(BuildError::Invalid(clashes));
+    }
+    write_public("assets/style.css", css.as_bytes())?;
+    for f in &statics {
+        write_public(&f.rel, &f.bytes)?;
+    }
+    let written: Vec<Result<(), BuildError>> = public_pages
+        .par_iter()
+        .map(|page| write_public(&page.path, render(page.template, &page.context)?.as_bytes()))
+        .collect();
+    // The first error in page order, whatever thread found it first.
+    written.into_iter().collect::<Result<(), _>>()?;
+    Ok(site.stories.len())
+}
+
+/// The public site's own folder, or `None` for `<out>/public`: `--public-out`
+/// (as given), else `[public] out` (relative to the project root). It may
+/// not be the output folder, lie inside it (other than as `public/`) or
+/// contain it: one build would replace the other's files.
+fn public_folder(project: &Project, opts: &BuildOptions, out: &Path) -> Result<Option<PathBuf>, BuildError> {
+    let asked = match (&opts.public_out, &project.config.public.out) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => project.root.join(dir),
+        (None, None) => return Ok(None),
+    };
+    let absolute = |p: &Path| {
+        let p = output::through_link(p);
+        let p = if p.is_absolute() {
+            p
+        } else {
+            std::env::current_dir().map(|d| d.join(&p)).unwrap_or(p)
+        };
+        normalise(&p)
+    };
+    let (dir, site) = (absolute(&asked), absolute(out));
+    if dir == site.join("public") {
+        return Ok(None);
+    }
+    if dir.starts_with(&site) || site.starts_with(&dir) {
+        return Err(BuildError::PublicOut(
+            asked,
+            format!(
+                "the public site's folder may not be the output folder {}, lie inside it or contain it; choose a folder beside it (e.g. public/ in the project)",
+                out.display()
+            ),
+        ));
+    }
+    // Never the project's own files, and never a folder of something else.
+    let root = absolute(&project.root);
+    let project_part = ["casebook.toml", "data", "content", "templates", "static"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| dir.starts_with(p) || p.starts_with(&dir));
+    if let Some(part) = project_part {
+        return Err(BuildError::PublicOut(
+            asked,
+            format!(
+                "the public site's folder would replace the project's own {}; choose a folder of its own (e.g. public/ in the project)",
+                part.display()
+            ),
+        ));
+    }
+    let has_entries = std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some());
+    let built_before = dir.join("index.html").is_file() && dir.join("assets/style.css").is_file();
+    if has_entries && !built_before {
+        return Err(BuildError::PublicOut(
+            asked,
+            "the folder holds files that casebook did not write, and a build replaces everything in it; choose an empty or new folder".to_string(),
+        ));
+    }
+    Ok(Some(dir))
+}
+
+/// `path` with `.` and `..` resolved without touching the disk.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Counts a client as done when its work ends, however it ends.
@@ -466,6 +721,8 @@ struct ClientOutput {
     /// What the cache keeps for the next build (none without a fingerprint).
     entry: Option<cache::Pages>,
     reports: usize,
+    /// Client editions (`client/<id>/<YYYY-MM>.html`), one per report.
+    editions: usize,
     reused: bool,
 }
 
@@ -543,9 +800,26 @@ fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
 
 pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) -> Result<(), u8> {
     let (project, _) = load_or_report(root, ui)?;
+    let mut leaks = Diagnostics::new();
+    for leak in publish::edition_leaks(&project) {
+        leak.report(&mut leaks, true);
+    }
+    let editions_leak = leaks.has_errors();
+    if editions_leak {
+        let n = leaks.errors().count();
+        print_error_lines(&format_errors(leaks.errors()));
+        print_failure(&format!(
+            "{n} place{} would show another client's name in a client edition",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     let c = counts(&project);
     if let Some(out) = public_out {
-        let dir = out.join("public");
+        // The public site's own folder when the settings give it one.
+        let dir = match &project.config.public.out {
+            Some(own) => root.join(own),
+            None => out.join("public"),
+        };
         if !dir.is_dir() {
             print_failure(&format!(
                 "{}: not found; build the site first (casebook build)",
@@ -578,6 +852,10 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
                 return Err(FAILED);
             }
         }
+    }
+    if editions_leak {
+        drop_in_background(project);
+        return Err(FAILED);
     }
     if !ui.quiet {
         use crate::format::count_of;
@@ -644,11 +922,12 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
                     String::new()
                 };
                 println!(
-                    "built {} as of {}: {} ({}{reused}), {} → {}",
+                    "built {} as of {}: {} ({}{reused}), {}, {} → {}",
                     title,
                     s.as_of,
                     count_of(s.internal_pages, "internal page", "internal pages"),
                     count_of(s.reports, "report", "reports"),
+                    count_of(s.client_editions, "client edition", "client editions"),
                     count_of(s.stories, "public story", "public stories"),
                     opts.out.display()
                 );

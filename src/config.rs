@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::diag::Diagnostics;
 use crate::input::tomlish::{self, Fields};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,
@@ -21,6 +21,20 @@ impl Lang {
             Lang::En => "en",
             Lang::Ja => "ja",
         }
+    }
+
+    /// `en` or `ja`, as written in casebook.toml and client.toml.
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "ja" => Some(Lang::Ja),
+            _ => None,
+        }
+    }
+
+    /// Why `code` is not a language, for an error message.
+    pub fn unknown(code: &str) -> String {
+        format!("unknown lang `{code}`; expected \"en\" or \"ja\"")
     }
 }
 
@@ -52,6 +66,21 @@ pub struct SignalThresholds {
     pub revenue_drop: f64,
     pub activity_drop: f64,
     pub tickets_up: f64,
+}
+
+/// `[public]`: the public site's own name and address (SPEC §9).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PublicSettings {
+    /// The public site's name. Never the internal `title`: without it the
+    /// public pages use the brand name, else a label ("Success stories").
+    pub title: Option<String>,
+    /// One line about the site: the story list's meta description.
+    pub description: Option<String>,
+    /// Overrides the top-level `base_url` (without a trailing `/`).
+    pub base_url: Option<String>,
+    /// Where the public site is written, relative to the project root
+    /// (`None`: `<out>/public`).
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// `[brand]`: how the consultancy presents itself in the documents it
@@ -171,10 +200,21 @@ pub struct Config {
     /// The first month (1–12) of the fiscal year (SPEC §3.8); 4 in most
     /// Japanese companies.
     pub fiscal_year_start: u32,
+    /// Words the leak scan does not search for, though a client's name,
+    /// `aka` or partial name spells them (a client named after a common
+    /// word).
+    pub allow_words: Vec<String>,
+    pub public: PublicSettings,
     pub brand: Brand,
 }
 
 impl Config {
+    /// The public site's address without a trailing `/`: `[public]
+    /// base_url`, else the top-level `base_url` (may be empty).
+    pub fn public_base_url(&self) -> &str {
+        self.public.base_url.as_deref().unwrap_or(&self.base_url)
+    }
+
     /// The defaults of SPEC §5 around a title and a currency.
     pub fn with_defaults(title: &str, currency: &str) -> Config {
         Config {
@@ -217,6 +257,8 @@ impl Config {
                 tickets_up: 1.5,
             },
             fiscal_year_start: 1,
+            allow_words: Vec::new(),
+            public: PublicSettings::default(),
             brand: Brand::default(),
         }
     }
@@ -236,14 +278,16 @@ impl Config {
                 );
             }
         }
-        if let Some(v) = f.string("base_url") {
-            c.base_url = v.trim_end_matches('/').to_string();
+        if let Some(v) = f.string("base_url").filter(|v| !v.trim().is_empty()) {
+            match check_base_url(&v) {
+                Ok(u) => c.base_url = u,
+                Err(e) => f.error_at("base_url", e),
+            }
         }
         if let Some(v) = f.string("lang") {
-            match v.as_str() {
-                "en" => c.lang = Lang::En,
-                "ja" => c.lang = Lang::Ja,
-                other => f.error_at("lang", format!("unknown lang `{other}`; expected \"en\" or \"ja\"")),
+            match Lang::parse(&v) {
+                Some(lang) => c.lang = lang,
+                None => f.error_at("lang", Lang::unknown(&v)),
             }
         }
         if let Some(v) = f.fraction("gross_margin") {
@@ -333,6 +377,27 @@ impl Config {
             set_num(&mut sub, "tickets_up", &mut c.signals.tickets_up);
             sub.warn_unknown(&["revenue_drop", "activity_drop", "tickets_up"]);
         }
+        c.allow_words = f
+            .strings("allow_words")
+            .into_iter()
+            .filter(|w| !w.trim().is_empty())
+            .collect();
+        if let Some(t) = f.table("public") {
+            let mut sub = Fields::new(t, text, path, f.diags());
+            let nonblank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            c.public.title = nonblank(sub.string("title"));
+            c.public.description = nonblank(sub.string("description"));
+            if let Some(url) = nonblank(sub.string("base_url")) {
+                match check_base_url(&url) {
+                    Ok(u) => c.public.base_url = Some(u),
+                    Err(e) => sub.error_at("base_url", e),
+                }
+            }
+            if let Some(out) = nonblank(sub.string("out")) {
+                c.public.out = Some(std::path::PathBuf::from(out));
+            }
+            sub.warn_unknown(&["title", "description", "base_url", "out"]);
+        }
         if let Some(t) = f.table("brand") {
             let mut sub = Fields::new(t, text, path, f.diags());
             c.brand.name = sub.string("name").filter(|n| !n.trim().is_empty());
@@ -363,6 +428,8 @@ impl Config {
             sub.warn_unknown(&["name", "logo", "accent"]);
         }
         f.warn_unknown(&[
+            "allow_words",
+            "public",
             "title",
             "base_url",
             "lang",
@@ -384,6 +451,24 @@ impl Config {
         }
         Some(c)
     }
+}
+
+/// A public base URL as the feed and sitemap need it: absolute `http://`
+/// or `https://`, without query or fragment; returned without a trailing
+/// `/`.
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    let u = url.trim();
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .ok_or_else(|| format!("base URL `{u}` must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || u.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!(
+            "base URL `{u}` must be an address such as https://example.com or https://example.com/cases/"
+        ));
+    }
+    Ok(u.trim_end_matches('/').to_string())
 }
 
 fn set_num(f: &mut Fields<'_, '_>, key: &str, slot: &mut f64) {

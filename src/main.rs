@@ -37,7 +37,7 @@ struct Cli {
 enum Command {
     /// Build site/internal/ and site/public/ from the project.
     #[command(
-        after_help = "Examples:\n  casebook build\n  casebook build --month 2026-09 --today 2026-11-01 --out /tmp/site\n  casebook build --archive    (a report for every month of every client)"
+        after_help = "Examples:\n  casebook build\n  casebook build --month 2026-09 --today 2026-11-01 --out /tmp/site\n  casebook build --archive    (a report for every month of every client)\n  casebook build --base-url https://example.com/cases/ --public-out public    (deploy public/ only)"
     )]
     Build {
         /// Output folder [default: <root>/site].
@@ -55,13 +55,19 @@ enum Command {
         /// Threads to use [default: one per core]; the output is the same for any number.
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// The public site's address for this build (feed, sitemap, canonical links), over [public] base_url.
+        #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+        base_url: Option<String>,
+        /// Where to write the public site [default: [public] out, else <out>/public]; only this folder is deployed.
+        #[arg(long, value_name = "DIR")]
+        public_out: Option<PathBuf>,
     },
     /// Load and validate the project without building; list every problem.
     #[command(
         after_help = "Examples:\n  casebook check\n  casebook --root ../acme-consulting check\n  casebook check --public    (scan an existing site/public/ for names that must not be there)"
     )]
     Check {
-        /// Also scan the existing site/public/ for client names that no consent allows.
+        /// Also scan the existing public site ([public] out, else site/public/) for client names no consent allows.
         #[arg(long)]
         public: bool,
         /// The build date for consent expiry (YYYY-MM-DD) [default: today].
@@ -91,6 +97,27 @@ enum Command {
         /// Write to this file instead of stdout (the whole file or nothing).
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Print monthly reviews of the built site to PDF with a local Chromium, Chrome or Edge.
+    #[command(
+        after_help = "Examples:\n  casebook pdf                                   both editions of every client's review of the last build's month\n  casebook pdf --client hinode-foods --edition client\n  casebook pdf --month 2026-09 --browser /usr/bin/google-chrome\n\nWrites site/client/<id>/<id>-<YYYY-MM>.pdf (the client edition: the file to send) and\nsite/internal/clients/<id>/<YYYY-MM>.pdf (the briefing). Prints the pages as the last build wrote them:\nrun `casebook build` first (with --month or --archive for another month). A later build keeps a PDF while\nits page stays the same."
+    )]
+    Pdf {
+        /// The month of the reviews (YYYY-MM) [default: the as-of month of the last build].
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Option<Month>,
+        /// Only this client (repeat for more) [default: every client with a review that month].
+        #[arg(long = "client", value_name = "ID")]
+        clients: Vec<String>,
+        /// Only this edition [default: both].
+        #[arg(long, value_enum)]
+        edition: Option<PdfEdition>,
+        /// The browser to print with [default: $CASEBOOK_BROWSER, else chromium, google-chrome or msedge on PATH].
+        #[arg(long, value_name = "PATH")]
+        browser: Option<PathBuf>,
+        /// The built site [default: <root>/site].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Build, serve the site on 127.0.0.1 and rebuild it on every change, reloading the browser.
     #[command(
@@ -181,6 +208,14 @@ enum ImportCommand {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum PdfEdition {
+    /// The client edition (site/client/<id>/), the document that goes to the client.
+    Client,
+    /// The briefing (site/internal/clients/<id>/), for the consultancy.
+    Briefing,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Json,
@@ -234,6 +269,10 @@ fn parse_month(s: &str) -> Result<Month, String> {
     Month::parse(s)
 }
 
+fn parse_base_url(s: &str) -> Result<String, String> {
+    casebook::config::check_base_url(s)
+}
+
 fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
     parse_date(s)
 }
@@ -257,6 +296,8 @@ fn main() -> ExitCode {
             today: day,
             archive,
             jobs,
+            base_url,
+            public_out,
         } => {
             let out = out.unwrap_or_else(|| root.join("site"));
             build::run_build(
@@ -270,6 +311,8 @@ fn main() -> ExitCode {
                     incremental: !cli.no_cache,
                     progress: !cli.quiet,
                     stop: None,
+                    base_url,
+                    public_out,
                 },
                 ui,
             )
@@ -294,6 +337,25 @@ fn main() -> ExitCode {
                 .error(clap::error::ErrorKind::ArgumentConflict, msg)
                 .exit(),
         },
+        Command::Pdf {
+            month,
+            clients,
+            edition,
+            browser,
+            out,
+        } => casebook::pdf::run(
+            &casebook::pdf::PdfOptions {
+                out: out.unwrap_or_else(|| root.join("site")),
+                month,
+                clients,
+                edition: edition.map(|e| match e {
+                    PdfEdition::Client => casebook::pdf::Edition::Client,
+                    PdfEdition::Briefing => casebook::pdf::Edition::Briefing,
+                }),
+                browser,
+            },
+            cli.quiet,
+        ),
         Command::Serve {
             port,
             open,

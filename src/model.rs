@@ -45,6 +45,9 @@ pub struct Client {
     pub gross_margin: Option<Decimal>,
     #[serde(with = "compact::opt_date")]
     pub ended: Option<Date>,
+    /// The language of this client's monthly reviews (both editions), when
+    /// it is not the project's.
+    pub lang: Option<crate::config::Lang>,
     /// Sorted by date, then by line in the file.
     pub invoices: Vec<Invoice>,
     /// Sorted by date, then by line.
@@ -216,6 +219,12 @@ pub struct Story {
     #[serde(with = "compact::opt_date")]
     pub date: Option<Date>,
     pub quote: Option<String>,
+    /// A picture for the story: a file under `static/` (`image`), with its
+    /// alt text (`image_alt`).
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub image_alt: Option<String>,
     pub consent: Consent,
     /// Markdown source without the front matter.
     pub markdown: String,
@@ -284,6 +293,7 @@ impl Client {
             cac: None,
             gross_margin: None,
             ended: None,
+            lang: None,
             invoices: Vec::new(),
             nps: Vec::new(),
             activity: Vec::new(),

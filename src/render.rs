@@ -21,12 +21,15 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("cohorts.html", include_str!("../templates/cohorts.html")),
     ("client.html", include_str!("../templates/client.html")),
     ("report.html", include_str!("../templates/report.html")),
+    ("client_edition.html", include_str!("../templates/client_edition.html")),
     ("public_base.html", include_str!("../templates/public_base.html")),
     ("story_list.html", include_str!("../templates/story_list.html")),
     ("story.html", include_str!("../templates/story.html")),
     ("page.html", include_str!("../templates/page.html")),
     ("feed.xml", include_str!("../templates/feed.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("robots.txt", include_str!("../templates/robots.txt")),
 ];
 
 pub struct Renderer {

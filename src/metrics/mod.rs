@@ -16,6 +16,8 @@
 //! * `cohorts`: the cohort table.
 //! * `health`: the health score and the signals.
 //! * `segments`: segment, touch tier and next step.
+//! * `outcomes`: outcome KPIs against baseline and target, with month-on-month
+//!   and year-on-year values; `fees`: the invoices of a month and their total.
 //! * `json`: the SPEC §4 JSON and the clients CSV.
 //!
 //! Money stays [`Decimal`] all the way and is never rounded here: rounding to
@@ -27,9 +29,11 @@
 
 mod bridge;
 mod cohorts;
+mod fees;
 pub mod fiscal;
 mod health;
 mod json;
+pub mod outcomes;
 mod portfolio;
 mod segments;
 mod series;
@@ -46,6 +50,7 @@ use crate::money;
 use crate::month::Month;
 
 pub use bridge::{Bridge, Movement};
+pub use fees::{MonthInvoices, invoices_of_month};
 pub use json::to_json;
 pub use tables::{RATE_DECIMALS, TableKind, clients_csv, table_csv, table_csv_with};
 

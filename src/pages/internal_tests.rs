@@ -231,7 +231,8 @@ fn report_hints_read_well() {
                 .monthly("2026-05", "2026-10", 180)
                 .outcome("2026-06-30", "Conversion", "1.20", "%", "1.20", "2.00")
                 .outcome("2026-09-30", "Conversion", "1.00", "%", "", "")
-                .outcome("2026-09-30", "CPA", "8400", "JPY", "", "5,500"),
+                .outcome("2026-09-30", "CPA", "8400", "JPY", "", "5,500")
+                .outcome("2026-09-30", "Hours saved", "12.5", "hours", "", "20"),
         )
         .build();
     let c = en();
@@ -267,10 +268,17 @@ fn report_hints_read_well() {
         (Some("1.20%"), Some("1.00%"))
     );
     assert_eq!(conv["target"], "2.00%");
+    // An amount in the project's currency is money.
     let cpa = outcomes.iter().find(|o| o["kpi"] == "CPA").unwrap();
     assert_eq!(
         (cpa["current"].as_str(), cpa["target"].as_str()),
-        (Some("8,400 JPY"), Some("5,500 JPY"))
+        (Some("¥8,400"), Some("¥5,500"))
+    );
+    // One decimal as written, also on the target written without one.
+    let hours = outcomes.iter().find(|o| o["kpi"] == "Hours saved").unwrap();
+    assert_eq!(
+        (hours["current"].as_str(), hours["target"].as_str()),
+        (Some("12.5 hours"), Some("20.0 hours"))
     );
     let charts = outcome_charts(&c, the_client, month("2026-10"));
     let rows: Vec<Vec<String>> = charts
@@ -278,7 +286,7 @@ fn report_hints_read_well() {
         .flat_map(|ch| ch.table.as_ref().unwrap().rows.clone())
         .collect();
     assert!(
-        rows.contains(&vec!["30 September 2026".to_string(), "8,400 JPY".to_string()]),
+        rows.contains(&vec!["30 September 2026".to_string(), "12.5 hours".to_string()]),
         "{rows:?}"
     );
     assert!(

@@ -6,6 +6,7 @@ mod common;
 
 mod bridge_pages;
 mod browser;
+mod client_edition;
 mod demo;
 mod encodings;
 mod incremental;
@@ -15,6 +16,9 @@ mod load_cache;
 mod metrics_cli;
 mod metrics_csv;
 mod parsers_prop;
+mod pdf;
+mod public_deploy;
+mod public_leaks;
 mod public_site;
 mod reports;
 mod robustness;
