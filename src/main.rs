@@ -144,31 +144,14 @@ enum Command {
 enum ImportCommand {
     /// Split an accounting export into data/clients/<id>/invoices.csv (new clients get a client.toml).
     #[command(
-        after_help = "Examples:\n  casebook import invoices export.csv --client-column Client --date-column Date --amount-column Amount\n  casebook --root ~/clients import invoices 請求書.csv --client-column 取引先 --date-column 請求日 --amount-column 金額 --service-column 品目\n\nThe export may be CSV UTF-8, Shift_JIS (Excel's \"CSV\" in Japan) or UTF-16. Columns are named as in its\nheader line. Importing the same file again adds nothing; a row that cannot be read is reported as\nFILE:line:column and nothing is written."
+        after_help = "Examples:\n  casebook import invoices export.csv --client-column Client --date-column Date --amount-column Amount\n  casebook import invoices Invoices.csv --preset xero --dry-run\n  casebook --root ~/clients import invoices 請求書.csv --client-column 取引先 --date-column 請求日 --amount-column 小計 --number-column 請求書番号\n\nThe export may be CSV UTF-8, Shift_JIS (Excel's \"CSV\" in Japan) or UTF-16. Columns are named as in its\nheader line. Importing the same file again adds nothing; a row that cannot be read, an invoice number\nseen again with other values, or a probable duplicate is reported as FILE:line and nothing is written."
     )]
-    Invoices {
-        /// The export(s) to import.
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-        /// The column with the client's name.
-        #[arg(long, value_name = "COLUMN")]
-        client_column: String,
-        /// The column with the invoice date.
-        #[arg(long, value_name = "COLUMN")]
-        date_column: String,
-        /// The column with the amount.
-        #[arg(long, value_name = "COLUMN")]
-        amount_column: String,
-        /// The column with what was sold.
-        #[arg(long, value_name = "COLUMN")]
-        service_column: Option<String>,
-        /// The column with the kind (new, recurring, upsell, cross-sell, one-off).
-        #[arg(long, value_name = "COLUMN")]
-        kind_column: Option<String>,
-        /// The column with a description.
-        #[arg(long, value_name = "COLUMN")]
-        description_column: Option<String>,
-    },
+    Invoices(Box<casebook::import::cli::InvoiceArgs>),
+    /// Add the responses of a survey export to data/clients/<id>/nps.csv (clients matched as for invoices).
+    #[command(
+        after_help = "Examples:\n  casebook import nps survey.csv --client-column Company --date-column Date --score-column Score --comment-column Comment\n  casebook import nps survey.csv ... --dry-run"
+    )]
+    Nps(Box<casebook::import::cli::NpsArgs>),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -259,27 +242,8 @@ fn main() -> ExitCode {
             )
         }
         Command::Init { dir } => casebook::init::run(&dir, cli.quiet),
-        Command::Import(ImportCommand::Invoices {
-            files,
-            client_column,
-            date_column,
-            amount_column,
-            service_column,
-            kind_column,
-            description_column,
-        }) => casebook::import::run_invoices(
-            &root,
-            &files,
-            &casebook::import::InvoiceColumns {
-                client: client_column,
-                date: date_column,
-                amount: amount_column,
-                service: service_column,
-                kind: kind_column,
-                description: description_column,
-            },
-            cli.quiet,
-        ),
+        Command::Import(ImportCommand::Invoices(args)) => casebook::import::cli::run_invoices(&root, &args, cli.quiet),
+        Command::Import(ImportCommand::Nps(args)) => casebook::import::cli::run_nps(&root, &args, cli.quiet),
         Command::DemoData {
             clients,
             months,
