@@ -321,10 +321,7 @@ fn strip_time(s: &str) -> &str {
 /// `01 Oct 2026`, `1 October 2026`, `Oct 1, 2026`, `October 1 2026`:
 /// `None` when `s` has no English month name in one of these orders.
 fn named_month_date(s: &str) -> Option<Result<Date, ()>> {
-    let words: Vec<&str> = s
-        .split([' ', ',', '-'])
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = s.split([' ', ',', '-']).filter(|w| !w.is_empty()).collect();
     let [a, b, c] = words.as_slice() else {
         return None;
     };

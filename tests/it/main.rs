@@ -7,6 +7,7 @@ mod common;
 mod browser;
 mod demo;
 mod encodings;
+mod imports;
 mod incremental;
 mod init_import;
 mod input_layer;
