@@ -192,37 +192,10 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
     let first_names: BTreeMap<String, String> = names.iter().map(|(k, (n, _))| (k.clone(), n.clone())).collect();
     let resolved = clients::resolve(&first_names, &mut existing, &map);
 
-    // Clients in id order, cut into batches that fit BATCH_ROWS.
-    let mut rows_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for (key, (_, rows)) in &names {
-        *rows_of.entry(resolved.id_of[key].as_str()).or_insert(0) += rows;
-    }
-    let mut batches: Vec<Vec<&str>> = vec![Vec::new()];
-    let mut in_batch = 0;
-    for (id, rows) in &rows_of {
-        if in_batch > 0 && in_batch + rows > BATCH_ROWS {
-            batches.push(Vec::new());
-            in_batch = 0;
-        }
-        in_batch += rows;
-        if let Some(b) = batches.last_mut() {
-            b.push(id);
-        }
-    }
-
+    let batches = batches(&names, &resolved.id_of);
     let mut staging = commit::Staging::new();
     for batch in batches.iter().filter(|b| !b.is_empty()) {
-        let members: HashMap<&str, usize> = batch.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        let mut lines: Vec<Vec<Line>> = vec![Vec::new(); batch.len()];
-        let (mut again, mut ignored) = (Diagnostics::new(), Skipped::default());
-        for (i, path) in job.files.iter().enumerate() {
-            read_export(i, path, &job.spec, &currency, &mut ignored, &mut again, &mut |line| {
-                let id = resolved.id_of[&fold_name(&line.client)].as_str();
-                if let Some(&slot) = members.get(id) {
-                    lines[slot].push(line);
-                }
-            });
-        }
+        let lines = lines_of(batch, job, &currency, &resolved.id_of);
         for (id, lines) in batch.iter().zip(lines) {
             let rel = Path::new("data/clients").join(id).join("invoices.csv");
             let target = merge::read_target(root, &rel, &currency, &mut diags)
@@ -269,6 +242,47 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
         staging.commit().map_err(|e| ImportError::Io(e.path, e.error))?;
     }
     Ok(summary)
+}
+
+/// The clients in id order, cut into batches whose rows fit
+/// [`BATCH_ROWS`].
+fn batches<'a>(names: &BTreeMap<String, (String, usize)>, id_of: &'a HashMap<String, String>) -> Vec<Vec<&'a str>> {
+    let mut rows_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (key, (_, rows)) in names {
+        *rows_of.entry(id_of[key].as_str()).or_insert(0) += rows;
+    }
+    let mut batches: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut in_batch = 0;
+    for (id, rows) in rows_of {
+        if in_batch > 0 && in_batch + rows > BATCH_ROWS {
+            batches.push(Vec::new());
+            in_batch = 0;
+        }
+        in_batch += rows;
+        if let Some(b) = batches.last_mut() {
+            b.push(id);
+        }
+    }
+    batches
+}
+
+/// Reads the exports again and keeps the lines of the clients of `batch`
+/// (in its order); every row was checked by the first pass.
+fn lines_of(batch: &[&str], job: &InvoiceImport, currency: &str, id_of: &HashMap<String, String>) -> Vec<Vec<Line>> {
+    let members: HashMap<&str, usize> = batch.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut lines: Vec<Vec<Line>> = vec![Vec::new(); batch.len()];
+    let (mut again, mut ignored) = (Diagnostics::new(), Skipped::default());
+    for (i, path) in job.files.iter().enumerate() {
+        read_export(i, path, &job.spec, currency, &mut ignored, &mut again, &mut |line| {
+            if let Some(&slot) = id_of
+                .get(&fold_name(&line.client))
+                .and_then(|id| members.get(id.as_str()))
+            {
+                lines[slot].push(line);
+            }
+        });
+    }
+    lines
 }
 
 fn stage(staging: &mut commit::Staging, root: &Path, rel: &Path, bytes: &[u8]) -> Result<(), ImportError> {

@@ -81,34 +81,8 @@ pub fn read_export(
             return;
         }
     };
-    let c = &spec.columns;
     let grouped = spec.layout == Layout::Grouped;
-    // Each part's column under any of its header names; rows are read by
-    // the first of them (see `ColumnNames`).
-    let column = |names: &[String], required: bool| -> Option<Column> {
-        let required = required || names.first().is_some_and(|n| spec.explicit.contains(n));
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        (!names.is_empty()).then(|| Column::any_of(&names, required))
-    };
-    let mut columns: Vec<Column> = [
-        column(&c.client, !grouped),
-        column(&c.date, true),
-        column(&c.amount, true),
-        column(&c.tax, false),
-        column(&c.service, false),
-        column(&c.kind, false),
-        column(&c.description, false),
-        column(&c.number, false),
-        column(&c.status, false),
-        column(&c.currency, false),
-        column(&c.doc_type, false),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if grouped {
-        columns.push(Column::named(FIRST, false));
-    }
+    let columns = columns_of(spec);
     let options = ReadOptions {
         warn_unknown_columns: false,
         loose_header: true,
@@ -175,6 +149,39 @@ pub fn read_export(
             sink(line);
         }
     }
+}
+
+/// The reader's columns: each part under any of its header names; rows
+/// are read by the first of them (see `ColumnNames`). Columns named on the
+/// command line must be there.
+fn columns_of(spec: &Spec) -> Vec<Column> {
+    let c = &spec.columns;
+    let grouped = spec.layout == Layout::Grouped;
+    let column = |names: &[String], required: bool| -> Option<Column> {
+        let required = required || names.first().is_some_and(|n| spec.explicit.contains(n));
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        (!names.is_empty()).then(|| Column::any_of(&names, required))
+    };
+    let mut columns: Vec<Column> = [
+        column(&c.client, !grouped),
+        column(&c.date, true),
+        column(&c.amount, true),
+        column(&c.tax, false),
+        column(&c.service, false),
+        column(&c.kind, false),
+        column(&c.description, false),
+        column(&c.number, false),
+        column(&c.status, false),
+        column(&c.currency, false),
+        column(&c.doc_type, false),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if grouped {
+        columns.push(Column::named(FIRST, false));
+    }
+    columns
 }
 
 /// Reads the fields of one invoice row.
