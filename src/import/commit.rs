@@ -43,6 +43,8 @@ struct Undo {
     /// Folders created, outermost first.
     folders: Vec<PathBuf>,
     temporaries: Vec<PathBuf>,
+    /// How many of `temporaries` (the first ones) are renamed into place.
+    renamed: usize,
     /// Targets replaced: the target and its backup (`None`: it was new).
     replaced: Vec<(PathBuf, Option<PathBuf>)>,
 }
@@ -61,7 +63,7 @@ impl Undo {
                 }
             }
         }
-        for t in self.temporaries {
+        for t in self.temporaries.into_iter().skip(self.renamed) {
             let _ = fs::remove_file(t);
         }
         for f in self.folders.into_iter().rev() {
@@ -171,7 +173,8 @@ fn rename_all(staged: &[(PathBuf, PathBuf)], undo: &mut Undo) -> Result<Vec<Path
                 return Err(fail(target)(e));
             }
         }
-        undo.temporaries.retain(|t| t != tmp);
+        // Staged in the order of `temporaries`.
+        undo.renamed += 1;
     }
     Ok(backups)
 }

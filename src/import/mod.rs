@@ -157,6 +157,7 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
 
     // Pass 1: check every row, learn the clients' names and row counts.
     let mut names: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut folded = FoldCache::default();
     for (i, path) in job.files.iter().enumerate() {
         read_export(
             i,
@@ -167,7 +168,7 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
             &mut diags,
             &mut |line| {
                 let entry = names
-                    .entry(fold_name(&line.client))
+                    .entry(folded.get(&line.client).to_string())
                     .or_insert_with(|| (line.client.clone(), 0));
                 entry.1 += 1;
             },
@@ -272,10 +273,11 @@ fn lines_of(batch: &[&str], job: &InvoiceImport, currency: &str, id_of: &HashMap
     let members: HashMap<&str, usize> = batch.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut lines: Vec<Vec<Line>> = vec![Vec::new(); batch.len()];
     let (mut again, mut ignored) = (Diagnostics::new(), Skipped::default());
+    let mut folded = FoldCache::default();
     for (i, path) in job.files.iter().enumerate() {
         read_export(i, path, &job.spec, currency, &mut ignored, &mut again, &mut |line| {
             if let Some(&slot) = id_of
-                .get(&fold_name(&line.client))
+                .get(folded.get(&line.client))
                 .and_then(|id| members.get(id.as_str()))
             {
                 lines[slot].push(line);
@@ -289,4 +291,18 @@ fn stage(staging: &mut commit::Staging, root: &Path, rel: &Path, bytes: &[u8]) -
     staging
         .stage(&root.join(rel), bytes)
         .map_err(|e| ImportError::Io(e.path, e.error))
+}
+
+/// [`fold_name`] of each name as written, computed once: an export
+/// repeats its few thousand names on a million rows.
+#[derive(Default)]
+struct FoldCache(HashMap<String, String>);
+
+impl FoldCache {
+    fn get(&mut self, name: &str) -> &str {
+        if !self.0.contains_key(name) {
+            self.0.insert(name.to_string(), fold_name(name));
+        }
+        &self.0[name]
+    }
 }
