@@ -546,13 +546,15 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
         }
     }
     if !ui.quiet {
+        let n =
+            |count: usize, one: &str, many: &str| format!("{} {}", f.count(count), if count == 1 { one } else { many });
         println!(
-            "ok: {} clients, {} invoices, {} NPS responses, {} notes, {} stories",
-            f.count(c.clients),
-            f.count(c.invoices),
-            f.count(c.nps),
-            f.count(c.notes),
-            f.count(c.stories)
+            "ok: {}, {}, {}, {}, {}",
+            n(c.clients, "client", "clients"),
+            n(c.invoices, "invoice", "invoices"),
+            n(c.nps, "NPS response", "NPS responses"),
+            n(c.notes, "note", "notes"),
+            n(c.stories, "story", "stories")
         );
     }
     drop_in_background(project);

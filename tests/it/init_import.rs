@@ -93,7 +93,7 @@ fn init_makes_a_project_that_checks_clean_and_builds_at_once() {
 
     assert_eq!(
         check_clean(&root),
-        "ok: 1 clients, 8 invoices, 2 NPS responses, 1 notes, 1 stories\n"
+        "ok: 1 client, 8 invoices, 2 NPS responses, 1 note, 1 story\n"
     );
     let (code, stdout, stderr) = run(&root, &["build", "--today", "2026-11-25"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -194,10 +194,7 @@ fn import_splits_an_export_into_clients_and_check_stays_clean() {
     assert!(!root.join("data/clients/exampleco").exists());
 
     let stdout = check_clean(root);
-    assert_eq!(
-        stdout,
-        "ok: 3 clients, 15 invoices, 2 NPS responses, 1 notes, 1 stories\n"
-    );
+    assert_eq!(stdout, "ok: 3 clients, 15 invoices, 2 NPS responses, 1 note, 1 story\n");
     let (code, _, stderr) = run(root, &["build", "--today", "2026-11-25"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(root.join("site/internal/clients/sanpuru/2026-11.html").is_file());
