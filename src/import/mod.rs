@@ -7,7 +7,7 @@
 //! one a probable duplicate. A row that cannot be read, a conflict or a
 //! probable duplicate is reported as `FILE:line: message` with every other
 //! one, and then nothing is written at all. Writing is all or nothing too
-//! (see [`commit`]).
+//! (see `import/commit.rs`).
 //!
 //! An export is read as it streams, twice or more: once to check every
 //! row and learn its clients, then once per batch of clients whose rows fit
