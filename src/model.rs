@@ -45,6 +45,9 @@ pub struct Client {
     pub gross_margin: Option<Decimal>,
     #[serde(with = "compact::opt_date")]
     pub ended: Option<Date>,
+    /// The language of this client's monthly reviews (both editions), when
+    /// it is not the project's.
+    pub lang: Option<crate::config::Lang>,
     /// Sorted by date, then by line in the file.
     pub invoices: Vec<Invoice>,
     /// Sorted by date, then by line.
@@ -280,6 +283,7 @@ impl Client {
             cac: None,
             gross_margin: None,
             ended: None,
+            lang: None,
             invoices: Vec::new(),
             nps: Vec::new(),
             activity: Vec::new(),

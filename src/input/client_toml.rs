@@ -20,6 +20,13 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
     let cac = f.money("cac");
     let gross_margin = f.fraction("gross_margin");
     let ended = f.date("ended");
+    let lang = f.string("lang").and_then(|code| {
+        let lang = crate::config::Lang::parse(&code);
+        if lang.is_none() {
+            f.error_at("lang", crate::config::Lang::unknown(&code));
+        }
+        lang
+    });
     f.warn_unknown(&[
         "name",
         "alias",
@@ -30,6 +37,7 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
         "cac",
         "gross_margin",
         "ended",
+        "lang",
     ]);
     Some(Client {
         id: id.to_string(),
@@ -42,6 +50,7 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
         cac,
         gross_margin,
         ended,
+        lang,
         invoices: Vec::new(),
         nps: Vec::new(),
         activity: Vec::new(),
