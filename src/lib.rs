@@ -35,6 +35,7 @@ pub mod model;
 pub mod money;
 pub mod month;
 pub mod outcomes;
+pub mod predict;
 pub mod output;
 pub mod pages;
 pub mod progress;
