@@ -19,6 +19,7 @@ pub const BUILD_ID: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("CASEBOO
 pub mod build;
 pub mod cache;
 pub mod charts;
+pub mod clv;
 pub mod config;
 pub mod csvread;
 pub mod demo;
@@ -35,9 +36,9 @@ pub mod model;
 pub mod money;
 pub mod month;
 pub mod outcomes;
-pub mod predict;
 pub mod output;
 pub mod pages;
+pub mod predict;
 pub mod progress;
 pub mod publish;
 pub mod render;

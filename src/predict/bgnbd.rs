@@ -104,7 +104,11 @@ impl Grouped {
                 inv_b: 1.0 / (b + x.max(1.0) - 1.0),
             })
             .collect();
-        let per_age: Vec<(f64, f64)> = self.ages.iter().map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t))).collect();
+        let per_age: Vec<(f64, f64)> = self
+            .ages
+            .iter()
+            .map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t)))
+            .collect();
         let per_rec: Vec<(f64, f64)> = self
             .recencies
             .iter()
@@ -277,8 +281,13 @@ mod tests {
             up[i] = (base[i].ln() + h).exp();
             down[i] = (base[i].ln() - h).exp();
             let mut tmp = [0.0; 4];
-            let numeric = (g.log_likelihood(&model(&up), &mut tmp) - g.log_likelihood(&model(&down), &mut tmp)) / (2.0 * h);
-            assert!((grad[i] - numeric).abs() < 1e-6, "parameter {i}: {} vs {numeric}", grad[i]);
+            let numeric =
+                (g.log_likelihood(&model(&up), &mut tmp) - g.log_likelihood(&model(&down), &mut tmp)) / (2.0 * h);
+            assert!(
+                (grad[i] - numeric).abs() < 1e-6,
+                "parameter {i}: {} vs {numeric}",
+                grad[i]
+            );
         }
     }
 

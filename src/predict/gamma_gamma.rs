@@ -162,9 +162,14 @@ mod tests {
             up[i] = (base[i].ln() + h).exp();
             down[i] = (base[i].ln() - h).exp();
             let mut tmp = [0.0; 3];
-            let numeric =
-                (log_likelihood(&model(&up), &data, &mut tmp) - log_likelihood(&model(&down), &data, &mut tmp)) / (2.0 * h);
-            assert!((grad[i] - numeric).abs() < 1e-6, "parameter {i}: {} vs {numeric}", grad[i]);
+            let numeric = (log_likelihood(&model(&up), &data, &mut tmp)
+                - log_likelihood(&model(&down), &data, &mut tmp))
+                / (2.0 * h);
+            assert!(
+                (grad[i] - numeric).abs() < 1e-6,
+                "parameter {i}: {} vs {numeric}",
+                grad[i]
+            );
         }
     }
 

@@ -18,11 +18,16 @@ pub struct Minimum {
     /// failed line search ended the search).
     pub converged: bool,
     pub iterations: usize,
+    /// The largest gradient component at `x`.
+    pub gradient: f64,
 }
 
 /// Largest change of one coordinate (a log-parameter) in one step.
 const MAX_STEP: f64 = 3.0;
 const MAX_ITERATIONS: usize = 1000;
+/// The gradient below which a search whose value stopped changing counts
+/// as converged (see the end of [`minimize`]).
+const STALLED_GTOL: f64 = 1e-6;
 
 /// Minimises `f` from `x0`. `f(x, grad)` returns the value at `x` and
 /// writes the gradient into `grad`; a non-finite value marks a point
@@ -46,6 +51,7 @@ pub fn minimize(f: &dyn Fn(&[f64], &mut [f64]) -> f64, x0: &[f64], gtol: f64) ->
         }
         if max_abs(&g) < gtol {
             return Minimum {
+                gradient: max_abs(&g),
                 x,
                 value: fx,
                 converged: true,
@@ -93,8 +99,12 @@ pub fn minimize(f: &dyn Fn(&[f64], &mut [f64]) -> f64, x0: &[f64], gtol: f64) ->
             break;
         }
     }
-    let converged = fx.is_finite() && max_abs(&g) < gtol;
+    // Stalled: the value no longer changes in double precision. That is
+    // convergence too when the gradient is small (what is left of it is
+    // rounding in the sum over customers).
+    let converged = fx.is_finite() && (max_abs(&g) < gtol || (stalls >= 5 && max_abs(&g) < STALLED_GTOL));
     Minimum {
+        gradient: max_abs(&g),
         x,
         value: fx,
         converged,
@@ -103,7 +113,9 @@ pub fn minimize(f: &dyn Fn(&[f64], &mut [f64]) -> f64, x0: &[f64], gtol: f64) ->
 }
 
 fn identity(n: usize) -> Vec<Vec<f64>> {
-    (0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect()
+    (0..n)
+        .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+        .collect()
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -111,7 +123,8 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0_f64, |m, x| if x.abs() > m || x.is_nan() { x.abs() } else { m })
+    v.iter()
+        .fold(0.0_f64, |m, x| if x.abs() > m || x.is_nan() { x.abs() } else { m })
 }
 
 fn mat_vec(m: &[Vec<f64>], v: &[f64]) -> Vec<f64> {

@@ -138,9 +138,18 @@ mod tests {
         assert_eq!(Period::Day.index(date(1997, 1, 1)), 9862);
         assert_eq!(Period::Day.index(date(1969, 12, 31)), -1);
         // Monday 1997-01-06 starts a week; Sunday 1997-01-05 ends the one before.
-        assert_eq!(Period::Week.index(date(1997, 1, 6)), Period::Week.index(date(1997, 1, 12)));
-        assert_eq!(Period::Week.index(date(1997, 1, 5)) + 1, Period::Week.index(date(1997, 1, 6)));
-        assert_eq!(Period::Month.index(date(2024, 3, 31)) - Period::Month.index(date(2023, 12, 1)), 3);
+        assert_eq!(
+            Period::Week.index(date(1997, 1, 6)),
+            Period::Week.index(date(1997, 1, 12))
+        );
+        assert_eq!(
+            Period::Week.index(date(1997, 1, 5)) + 1,
+            Period::Week.index(date(1997, 1, 6))
+        );
+        assert_eq!(
+            Period::Month.index(date(2024, 3, 31)) - Period::Month.index(date(2023, 12, 1)),
+            3
+        );
         assert_eq!(Period::parse("W"), Some(Period::Week));
         assert_eq!(Period::parse("Y"), None);
     }
@@ -161,23 +170,43 @@ mod tests {
         let days = summarise(tx.iter().map(|&(i, d, a)| (i, d, a)), Period::Day, date(2024, 6, 10));
         assert_eq!(days.len(), 2, "customer 3 starts after the end");
         assert_eq!(
-            (days[0].rfm.frequency, days[0].rfm.recency, days[0].rfm.age, days[0].monetary_value),
+            (
+                days[0].rfm.frequency,
+                days[0].rfm.recency,
+                days[0].rfm.age,
+                days[0].monetary_value
+            ),
             (2.0, 47.0, 147.0, 25.0)
         );
         assert_eq!(
-            (days[1].rfm.frequency, days[1].rfm.recency, days[1].rfm.age, days[1].monetary_value),
+            (
+                days[1].rfm.frequency,
+                days[1].rfm.recency,
+                days[1].rfm.age,
+                days[1].monetary_value
+            ),
             (1.0, 120.0, 130.0, 7.0)
         );
         let weeks = summarise(tx.iter().map(|&(i, d, a)| (i, d, a)), Period::Week, date(2024, 6, 10));
         // Both January purchases fall in one week: one purchase of 30.
         assert_eq!(
-            (weeks[0].rfm.frequency, weeks[0].rfm.recency, weeks[0].rfm.age, weeks[0].monetary_value),
+            (
+                weeks[0].rfm.frequency,
+                weeks[0].rfm.recency,
+                weeks[0].rfm.age,
+                weeks[0].monetary_value
+            ),
             (1.0, 6.0, 21.0, 30.0)
         );
         assert_eq!((weeks[1].rfm.recency, weeks[1].rfm.age), (17.0, 19.0));
         let months = summarise(tx.iter().map(|&(i, d, a)| (i, d, a)), Period::Month, date(2024, 6, 10));
         assert_eq!(
-            (months[0].rfm.frequency, months[0].rfm.recency, months[0].rfm.age, months[0].monetary_value),
+            (
+                months[0].rfm.frequency,
+                months[0].rfm.recency,
+                months[0].rfm.age,
+                months[0].monetary_value
+            ),
             (1.0, 2.0, 5.0, 30.0)
         );
     }

@@ -5,6 +5,7 @@
 mod common;
 
 mod browser;
+mod clv;
 mod demo;
 mod encodings;
 mod incremental;
