@@ -69,6 +69,8 @@ pub struct Config {
     pub segments: SegmentThresholds,
     pub touch: TouchThresholds,
     pub signals: SignalThresholds,
+    /// Annual discount rate of predicted values (SPEC 3.9), 0 ..= 1.
+    pub discount_rate: f64,
 }
 
 impl Config {
@@ -113,6 +115,7 @@ impl Config {
                 activity_drop: 0.7,
                 tickets_up: 1.5,
             },
+            discount_rate: 0.0,
         }
     }
 
@@ -149,6 +152,16 @@ impl Config {
         }
         if let Some(v) = f.positive_int("ltv_horizon_months") {
             c.ltv_horizon_months = v;
+        }
+        if let Some(v) = f.number("discount_rate") {
+            if (0.0..=1.0).contains(&v) {
+                c.discount_rate = v;
+            } else {
+                f.error_at(
+                    "discount_rate",
+                    format!("`discount_rate` {v} must be an annual rate from 0 to 1 (0.08 is 8 % a year)"),
+                );
+            }
         }
         if let Some(v) = f.money("default_cac") {
             c.default_cac = v;
@@ -233,6 +246,7 @@ impl Config {
             "gross_margin",
             "churn_after_months",
             "ltv_horizon_months",
+            "discount_rate",
             "default_cac",
             "cac_by_channel",
             "health",

@@ -424,6 +424,16 @@ fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnostics) 
     let cac = f.money("cac");
     let gross_margin = f.fraction("gross_margin");
     let ended = f.date("ended");
+    let contract = f.string("contract").and_then(|v| {
+        let parsed = Contract::parse(&v);
+        if parsed.is_none() {
+            f.error_at(
+                "contract",
+                format!("unknown contract `{v}`; expected \"retainer\" or \"project\" (or leave it out to infer it)"),
+            );
+        }
+        parsed
+    });
     f.warn_unknown(&[
         "name",
         "alias",
@@ -434,6 +444,7 @@ fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnostics) 
         "cac",
         "gross_margin",
         "ended",
+        "contract",
     ]);
     Some(Client {
         id: id.to_string(),
@@ -446,6 +457,7 @@ fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnostics) 
         cac,
         gross_margin,
         ended,
+        contract,
         invoices: Vec::new(),
         nps: Vec::new(),
         activity: Vec::new(),
