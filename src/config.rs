@@ -362,6 +362,31 @@ tickets_up = 2.0
     }
 
     #[test]
+    fn discount_rate_is_an_annual_rate_from_0_to_1() {
+        let parse = |v: &str| {
+            let mut d = Diagnostics::new();
+            let text = format!("title = \"T\"\ncurrency = \"JPY\"\ndiscount_rate = {v}\n");
+            let c = Config::parse(&text, Path::new("casebook.toml"), &mut d);
+            (
+                c.map(|c| c.discount_rate),
+                d.into_vec().iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(parse("0.08"), (Some(0.08), vec![]));
+        assert_eq!(parse("0"), (Some(0.0), vec![]));
+        for bad in ["-0.1", "1.5"] {
+            let (_, errors) = parse(bad);
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.starts_with("casebook.toml:3:") && e.contains("discount_rate")),
+                "{bad}: {errors:?}"
+            );
+        }
+        assert_eq!(Config::with_defaults("T", "JPY").discount_rate, 0.0);
+    }
+
+    #[test]
     fn syntax_error_has_position() {
         let mut d = Diagnostics::new();
         assert!(Config::parse("title = \"x\ncurrency = \"JPY\"\n", Path::new("c.toml"), &mut d).is_none());

@@ -197,7 +197,10 @@ fn client_record(w: &Writer<'_>, c: &ClientMetrics) -> Vec<(&'static str, J)> {
         ("signals", J::Arr(c.signals.iter().map(|s| text(s.code())).collect())),
         // SPEC 3.9 (version 2).
         ("contract", opt_text(c.prediction.contract.map(|k| k.as_str()))),
-        ("expected_remaining_months", opt_rate(c.prediction.expected_remaining_months)),
+        (
+            "expected_remaining_months",
+            opt_rate(c.prediction.expected_remaining_months),
+        ),
         ("predicted_value", w.opt_money(c.prediction.predicted_value)),
         ("p_alive", opt_rate(c.prediction.p_alive)),
         ("expected_purchases", opt_rate(c.prediction.expected_purchases)),

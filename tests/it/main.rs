@@ -13,6 +13,7 @@ mod init_import;
 mod load_cache;
 mod metrics_cli;
 mod parsers_prop;
+mod prediction;
 mod public_site;
 mod reports;
 mod robustness;
