@@ -268,6 +268,15 @@ pub fn build_project(
     // Reports: one per client alive in each report month, computed as of it.
     // A client whose inputs did not change since the previous build keeps
     // its pages (see crate::cache).
+    let models_key = {
+        let mut h = cache::Hasher::new();
+        for month in &report_months {
+            if let Some(mm) = computed.get(month) {
+                h.add(format!("{month} {:?}", mm.prediction).as_bytes());
+            }
+        }
+        h.hex()
+    };
     let progress = Progress::new(project.clients.len() as u64, "rendering clients", opts.progress);
     let per_client: Vec<Result<ClientOutput, BuildError>> = project
         .clients
@@ -276,7 +285,13 @@ pub fn build_project(
             let _tick = Tick(&progress);
             opts.stopped()?;
             // Projects made in code have no fingerprints: always rendered.
-            let key = project.fingerprints.get(&client.id);
+            // A client's forecast comes from models fitted over every
+            // client: its pages are kept only while those are unchanged too.
+            let key = project
+                .fingerprints
+                .get(&client.id)
+                .map(|k| format!("{k}+{models_key}"));
+            let key = key.as_ref();
             if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
                 return Ok(ClientOutput {
                     id: client.id.clone(),
@@ -300,7 +315,8 @@ pub fn build_project(
                 }
                 let before = computed.get(&month.plus(-6)).and_then(|b| b.client(&client.id));
                 let same_month = if *month == as_of { shared.as_ref() } else { None };
-                let ctx = pages::internal::report(&common, client, cm, *month, before, same_month);
+                let mut ctx = pages::internal::report(&common, client, cm, *month, before, same_month);
+                ctx["forecast"] = pages::forecast::client_forecast(&common, cm, &mm.prediction);
                 let rel = format!("internal/clients/{}/{month}.html", client.id);
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
                 files.push(rel);

@@ -256,6 +256,92 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("previous", "previous", "前回"),
     ("vs_last_month", "vs last month", "前月比"),
     ("vs_year_ago", "This month is", "当月との差"),
+    // Predictive lifetime value (SPEC 3.9); `{n}`, `{v}`, `{h}`, `{p}` are filled in.
+    ("forecast", "Forecast", "予測"),
+    ("contract", "Contract", "契約形態"),
+    ("contract_retainer", "Retainer", "リテーナー"),
+    ("contract_project", "Project", "プロジェクト"),
+    (
+        "forecast_stay",
+        "Expected to stay about {n} more months",
+        "あと約{n}か月の継続が見込まれます",
+    ),
+    (
+        "forecast_value",
+        "Predicted value {v} (gross profit over the next {h} months at most)",
+        "予測価値 {v}（今後最大{h}か月の粗利）",
+    ),
+    ("forecast_p_active", "P(active) {p}", "継続確率 P(active) {p}"),
+    (
+        "forecast_purchases",
+        "{n} purchases expected in the next {h} months",
+        "今後{h}か月の購入見込み {n}回",
+    ),
+    ("forecast_expected_value", "Expected value {v}", "期待価値 {v}"),
+    (
+        "forecast_model_sbg",
+        "Retention model (sBG) fitted on the portfolio's retainer clients: the longer a client has stayed, the longer it is expected to stay.",
+        "ポートフォリオのリテーナー顧客で推定した継続モデル (sBG)：長く続いている顧客ほど、今後も長く続くと見込まれます。",
+    ),
+    (
+        "forecast_model_geometric",
+        "Retention model: the portfolio's retainer clients churn alike ({p} a month), so the outlook does not depend on tenure.",
+        "継続モデル：リテーナー顧客の解約率は一様（月{p}）のため、見込みは取引期間によりません。",
+    ),
+    (
+        "forecast_model_bgnbd",
+        "Purchase model (BG/NBD + Gamma-Gamma) fitted on the portfolio's project clients. A low P(active) is a reason to call, not a fact.",
+        "ポートフォリオのプロジェクト顧客で推定した購買モデル (BG/NBD + Gamma-Gamma)。継続確率が低いのは連絡のきっかけであり、事実ではありません。",
+    ),
+    (
+        "forecast_none_retainer",
+        "No forecast yet: the retention model needs at least two start-month cohorts in which a retainer client left.",
+        "予測なし：継続モデルには、リテーナー顧客の解約があった開始月コホートが2つ以上必要です。",
+    ),
+    (
+        "forecast_none_project",
+        "No forecast yet: the purchase model needs at least 20 project clients with a repeat purchase.",
+        "予測なし：購買モデルには、リピート購入のあるプロジェクト顧客が20社以上必要です。",
+    ),
+    (
+        "forecast_no_purchase",
+        "No forecast: no invoice yet.",
+        "予測なし：まだ請求がありません。",
+    ),
+    (
+        "forecast_churned",
+        "No forecast: the client is no longer active.",
+        "予測なし：このクライアントは稼働していません。",
+    ),
+    (
+        "top_predicted_value",
+        "Highest predicted value",
+        "予測価値の高いクライアント",
+    ),
+    ("lowest_p_active", "Lowest P(active)", "継続確率の低いクライアント"),
+    ("predicted_value", "Predicted value", "予測価値"),
+    ("outlook", "Outlook", "見込み"),
+    ("p_active", "P(active)", "継続確率"),
+    ("expected_purchases", "Expected purchases", "購入見込み"),
+    ("last_revenue", "Last revenue", "最終売上月"),
+    (
+        "no_forecasts",
+        "No forecast yet: see the notes on the cohorts page.",
+        "予測はまだありません。",
+    ),
+    (
+        "survival_fit_title",
+        "Retainer clients still active: model against observed",
+        "リテーナー顧客の継続率：モデルと実績",
+    ),
+    (
+        "survival_fit_desc",
+        "Share of retainer clients that have not churned yet, by months since their start: observed over all cohorts, and predicted by the sBG retention model.",
+        "開始からの月数ごとの、まだ解約していないリテーナー顧客の割合：全コホートの実績と、sBG 継続モデルの予測。",
+    ),
+    ("observed", "Observed", "実績"),
+    ("model_sbg", "sBG model", "sBG モデル"),
+    ("still_active", "Still a client", "継続中の割合"),
 ];
 
 /// The labels of one language, for templates.

@@ -38,6 +38,8 @@ pub struct Prediction {
     pub retainers: usize,
     /// Project clients with at least one invoice > 0 (the BG/NBD data).
     pub project_clients: usize,
+    /// Months ahead the forecasts look (`ltv_horizon_months`).
+    pub horizon: u32,
 }
 
 /// `prediction.sbg`.
@@ -266,6 +268,7 @@ pub(crate) fn predict(
         observed_survival,
         retainers: retainer.len(),
         project_clients: summaries.len(),
+        horizon,
     };
     (prediction, out)
 }

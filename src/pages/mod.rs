@@ -5,6 +5,7 @@
 //! the success-story site from [`crate::publish::PublicStory`] values only,
 //! so nothing private is within its reach.
 
+pub mod forecast;
 pub mod internal;
 pub mod public;
 
