@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use super::optim;
-use super::special::{digamma, ln_gamma, ln_hyp2f1};
+use super::special::{digamma, hyp2f1_ln, ln_gamma};
 
 /// One customer's repeat-purchase summary (lifetimes' `frequency`,
 /// `recency`, `T`).
@@ -226,9 +226,9 @@ impl BgNbd {
         let x = c.frequency;
         let (ha, hb, hc) = (r + x, b + x, a + b + x - 1.0);
         let z = t / (alpha + c.age + t);
-        let ln_hyp = ln_hyp2f1(ha, hb, hc, z);
+        let (sign, ln_hyp) = hyp2f1_ln(ha, hb, hc, z);
         let first = (a + b + x - 1.0) / (a - 1.0);
-        let second = 1.0 - (ln_hyp + (r + x) * ((alpha + c.age) / (alpha + t + c.age)).ln()).exp();
+        let second = 1.0 - sign * (ln_hyp + (r + x) * ((alpha + c.age) / (alpha + t + c.age)).ln()).exp();
         let repeat = if x > 0.0 { 1.0 } else { 0.0 };
         let denominator = 1.0 + repeat * (a / (b + x - 1.0)) * ((alpha + c.age) / (alpha + c.recency)).powf(r + x);
         first * second / denominator
@@ -318,6 +318,27 @@ mod tests {
         assert!(m.p_alive(&recent) > m.p_alive(&silent));
         assert_eq!(m.expected_purchases(&recent, 0.0), 0.0);
         assert!(m.expected_purchases(&recent, 52.0) > m.expected_purchases(&recent, 39.0));
+    }
+
+    /// a + b < 1 makes c = a + b + x − 1 negative for a customer without
+    /// repeat purchases; ₂F₁ is then negative and lifetimes (taking its
+    /// logarithm) gives NaN. The formula itself is fine: scipy's hyp2f1 in
+    /// equation 10 gives 1.4676185028621516.
+    #[test]
+    fn expected_purchases_with_negative_c() {
+        let m = BgNbd {
+            r: 0.360389,
+            alpha: 3.267712,
+            a: 0.045995,
+            b: 0.437953,
+        };
+        let c = Rfm {
+            frequency: 0.0,
+            recency: 0.0,
+            age: 10.0,
+        };
+        let got = m.expected_purchases(&c, 60.0);
+        assert!((got - 1.4676185028621516).abs() < 1e-9, "{got}");
     }
 
     #[test]
