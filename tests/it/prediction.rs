@@ -143,3 +143,48 @@ fn csv_has_the_prediction_columns() {
         "{header}"
     );
 }
+
+/// The forecasts on the internal pages, and nowhere on the public site.
+#[test]
+fn forecasts_are_shown_internally_only() {
+    let p = copy_project(&repo());
+    let root = p.path();
+    let (code, _, stderr) = crate::common::build(root, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let site = root.join("site");
+    let read = |rel: &str| fs::read_to_string(site.join(rel)).unwrap();
+    let v = metrics(root, &[]);
+    let hinode = v["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "hinode-foods")
+        .unwrap();
+    let months = hinode["expected_remaining_months"].as_f64().unwrap().round();
+    let stay = format!("Expected to stay about {months} more months");
+    for page in [
+        "internal/clients/hinode-foods/index.html",
+        "internal/clients/hinode-foods/2026-10.html",
+    ] {
+        let html = read(page);
+        assert!(html.contains(&stay), "{page} lacks `{stay}`");
+        assert!(html.contains("Contract: Retainer"), "{page}");
+    }
+    let dashboard = read("internal/index.html");
+    assert!(dashboard.contains("Highest predicted value"));
+    assert!(dashboard.contains("Hinode Foods Co., Ltd."));
+    let cohorts = read("internal/cohorts/index.html");
+    assert!(cohorts.contains("Retainer clients still active: model against observed"));
+    // A project client without a model: the reason, not a number.
+    let tanpopo = read("internal/clients/tanpopo-childcare/index.html");
+    assert!(tanpopo.contains("No forecast yet: the purchase model needs at least 20 project clients"));
+    for entry in walkdir::WalkDir::new(site.join("public")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = fs::read_to_string(entry.path()).unwrap_or_default();
+            for word in ["Expected to stay", "Predicted value", "P(active)", "Forecast"] {
+                assert!(!text.contains(word), "{} shows `{word}`", entry.path().display());
+            }
+        }
+    }
+}
