@@ -158,7 +158,7 @@ pub fn fit_gamma_gamma(customers: &[CustomerSummary], notes: &mut Vec<String>) -
     let fit = gamma_gamma::fit(&data);
     match fit {
         None => notes.push("Gamma-Gamma not fitted: the likelihood search did not converge".into()),
-        Some(f) if !(f.model.q > 1.0) => notes.push(format!(
+        Some(f) if f.model.q.is_nan() || f.model.q <= 1.0 => notes.push(format!(
             "Gamma-Gamma: q = {} <= 1, so the mean purchase value is unbounded; no expected values",
             f.model.q
         )),

@@ -158,7 +158,7 @@ pub struct BgNbdFit {
 /// or the search does not converge.
 pub fn fit(data: &[Rfm]) -> Option<BgNbdFit> {
     let max_age = data.iter().map(|c| c.age).fold(0.0_f64, f64::max);
-    if data.is_empty() || !(max_age > 0.0) {
+    if data.is_empty() || max_age.is_nan() || max_age <= 0.0 {
         return None;
     }
     let scale = 1.0 / max_age;

@@ -118,7 +118,7 @@ impl GammaGamma {
     /// of its own mean `m̄` and the population mean γp/(q − 1). None when
     /// q <= 1 (the population mean is then infinite).
     pub fn expected_average_value(&self, frequency: f64, mean_value: f64) -> Option<f64> {
-        if !(self.q > 1.0) {
+        if self.q.is_nan() || self.q <= 1.0 {
             return None;
         }
         let GammaGamma { p, q, gamma } = *self;

@@ -61,7 +61,7 @@ pub fn minimize(f: &dyn Fn(&[f64], &mut [f64]) -> f64, x0: &[f64], gtol: f64) ->
         iterations += 1;
         let mut p = mat_vec(&h, &g).into_iter().map(|v| -v).collect::<Vec<_>>();
         let mut slope = dot(&g, &p);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             // Not a descent direction (H lost positive definiteness): restart.
             h = identity(n);
             p = g.iter().map(|v| -v).collect();
@@ -136,7 +136,8 @@ fn mat_vec(m: &[Vec<f64>], v: &[f64]) -> Vec<f64> {
 /// (keeps `h` positive definite).
 fn bfgs_update(h: &mut [Vec<f64>], s: &[f64], y: &[f64]) {
     let sy = dot(s, y);
-    if !(sy > 1e-12 * dot(s, s).sqrt() * dot(y, y).sqrt()) {
+    let threshold = 1e-12 * dot(s, s).sqrt() * dot(y, y).sqrt();
+    if sy.is_nan() || threshold.is_nan() || sy <= threshold {
         return;
     }
     let rho = 1.0 / sy;

@@ -200,7 +200,8 @@ pub fn fit(cohorts: &[Cohort]) -> Result<Sbg, SbgError> {
     let ll = -found.value * scale;
     let runs_away = alpha > LIMIT || beta > LIMIT;
     // The limit is the supremum when no finite point does better.
-    if runs_away || !(ll > geo_ll + 1e-9 * geo_ll.abs()) {
+    let better_than_the_limit = ll > geo_ll + 1e-9 * geo_ll.abs();
+    if runs_away || !better_than_the_limit {
         return Ok(Sbg::Geometric {
             churn,
             log_likelihood: geo_ll,

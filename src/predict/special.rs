@@ -46,10 +46,11 @@ const MAX_TERMS: usize = 200_000;
 /// after term n is at most |termₙ| · m / (1 − m) with m = max(|ρₙ|, z) (the
 /// later ratios move monotonically towards z), and the sum stops when that
 /// bound falls below 1e-16 of the sum. NaN when it has not converged in
-/// [`MAX_TERMS`] terms or the arguments are out of range.
+/// 200,000 terms or the arguments are out of range.
 pub fn hyp2f1_ln(a: f64, b: f64, c: f64, z: f64) -> (f64, f64) {
     let pole = c <= 0.0 && c == c.floor();
-    if !(z >= 0.0 && z < 1.0) || pole || !c.is_finite() || !a.is_finite() || !b.is_finite() {
+    let valid = (0.0..1.0).contains(&z) && !pole && c.is_finite() && a.is_finite() && b.is_finite();
+    if !valid {
         return (f64::NAN, f64::NAN);
     }
     let (sum, shift) = if c - a - b >= 0.0 {
