@@ -295,10 +295,6 @@ fn num(v: f64) -> Value {
     serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
-fn opt(v: Option<f64>) -> Value {
-    v.map_or(Value::Null, num)
-}
-
 pub fn bgnbd_json(fit: Option<&BgNbdFit>) -> Value {
     fit.map_or(Value::Null, |f| {
         json!({"r": num(f.model.r), "alpha": num(f.model.alpha), "a": num(f.model.a), "b": num(f.model.b),
@@ -313,53 +309,86 @@ pub fn gamma_gamma_json(fit: Option<&GammaGammaFit>) -> Value {
     })
 }
 
+/// One customer of the JSON output (serialised straight from the report,
+/// without an intermediate tree: the log can hold hundreds of thousands of
+/// customers). Non-finite numbers are written as null.
+#[derive(serde::Serialize)]
+struct CustomerJson<'a> {
+    id: &'a str,
+    frequency: f64,
+    recency: f64,
+    #[serde(rename = "T")]
+    age: f64,
+    monetary_value: f64,
+    p_alive: Option<f64>,
+    expected_purchases: Option<f64>,
+    expected_avg_value: Option<f64>,
+    expected_value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    holdout_purchases: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    predicted_holdout_purchases: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct ReportJson<'a> {
+    freq: &'static str,
+    horizon: f64,
+    observation_end: String,
+    bgnbd: Value,
+    gamma_gamma: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    holdout: Option<Value>,
+    notes: &'a [String],
+    customers: Vec<CustomerJson<'a>>,
+}
+
 /// The JSON of SPEC 3.9, with `freq`, `horizon`, `observation_end` and
-/// `notes` beside it (and `holdout` with `--calibration-end`).
-pub fn report_json(r: &ClvReport) -> Value {
-    let customers: Vec<Value> = r
+/// `notes` beside it (and `holdout` with `--calibration-end`), pretty-printed
+/// with a trailing newline.
+pub fn report_json(r: &ClvReport) -> String {
+    let customers = r
         .customers
         .iter()
         .zip(&r.forecasts)
         .enumerate()
-        .map(|(i, (c, f))| {
-            let mut row = json!({
-                "id": c.id,
-                "frequency": num(c.rfm.frequency),
-                "recency": num(c.rfm.recency),
-                "T": num(c.rfm.age),
-                "monetary_value": num(c.monetary_value),
-                "p_alive": opt(f.map(|f| f.p_alive)),
-                "expected_purchases": opt(f.map(|f| f.expected_purchases)),
-                "expected_avg_value": opt(f.and_then(|f| f.expected_avg_value)),
-                "expected_value": opt(f.and_then(|f| f.expected_value)),
-            });
-            if let Some(h) = &r.holdout {
-                row["holdout_purchases"] = num(h.actual[i]);
-                row["predicted_holdout_purchases"] = num(h.predicted[i]);
-            }
-            row
+        .map(|(i, (c, f))| CustomerJson {
+            id: &c.id,
+            frequency: c.rfm.frequency,
+            recency: c.rfm.recency,
+            age: c.rfm.age,
+            monetary_value: c.monetary_value,
+            p_alive: f.map(|f| f.p_alive),
+            expected_purchases: f.map(|f| f.expected_purchases),
+            expected_avg_value: f.and_then(|f| f.expected_avg_value),
+            expected_value: f.and_then(|f| f.expected_value),
+            holdout_purchases: r.holdout.as_ref().map(|h| h.actual[i]),
+            predicted_holdout_purchases: r.holdout.as_ref().map(|h| h.predicted[i]),
         })
         .collect();
-    let mut out = json!({
-        "freq": r.period.code(),
-        "horizon": num(r.horizon),
-        "observation_end": r.observation_end.to_string(),
-        "bgnbd": bgnbd_json(r.bgnbd.as_ref()),
-        "gamma_gamma": gamma_gamma_json(r.gamma_gamma.as_ref()),
-        "notes": r.notes,
-        "customers": customers,
-    });
-    if let Some(h) = &r.holdout {
-        out["holdout"] = json!({
+    let holdout = r.holdout.as_ref().map(|h| {
+        json!({
             "calibration_end": h.calibration_end.to_string(),
             "observation_end": h.observation_end.to_string(),
             "duration": num(h.duration),
             "customers": h.actual.len(),
             "actual_purchases": num(h.actual.iter().sum()),
             "predicted_purchases": num(h.predicted.iter().sum()),
-        });
-    }
-    out
+        })
+    });
+    let out = ReportJson {
+        freq: r.period.code(),
+        horizon: r.horizon,
+        observation_end: r.observation_end.to_string(),
+        bgnbd: bgnbd_json(r.bgnbd.as_ref()),
+        gamma_gamma: gamma_gamma_json(r.gamma_gamma.as_ref()),
+        holdout,
+        notes: &r.notes,
+        customers,
+    };
+    let mut s = serde_json::to_string_pretty(&out).expect("the report serialises");
+    s.push('\n');
+    s
 }
 
 /// The customers table as CSV (parameters are in the JSON only).
@@ -533,7 +562,7 @@ pub fn run(input: ClvInput, format: ClvFormat) -> Result<(), u8> {
                 }
             };
             match format {
-                ClvFormat::Json => pretty(&report_json(&report)),
+                ClvFormat::Json => report_json(&report),
                 ClvFormat::Csv => report_csv(&report),
             }
         }
