@@ -12,20 +12,24 @@ PY_RUNS=${PY_RUNS:-5}
 LOG=tests/fixtures/clv/cdnow_master.csv
 BIN=target/release/casebook
 "$VENV/bin/python" - "$BIN" "$LOG" "$RUNS" "$PY_RUNS" "$VENV/bin/python" <<'PY'
-import statistics, subprocess, sys, time
+import resource, statistics, subprocess, sys, time
 binary, log, runs, py_runs, python = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 def timed(cmd, n):
-    out = []
+    wall, cpu = [], []
     for _ in range(n):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        out.append(time.perf_counter() - t)
-    return out
-print("| freq | casebook clv (median s) | runs | lifetimes (median s) | runs | ratio |")
-print("|---|---|---|---|---|---|")
+        wall.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall, cpu
+print("| freq | casebook wall (median, min–max) | casebook CPU | lifetimes wall (median, min–max) | lifetimes CPU | wall ratio | CPU ratio |")
+print("|---|---|---|---|---|---|---|")
 for freq, horizon in [("W", "52"), ("D", "365")]:
-    ours = timed([binary, "clv", log, "--freq", freq, "--horizon", horizon], runs)
-    theirs = timed([python, "bench/peer_lifetimes.py", log, freq, horizon], py_runs)
-    a, b = statistics.median(ours), statistics.median(theirs)
-    print(f"| {freq} | {a:.3f} (min {min(ours):.3f}, max {max(ours):.3f}) | {runs} | {b:.2f} (min {min(theirs):.2f}, max {max(theirs):.2f}) | {py_runs} | {b / a:.0f}× |")
+    ow, oc = timed([binary, "clv", log, "--freq", freq, "--horizon", horizon], runs)
+    tw, tc = timed([python, "bench/peer_lifetimes.py", log, freq, horizon], py_runs)
+    m = statistics.median
+    print(f"| {freq} | {m(ow):.3f} s ({min(ow):.3f}–{max(ow):.3f}) | {m(oc):.3f} s | {m(tw):.2f} s ({min(tw):.2f}–{max(tw):.2f}) | {m(tc):.2f} s | {m(tw) / m(ow):.0f}× | {m(tc) / m(oc):.0f}× |")
+print(f"(casebook: {runs} runs, lifetimes: {py_runs} runs; medians)")
 PY

@@ -31,36 +31,84 @@ pub struct GammaGammaFit {
     pub log_likelihood: f64,
 }
 
+/// Gradient tolerance of the fit, on the mean log-likelihood per customer
+/// in log-parameters: lifetimes' (scipy's BFGS with `tol=1e-7`). Below it
+/// the parameters move by less than 1e-6 relative on the test data; the
+/// mean over tens of thousands of customers is not exact beyond ~1e-8.
+const GTOL: f64 = 1e-7;
+
+/// The repeat buyers prepared once for the many evaluations of a fit: the
+/// distinct frequencies with their logarithms, and per customer the index
+/// of its frequency, x·m̄ and ln m̄.
+struct Prepared {
+    xs: Vec<f64>,
+    ln_xs: Vec<f64>,
+    customers: Vec<(usize, f64, f64)>,
+}
+
+impl Prepared {
+    /// `data` must hold frequency > 0 and mean value > 0 only.
+    fn new(data: &[Spend]) -> Prepared {
+        let mut index: BTreeMap<u64, usize> = BTreeMap::new();
+        let mut xs = Vec::new();
+        let customers = data
+            .iter()
+            .map(|s| {
+                let i = *index.entry(s.frequency.to_bits()).or_insert_with(|| {
+                    xs.push(s.frequency);
+                    xs.len() - 1
+                });
+                (i, s.frequency * s.mean_value, s.mean_value.ln())
+            })
+            .collect();
+        Prepared {
+            ln_xs: xs.iter().map(|x| x.ln()).collect(),
+            xs,
+            customers,
+        }
+    }
+
+    /// Σ ln L and its gradient in (ln p, ln q, ln γ).
+    fn log_likelihood(&self, m: &GammaGamma, grad: &mut [f64]) -> f64 {
+        let GammaGamma { p, q, gamma: v } = *m;
+        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
+        // ln Γ(px + q) − ln Γ(px) − ln Γ(q) + px ln x, and the two ψ, per distinct x.
+        let per_x: Vec<(f64, f64, f64)> = self
+            .xs
+            .iter()
+            .zip(&self.ln_xs)
+            .map(|(&x, &ln_x)| {
+                let px = p * x;
+                (
+                    ln_gamma(px + q) - ln_gamma(px) - lg_q + px * ln_x,
+                    digamma(px + q),
+                    digamma(px),
+                )
+            })
+            .collect();
+        let (mut ll, mut g_p, mut g_q, mut g_v) = (0.0, 0.0, 0.0, 0.0);
+        for &(i, xm, ln_m) in &self.customers {
+            let (x, ln_x) = (self.xs[i], self.ln_xs[i]);
+            let (c, dg_sum, dg_px) = per_x[i];
+            let px = p * x;
+            let total = xm + v;
+            let ln_total = total.ln();
+            ll += c + q * ln_v + (px - 1.0) * ln_m - (px + q) * ln_total;
+            g_p += x * (dg_sum - dg_px + ln_x + ln_m - ln_total);
+            g_q += dg_sum - dg_q + ln_v - ln_total;
+            g_v += q / v - (px + q) / total;
+        }
+        grad[0] = g_p * p;
+        grad[1] = g_q * q;
+        grad[2] = g_v * v;
+        ll
+    }
+}
+
 /// Σ ln L and its gradient in (ln p, ln q, ln γ); `data` must hold
 /// frequency > 0 and mean value > 0 only.
 fn log_likelihood(m: &GammaGamma, data: &[Spend], grad: &mut [f64]) -> f64 {
-    let GammaGamma { p, q, gamma: v } = *m;
-    let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
-    // ln Γ(px + q) − ln Γ(px) − ln Γ(q) + px ln x, and the two ψ, per distinct x.
-    let mut per_x: BTreeMap<u64, (f64, f64, f64)> = BTreeMap::new();
-    let (mut ll, mut g_p, mut g_q, mut g_v) = (0.0, 0.0, 0.0, 0.0);
-    for s in data {
-        let x = s.frequency;
-        let px = p * x;
-        let &mut (c, dg_sum, dg_px) = per_x.entry(x.to_bits()).or_insert_with(|| {
-            (
-                ln_gamma(px + q) - ln_gamma(px) - lg_q + px * x.ln(),
-                digamma(px + q),
-                digamma(px),
-            )
-        });
-        let ln_m = s.mean_value.ln();
-        let total = x * s.mean_value + v;
-        let ln_total = total.ln();
-        ll += c + q * ln_v + (px - 1.0) * ln_m - (px + q) * ln_total;
-        g_p += x * (dg_sum - dg_px + x.ln() + ln_m - ln_total);
-        g_q += dg_sum - dg_q + ln_v - ln_total;
-        g_v += q / v - (px + q) / total;
-    }
-    grad[0] = g_p * p;
-    grad[1] = g_q * q;
-    grad[2] = g_v * v;
-    ll
+    Prepared::new(data).log_likelihood(m, grad)
 }
 
 /// Fits p, q, γ by maximum likelihood on the customers with frequency > 0
@@ -86,19 +134,20 @@ pub fn fit(data: &[Spend]) -> Option<GammaGammaFit> {
             mean_value: s.mean_value / scale,
         })
         .collect();
+    let prepared = Prepared::new(&scaled);
     let objective = |x: &[f64], grad: &mut [f64]| {
         let m = GammaGamma {
             p: x[0].exp(),
             q: x[1].exp(),
             gamma: x[2].exp(),
         };
-        let ll = log_likelihood(&m, &scaled, grad);
+        let ll = prepared.log_likelihood(&m, grad);
         for g in grad.iter_mut() {
             *g /= -n;
         }
         -ll / n
     };
-    let found = optim::minimize(&objective, &[0.1; 3], 1e-9);
+    let found = optim::minimize(&objective, &[0.1; 3], GTOL);
     if !found.converged {
         return None;
     }

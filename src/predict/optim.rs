@@ -70,7 +70,8 @@ pub fn minimize(f: &dyn Fn(&[f64], &mut [f64]) -> f64, x0: &[f64], gtol: f64) ->
         let longest = max_abs(&p);
         let mut step = if longest > MAX_STEP { MAX_STEP / longest } else { 1.0 };
         let mut accepted = false;
-        for _ in 0..80 {
+        // 40 halvings take the step below 1e-12 of the first.
+        for _ in 0..40 {
             for i in 0..n {
                 x_new[i] = x[i] + step * p[i];
             }
