@@ -8,8 +8,8 @@ The sample is a small, fictional Tokyo marketing & operations consultancy,
     python3 scripts/gen_sample.py --check  # only read the files back and check them
 
 Deterministic: a fixed random seed, Python standard library only; running it
-twice gives byte-identical files. It owns `casebook.toml`, `data/` and
-`content/` at the repository root and rewrites them from scratch.
+twice gives byte-identical files. It owns `casebook.toml`, `static/kumo-logo.svg`,
+`data/` and `content/` at the repository root and rewrites them from scratch.
 
 What the sample is built to exercise (see SPEC.md):
 * money spellings: plain `12000`, `"12,000"`, `"¥12,000"`, credit notes
@@ -134,6 +134,21 @@ low_share = 0.8
 revenue_drop = 0.7
 activity_drop = 0.7
 tickets_up = 1.5
+
+# How the consultancy presents itself in the documents it hands out.
+[brand]
+name = "Kumo Growth Partners"
+logo = "kumo-logo.svg"
+accent = "#0b6e8f"
+"""
+
+# static/kumo-logo.svg: a cloud ("kumo") over the consultancy's initials.
+LOGO_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 48" width="96" height="48">
+<title>Kumo Growth Partners</title>
+<path fill="#0b6e8f" d="M22 40a12 12 0 0 1-1-24 16 16 0 0 1 30-4 11 11 0 0 1 17 8 10 10 0 0 1 2 20z"/>
+<path fill="none" stroke="#ffffff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" d="M30 33l8-8 6 5 10-11"/>
+<circle cx="54" cy="19" r="2.5" fill="#ffffff"/>
+</svg>
 """
 
 # --------------------------------------------------------------------------
@@ -1228,6 +1243,7 @@ def generate():
     for sub in ("data", "content"):
         shutil.rmtree(os.path.join(ROOT, sub), ignore_errors=True)
     write_text(os.path.join(ROOT, "casebook.toml"), CASEBOOK_TOML)
+    write_text(os.path.join(ROOT, "static", "kumo-logo.svg"), LOGO_SVG)
 
     for c in sorted(CLIENTS, key=lambda c: c.id):
         # one seeded stream per client: adding a client never reshuffles the others

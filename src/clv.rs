@@ -11,11 +11,10 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use crate::csvread::{Column, ReadOptions, read_rows_with};
 use crate::diag::{Diagnostics, format_errors};
 use crate::format::to_f64;
-use crate::money::parse_money;
-use crate::month::parse_date;
+use crate::input::{Column, ReadOptions, parse_date, parse_money, read_rows_with};
+
 use crate::predict::bgnbd::{self, BgNbdFit};
 use crate::predict::gamma_gamma::{self, GammaGammaFit, Spend};
 use crate::predict::sbg::{self, Cohort, Sbg, SbgError};
@@ -58,6 +57,7 @@ pub fn read_transactions(bytes: &[u8], path: &Path, opts: &ClvOptions, diags: &m
     let read = ReadOptions {
         warn_unknown_columns: false,
         loose_header: true,
+        ..ReadOptions::default()
     };
     let Some(rows) = read_rows_with(bytes, path, &columns, read, diags) else {
         return Vec::new();

@@ -28,6 +28,37 @@ pub(crate) fn group_thousands(digits: &str) -> String {
     out
 }
 
+/// `v` with `decimals` decimals, grouped (`-1,234.5`), halves rounded away
+/// from zero as invoices round (`format!` alone rounds the binary value,
+/// and ties to even: 64.5 -> "64"); no negative zero; `—` when not finite.
+/// The one rule for every number a page or a chart writes, so that a chart
+/// label and the table beside it always agree.
+pub fn number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "\u{2014}".to_string();
+    }
+    let text = format!("{:.decimals$}", round_half_away(v, decimals));
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (rest.bytes().any(|b| (b'1'..=b'9').contains(&b)), rest),
+        None => (false, text.as_str()),
+    };
+    let (int, frac) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
+    let mut out = String::with_capacity(text.len() + 4);
+    if negative {
+        out.push('-');
+    }
+    out.push_str(&group_thousands(int));
+    out.push_str(frac);
+    out
+}
+
+/// `v` rounded to `decimals` places (at most 9), halves away from zero.
+pub(crate) fn round_half_away(v: f64, decimals: usize) -> f64 {
+    let f = 10f64.powi(decimals.min(9) as i32);
+    let r = (v * f).round() / f;
+    if r.is_finite() { r } else { v }
+}
+
 /// The symbol written before an amount, for the currencies that have one.
 pub(crate) fn currency_symbol(currency: &str) -> Option<&'static str> {
     Some(match currency.trim().to_ascii_uppercase().as_str() {
@@ -77,34 +108,14 @@ impl Formatter {
     /// A share as a percentage: `12.5%`.
     pub fn percent(&self, rate: Option<f64>, decimals: usize) -> String {
         match rate {
-            Some(r) if r.is_finite() => format!("{:.*}%", decimals, r * 100.0),
+            Some(r) if r.is_finite() => format!("{}%", number(r * 100.0, decimals)),
             _ => "—".to_string(),
         }
     }
 
     /// A plain number with grouping and fixed decimals.
     pub fn number(&self, value: Option<f64>, decimals: usize) -> String {
-        match value {
-            Some(v) if v.is_finite() => {
-                let text = format!("{:.*}", decimals, v.abs());
-                let (i, f) = match text.split_once('.') {
-                    Some((i, f)) => (i.to_string(), Some(f.to_string())),
-                    None => (text.clone(), None),
-                };
-                let mut out = if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-                    "-".to_string()
-                } else {
-                    String::new()
-                };
-                out.push_str(&group_thousands(&i));
-                if let Some(f) = f {
-                    out.push('.');
-                    out.push_str(&f);
-                }
-                out
-            }
-            _ => "—".to_string(),
-        }
+        value.map_or_else(|| "—".to_string(), |v| number(v, decimals))
     }
 
     pub fn count(&self, n: usize) -> String {
@@ -193,5 +204,22 @@ mod tests {
         assert_eq!(f.number(Some(12345.678), 1), "12,345.7");
         assert_eq!(f.number(Some(-0.01), 1), "0.0");
         assert_eq!(f.count(1234), "1,234");
+        assert_eq!(f.percent(Some(12.345), 0), "1,235%");
+    }
+
+    #[test]
+    fn one_rounding_rule_for_pages_and_charts() {
+        // Ties go away from zero (format! alone would write 64 and 0).
+        assert_eq!(number(64.5, 0), "65");
+        assert_eq!(number(-64.5, 0), "-65");
+        assert_eq!(number(0.5, 0), "1");
+        assert_eq!(number(2.25, 1), "2.3");
+        assert_eq!(number(1234567.0, 0), "1,234,567");
+        assert_eq!(number(-1234.56, 1), "-1,234.6");
+        assert_eq!(number(-0.04, 1), "0.0");
+        assert_eq!(number(f64::NAN, 1), "\u{2014}");
+        let f = Formatter::new(Lang::En, "JPY");
+        assert_eq!(f.percent(Some(0.645), 0), "65%");
+        assert_eq!(f.number(Some(64.5), 0), "65");
     }
 }

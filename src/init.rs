@@ -92,7 +92,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<(), u8> {
     }
 }
 
-const CASEBOOK_TOML: &str = r#"# casebook project settings.
+const CASEBOOK_TOML: &str = r##"# casebook project settings.
 #
 # Only `title` and `currency` are required. Every other value below is the
 # default, written out so that you can see and change it. Lines starting
@@ -166,7 +166,15 @@ low_share = 0.8
 revenue_drop = 0.7    # revenue below 0.7 x its earlier level
 activity_drop = 0.7   # a higher-is-better health metric below 0.7 x
 tickets_up = 1.5      # a lower-is-better health metric above 1.5 x
-"#;
+
+# How your consultancy presents itself in what clients see (the client
+# edition of the monthly review, the public site). Uncomment to use; the
+# logo is an SVG or PNG file in static/.
+# [brand]
+# name = "Example Consulting"
+# logo = "logo.svg"
+# accent = "#0b6e8f"
+"##;
 
 const CLIENT_TOML: &str = r#"# Who the client is. Only `name` is required; the folder name
 # (example-client) is the client's id.

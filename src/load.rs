@@ -5,38 +5,17 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::csvread::{Column, opt, parse_number, read_rows, req};
 use crate::diag::{Diagnostics, key_line};
+use crate::input::ids::{is_valid_id, is_valid_slug};
+use crate::input::tomlish::{Fields, Table};
+use crate::input::{client_toml, tables};
 use crate::load_cache::{ClientLoad, Inputs, LoadCache, Stamp};
 use crate::markdown::split_front_matter;
 use crate::model::*;
-use crate::money::parse_money;
-use crate::month::{Month, parse_date};
-use crate::tomlish::{Fields, Table};
-
-/// The columns of `invoices.csv` (SPEC §1.2).
-pub const INVOICE_COLUMNS: &[Column] = &[
-    req("date"),
-    req("amount"),
-    opt("service"),
-    opt("kind"),
-    opt("description"),
-];
-const NPS_COLUMNS: &[Column] = &[req("date"), req("score"), opt("respondent"), opt("comment")];
-const ACTIVITY_COLUMNS: &[Column] = &[req("date"), req("metric"), req("value")];
-const OUTCOME_COLUMNS: &[Column] = &[
-    req("date"),
-    req("kpi"),
-    req("value"),
-    opt("unit"),
-    opt("baseline"),
-    opt("target"),
-    opt("higher_is_better"),
-];
+use crate::month::Month;
 
 const CLIENT_FILES: &[&str] = &["client.toml", "invoices.csv", "nps.csv", "activity.csv", "outcomes.csv"];
 
@@ -49,16 +28,6 @@ pub struct Loaded {
     pub client_folders: usize,
     /// Of those, the ones taken from the load cache instead of their files.
     pub clients_cached: usize,
-}
-
-/// Is `id` a valid client id: 1–64 of `a-z 0-9 -`, not starting with `-`.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && !id.starts_with('-')
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Loads and validates the project at `root`, reading every file.
@@ -165,8 +134,17 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> (Option<Config>, String)
     let rel = Path::new("casebook.toml");
     match fs::read_to_string(root.join(rel)) {
         Ok(text) => {
-            let hash = crate::cache::Hasher::new().add(text.as_bytes()).hex();
-            (Config::parse(&text, rel, diags), hash)
+            let mut hasher = crate::cache::Hasher::new();
+            hasher.add(text.as_bytes());
+            let mut config = Config::parse(&text, rel, diags);
+            if let Some(c) = config.as_mut() {
+                load_logo(root, &mut c.brand, diags);
+                if let Some(logo) = &c.brand.logo {
+                    // Pages inline the logo: a new logo must re-render them.
+                    hasher.add(&logo.bytes);
+                }
+            }
+            (config, hasher.hex())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.error(
@@ -184,6 +162,27 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> (Option<Config>, String)
             diags.error(rel, None, None, format!("cannot read: {e}"));
             (None, String::new())
         }
+    }
+}
+
+/// Reads `[brand] logo` from `static/` and checks that it is an image.
+fn load_logo(root: &Path, brand: &mut crate::config::Brand, diags: &mut Diagnostics) {
+    let Some(file) = &brand.logo_file else { return };
+    let (line, column) = brand.logo_at;
+    let rel = Path::new("casebook.toml");
+    let path = root.join("static").join(file);
+    match fs::read(&path) {
+        Ok(bytes) => match crate::config::Logo::sniff(bytes) {
+            Ok(logo) => brand.logo = Some(logo),
+            Err(why) => diags.error(rel, line, column, format!("brand logo static/{file} {why}")),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => diags.error(
+            rel,
+            line,
+            column,
+            format!("brand logo static/{file} not found; put the image in the project's static/ folder"),
+        ),
+        Err(e) => diags.error(rel, line, column, format!("cannot read brand logo static/{file}: {e}")),
     }
 }
 
@@ -324,7 +323,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     let rel_toml = rel_dir.join("client.toml");
     let mut client = if look(root, &toml_path, fp).is_file() {
         let text = read_text(root, &toml_path, diags, Some(fp))?;
-        parse_client_toml(id, &text, &rel_toml, diags)
+        client_toml::parse_client_toml(id, &text, &rel_toml, diags)
     } else {
         diags.error(
             &rel_toml,
@@ -338,7 +337,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     let invoices_path = dir.join("invoices.csv");
     let invoices = if look(root, &invoices_path, fp).is_file() {
         read_file(root, &invoices_path, diags, Some(fp))
-            .and_then(|b| parse_invoices(&b, &rel_dir.join("invoices.csv"), diags))
+            .and_then(|b| tables::read_invoices(&b, &rel_dir.join("invoices.csv"), diags))
     } else {
         diags.error(
             &rel_dir.join("invoices.csv"),
@@ -357,13 +356,13 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
         }
     };
     let nps = optional("nps.csv", diags)
-        .and_then(|(b, p)| parse_nps(&b, &p, diags))
+        .and_then(|(b, p)| tables::read_nps(&b, &p, diags))
         .unwrap_or_default();
     let activity = optional("activity.csv", diags)
-        .and_then(|(b, p)| parse_activity(&b, &p, diags))
+        .and_then(|(b, p)| tables::read_activity(&b, &p, diags))
         .unwrap_or_default();
     let outcomes = optional("outcomes.csv", diags)
-        .and_then(|(b, p)| parse_outcomes(&b, &p, diags))
+        .and_then(|(b, p)| tables::read_outcomes(&b, &p, diags))
         .unwrap_or_default();
 
     let content_dir = root.join("content/clients").join(id);
@@ -397,7 +396,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     c.outcomes = outcomes;
     c.notes = notes;
     c.story = story;
-    infer_kinds(&mut c.invoices);
+    tables::infer_kinds(&mut c.invoices);
     if let (Some(ended), Some(start)) = (c.ended, c.start_month()) {
         if Month::of(ended) < start {
             let text = fs::read_to_string(&toml_path).unwrap_or_default();
@@ -410,260 +409,6 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
         }
     }
     client
-}
-
-fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Client> {
-    let table = crate::tomlish::parse_table(text, rel, diags)?;
-    let mut f = Fields::new(&table, text, rel, diags);
-    let name = f.required_string("name");
-    let alias = f.string("alias").filter(|s| !s.trim().is_empty());
-    let aka: Vec<String> = f.strings("aka").into_iter().filter(|s| !s.trim().is_empty()).collect();
-    let industry = f.string("industry").filter(|s| !s.trim().is_empty());
-    let channel = f.string("channel").filter(|s| !s.trim().is_empty());
-    let acquired = f.date("acquired");
-    let cac = f.money("cac");
-    let gross_margin = f.fraction("gross_margin");
-    let ended = f.date("ended");
-    let contract = f.string("contract").and_then(|v| {
-        let parsed = Contract::parse(&v);
-        if parsed.is_none() {
-            f.error_at(
-                "contract",
-                format!("unknown contract `{v}`; expected \"retainer\" or \"project\" (or leave it out to infer it)"),
-            );
-        }
-        parsed
-    });
-    f.warn_unknown(&[
-        "name",
-        "alias",
-        "aka",
-        "industry",
-        "channel",
-        "acquired",
-        "cac",
-        "gross_margin",
-        "ended",
-        "contract",
-    ]);
-    Some(Client {
-        id: id.to_string(),
-        name: name?,
-        alias,
-        aka,
-        industry,
-        channel,
-        acquired,
-        cac,
-        gross_margin,
-        ended,
-        contract,
-        invoices: Vec::new(),
-        nps: Vec::new(),
-        activity: Vec::new(),
-        outcomes: Vec::new(),
-        notes: Vec::new(),
-        story: None,
-    })
-}
-
-fn field_date(row: &crate::csvread::Row, col: &str, path: &Path, diags: &mut Diagnostics) -> Option<Date> {
-    match parse_date(row.get(col)) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            diags.error(path, Some(row.line), row.column(col), e);
-            None
-        }
-    }
-}
-
-fn parse_invoices(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<Invoice>> {
-    let rows = read_rows(bytes, path, INVOICE_COLUMNS, diags)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let date = field_date(&row, "date", path, diags);
-        let amount = match parse_money(row.get("amount")) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                diags.error(path, Some(row.line), row.column("amount"), e);
-                None
-            }
-        };
-        let kind_text = row.get("kind");
-        let kind = if kind_text.is_empty() {
-            Some(None)
-        } else {
-            match InvoiceKind::parse(kind_text) {
-                Some(k) => Some(Some(k)),
-                None => {
-                    diags.error(
-                        path,
-                        Some(row.line),
-                        row.column("kind"),
-                        InvoiceKind::unknown(kind_text),
-                    );
-                    None
-                }
-            }
-        };
-        if let (Some(date), Some(amount), Some(kind)) = (date, amount, kind) {
-            out.push(Invoice {
-                date,
-                amount,
-                service: row.get("service").to_string(),
-                kind: kind.unwrap_or(InvoiceKind::Recurring),
-                kind_inferred: kind.is_none(),
-                description: row.get("description").to_string(),
-                line: row.line,
-            });
-        }
-    }
-    out.sort_by_key(|i| (i.date, i.line));
-    Some(out)
-}
-
-/// SPEC §1.2: an empty `kind` is `new` for the client's first invoice,
-/// `cross-sell` for the first invoice of a service never bought before
-/// (after the first invoice's month), else `recurring`. An empty `service`
-/// names no service, so it never makes a cross-sell.
-fn infer_kinds(invoices: &mut [Invoice]) {
-    let Some(first_month) = invoices.first().map(|i| Month::of(i.date)) else {
-        return;
-    };
-    let mut seen_services: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for (n, inv) in invoices.iter_mut().enumerate() {
-        let new_service = !inv.service.is_empty() && !seen_services.contains(&inv.service);
-        if inv.kind_inferred {
-            inv.kind = if n == 0 {
-                InvoiceKind::New
-            } else if new_service && Month::of(inv.date) > first_month {
-                InvoiceKind::CrossSell
-            } else {
-                InvoiceKind::Recurring
-            };
-        }
-        if !inv.service.is_empty() {
-            seen_services.insert(inv.service.clone());
-        }
-    }
-}
-
-fn parse_nps(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<NpsResponse>> {
-    let rows = read_rows(bytes, path, NPS_COLUMNS, diags)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let date = field_date(&row, "date", path, diags);
-        let text = row.get("score");
-        let score = match crate::csvread::fold_width(text).trim().parse::<u8>() {
-            Ok(s) if s <= 10 => Some(s),
-            _ => {
-                diags.error(
-                    path,
-                    Some(row.line),
-                    row.column("score"),
-                    format!("NPS score `{text}` must be a whole number from 0 to 10"),
-                );
-                None
-            }
-        };
-        if let (Some(date), Some(score)) = (date, score) {
-            out.push(NpsResponse {
-                date,
-                score,
-                respondent: row.get("respondent").to_string(),
-                comment: row.get("comment").to_string(),
-                line: row.line,
-            });
-        }
-    }
-    out.sort_by_key(|r| (r.date, r.line));
-    Some(out)
-}
-
-fn parse_activity(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<ActivityRow>> {
-    let rows = read_rows(bytes, path, ACTIVITY_COLUMNS, diags)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let date = field_date(&row, "date", path, diags);
-        let metric = row.get("metric");
-        if metric.is_empty() {
-            diags.error(path, Some(row.line), row.column("metric"), "empty metric name");
-        }
-        let value = match parse_number(row.get("value")) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                diags.error(path, Some(row.line), row.column("value"), e);
-                None
-            }
-        };
-        if let (Some(date), Some(value), false) = (date, value, metric.is_empty()) {
-            out.push(ActivityRow {
-                date,
-                metric: metric.to_string(),
-                value,
-                line: row.line,
-            });
-        }
-    }
-    out.sort_by_key(|r| (r.date, r.line));
-    Some(out)
-}
-
-fn parse_outcomes(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<OutcomeRow>> {
-    let rows = read_rows(bytes, path, OUTCOME_COLUMNS, diags)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let date = field_date(&row, "date", path, diags);
-        let kpi = row.get("kpi");
-        if kpi.is_empty() {
-            diags.error(path, Some(row.line), row.column("kpi"), "empty KPI name");
-        }
-        let mut number = |col: &str, required: bool| -> Option<Option<f64>> {
-            let t = row.get(col);
-            if t.is_empty() && !required {
-                return Some(None);
-            }
-            match parse_number(t) {
-                Ok(v) => Some(Some(v)),
-                Err(e) => {
-                    diags.error(path, Some(row.line), row.column(col), e);
-                    None
-                }
-            }
-        };
-        let value = number("value", true);
-        let baseline = number("baseline", false);
-        let target = number("target", false);
-        let hib = match row.get("higher_is_better") {
-            "" | "true" | "TRUE" | "True" => Some(true),
-            "false" | "FALSE" | "False" => Some(false),
-            other => {
-                diags.error(
-                    path,
-                    Some(row.line),
-                    row.column("higher_is_better"),
-                    format!("`{other}` must be true or false"),
-                );
-                None
-            }
-        };
-        if let (Some(date), Some(Some(value)), Some(baseline), Some(target), Some(hib), false) =
-            (date, value, baseline, target, hib, kpi.is_empty())
-        {
-            out.push(OutcomeRow {
-                date,
-                kpi: kpi.to_string(),
-                value,
-                unit: row.get("unit").to_string(),
-                baseline,
-                target,
-                higher_is_better: hib,
-                line: row.line,
-            });
-        }
-    }
-    out.sort_by(|a, b| (&a.kpi, a.date, a.line).cmp(&(&b.kpi, b.date, b.line)));
-    Some(out)
 }
 
 fn front_matter<'t>(text: &'t str, rel: &Path, diags: &mut Diagnostics) -> (Option<Table>, &'t str, bool) {
@@ -805,14 +550,6 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
         markdown: body.to_string(),
         path: rel.to_path_buf(),
     })
-}
-
-pub fn is_valid_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && !s.starts_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Content for a client id that has no data folder is a mistake (a typo in

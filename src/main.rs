@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use casebook::build::{self, BuildOptions};
-use casebook::month::{Month, parse_date};
+use casebook::input::parse_date;
+use casebook::month::Month;
 
 #[derive(Parser)]
 #[command(

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Options, Parser, html};
 
-use crate::tomlish::{Table, parse_toml, parse_yaml};
+use crate::input::tomlish::{Table, parse_toml, parse_yaml};
 
 /// The front matter of a markdown file and the body after it.
 pub struct Split<'a> {

@@ -9,8 +9,6 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::{Serialize, Serializer};
 
-use crate::csvread::fold_width;
-
 /// A calendar month, e.g. 2026-10.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(i32);
@@ -85,44 +83,6 @@ impl Serialize for Month {
     }
 }
 
-/// Parses a calendar date written `YYYY-MM-DD`, `YYYY/MM/DD` or, as Japanese
-/// spreadsheets show dates, `YYYY年M月D日`; full-width digits and separators
-/// (`２０２６／１０／０１`) are read like ordinary ones.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    let t = text.trim();
-    let bad = || format!("`{t}` is not a date; expected YYYY-MM-DD (or YYYY/MM/DD, YYYY年M月D日)");
-    let folded = fold_width(t);
-    let s = folded.trim();
-    let (y, m, d) = if let Some(rest) = s.strip_suffix('日') {
-        let (y, rest) = rest.split_once('年').ok_or_else(bad)?;
-        let (m, d) = rest.split_once('月').ok_or_else(bad)?;
-        (y.trim(), m.trim(), d.trim())
-    } else {
-        let sep = if s.contains('/') { '/' } else { '-' };
-        let mut parts = s.split(sep);
-        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-            return Err(bad());
-        };
-        (y, m, d)
-    };
-    if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
-        return Err(bad());
-    }
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !(all_digits(y) && all_digits(m) && all_digits(d)) {
-        return Err(bad());
-    }
-    let (y, m, d): (i16, i8, i8) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
-    if y < 1 {
-        return Err(bad());
-    }
-    Date::new(y, m, d).map_err(|_| format!("`{t}` is not a calendar date (no such day)"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,53 +101,6 @@ mod tests {
         for bad in ["2026-13", "2026-00", "26-01", "2026/01", "", "2026-1", "abcd-ef"] {
             assert!(Month::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn dates_in_both_spellings() {
-        assert_eq!(parse_date("2026-10-01").unwrap(), jiff::civil::date(2026, 10, 1));
-        assert_eq!(parse_date("2026/10/01").unwrap(), jiff::civil::date(2026, 10, 1));
-        assert_eq!(parse_date(" 2026/1/5 ").unwrap(), jiff::civil::date(2026, 1, 5));
-        for bad in [
-            "2026-02-30",
-            "2026-10",
-            "10/01/2026",
-            "2026-10-01T00:00",
-            "x",
-            "2026-1a-01",
-        ] {
-            assert!(parse_date(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn dates_as_japanese_spreadsheets_write_them() {
-        let oct1 = jiff::civil::date(2026, 10, 1);
-        for text in [
-            "2026年10月1日",
-            "2026年10月01日",
-            "２０２６年１０月１日",
-            "2026年 10月 1日",
-            "２０２６／１０／０１",
-            "２０２６－１０－０１",
-            "\u{3000}2026/10/1\u{3000}",
-        ] {
-            assert_eq!(parse_date(text).unwrap(), oct1, "{text}");
-        }
-        for bad in [
-            "2026年10月",
-            "10月1日",
-            "2026年13月1日",
-            "2026年2月30日",
-            "令和8年10月1日",
-            "2026年10月1日日",
-        ] {
-            assert!(parse_date(bad).is_err(), "{bad}");
-        }
-        assert_eq!(
-            parse_date("2026年2月30日").unwrap_err(),
-            "`2026年2月30日` is not a calendar date (no such day)"
-        );
     }
 
     #[test]

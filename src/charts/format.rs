@@ -63,7 +63,7 @@ fn compact_abs(a: f64, loc: &Locale) -> String {
             let digits = minor_unit_digits(&loc.currency) as usize;
             let cents = (a - a.round()).abs() >= 0.5 / 10f64.powi(digits as i32);
             if digits > 0 && cents {
-                group_thousands(&format!("{:.digits$}", round_half_away(a, digits)))
+                group_thousands(&format!("{:.digits$}", crate::format::round_half_away(a, digits)))
             } else {
                 group_thousands(&format!("{:.0}", a.round()))
             }
@@ -92,10 +92,7 @@ pub(crate) fn group_thousands(s: &str) -> String {
         Some(rest) => (true, rest),
         None => (false, s),
     };
-    let (int, frac) = match s.find('.') {
-        Some(i) => (&s[..i], &s[i..]),
-        None => (s, ""),
-    };
+    let (int, frac) = s.split_at(s.find('.').unwrap_or(s.len()));
     let mut out = crate::format::group_thousands(int);
     out.push_str(frac);
     if neg { format!("{MINUS}{out}") } else { out }
@@ -109,26 +106,10 @@ fn trim_zeros(s: &str) -> String {
     }
 }
 
-/// A plain number with `decimals` decimals, grouped, with a real minus sign.
+/// A plain number with `decimals` decimals: the pages' rule
+/// ([`crate::format::number`]), so that a label and its table agree.
 pub(crate) fn number(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return "\u{2014}".to_string();
-    }
-    let s = format!("{:.decimals$}", round_half_away(v, decimals));
-    let s = if s.trim_start_matches('-').bytes().all(|b| b == b'0' || b == b'.') {
-        s.trim_start_matches('-').to_string()
-    } else {
-        s
-    };
-    group_thousands(&s)
-}
-
-/// `v` rounded to `decimals` places, halves away from zero (as invoices
-/// round; `format!` alone rounds halves to even: 64.5 -> "64").
-fn round_half_away(v: f64, decimals: usize) -> f64 {
-    let f = 10f64.powi(decimals.min(9) as i32);
-    let r = (v * f).round() / f;
-    if r.is_finite() { r } else { v }
+    crate::format::number(v, decimals)
 }
 
 /// Decimals needed to tell apart ticks `step` apart.

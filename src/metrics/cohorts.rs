@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::money;
 use crate::month::Month;
 
 use super::series::ClientSeries;
@@ -30,7 +31,7 @@ fn cohort(start: Month, members: &[&ClientSeries<'_>]) -> Cohort {
     let mut revenue = vec![Decimal::ZERO; len];
     for s in members {
         for (k, r) in s.revenue.iter().enumerate() {
-            revenue[k] += *r;
+            revenue[k] = money::add(revenue[k], *r);
             active[k] += usize::from(*r > Decimal::ZERO);
         }
     }
@@ -40,7 +41,7 @@ fn cohort(start: Month, members: &[&ClientSeries<'_>]) -> Cohort {
     let cumulative_ltv = revenue
         .iter()
         .map(|r| {
-            running += *r;
+            running = money::add(running, *r);
             running / size_dec
         })
         .collect();

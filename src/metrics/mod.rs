@@ -40,6 +40,7 @@ use serde::Serialize;
 use rayon::prelude::*;
 
 use crate::model::{Client, Project};
+use crate::money;
 use crate::month::Month;
 
 pub use json::{clients_csv, to_json};
@@ -325,7 +326,8 @@ pub fn client_revenue_series(_project: &Project, client: &Client, from: Month, t
     for inv in &client.invoices {
         let m = Month::of(inv.date);
         if m >= from && m <= to {
-            out[m.since(from) as usize].1 += inv.amount;
+            let month = &mut out[m.since(from) as usize].1;
+            *month = money::add(*month, inv.amount);
         }
     }
     out

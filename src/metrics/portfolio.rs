@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::model::Project;
+use crate::money;
 use crate::month::Month;
 
 use super::series::{ClientSeries, Timeline};
@@ -23,7 +24,7 @@ pub(crate) fn portfolio(
 
     let clients_alive = timeline.alive(m);
     let revenue_month = timeline.revenue(m);
-    let revenue_t12: Decimal = timeline.t12().map(|k| timeline.revenue(k)).sum();
+    let revenue_t12 = money::total(timeline.t12().map(|k| timeline.revenue(k)));
     let alive_t12: usize = timeline.t12().map(|k| timeline.alive(k)).sum();
     let churned_t12: usize = timeline.t12().map(|k| timeline.churned(k)).sum();
     let alive_before_t12: usize = timeline.t12().map(|k| timeline.alive(k.plus(-1))).sum();
@@ -41,7 +42,7 @@ pub(crate) fn portfolio(
 
     let t12_from = m.plus(-11);
     let new_t12: Vec<&ClientMetrics> = clients.iter().filter(|c| c.start_month >= t12_from).collect();
-    let avg_cac = mean(new_t12.iter().map(|c| c.cac).sum(), new_t12.len());
+    let avg_cac = mean(money::total(new_t12.iter().map(|c| c.cac)), new_t12.len());
     let ltv_cac_ratio = match (predicted_ltv, avg_cac) {
         (Some(p), Some(c)) => ratio(p, c),
         _ => None,
@@ -100,9 +101,9 @@ pub(crate) fn net_and_gross_retention(series: &[ClientSeries<'_>], m: Month) -> 
             continue;
         }
         let now = s.sum(m.plus(-11), m);
-        prev_sum += prev;
-        now_sum += now;
-        kept_sum += now.max(Decimal::ZERO).min(prev);
+        prev_sum = money::add(prev_sum, prev);
+        now_sum = money::add(now_sum, now);
+        kept_sum = money::add(kept_sum, now.max(Decimal::ZERO).min(prev));
     }
     (ratio(now_sum, prev_sum), ratio(kept_sum, prev_sum))
 }
@@ -142,9 +143,9 @@ fn by_channel(clients: &[ClientMetrics]) -> Vec<ChannelMetrics> {
     for c in clients {
         let acc = groups.entry(c.channel.as_deref().unwrap_or("none")).or_default();
         acc.clients += 1;
-        acc.cac += c.cac;
-        acc.revenue_ltv += c.revenue_ltv;
-        acc.value += c.gross_margin * c.revenue_ltv;
+        acc.cac = money::add(acc.cac, c.cac);
+        acc.revenue_ltv = money::add(acc.revenue_ltv, c.revenue_ltv);
+        acc.value = money::add(acc.value, c.gross_margin * c.revenue_ltv);
     }
     groups
         .into_iter()

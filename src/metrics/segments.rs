@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::config::{SegmentThresholds, TouchThresholds};
+use crate::money;
 
 use super::{ClientMetrics, Segment, Touch, ratio};
 
@@ -39,7 +40,7 @@ pub(crate) fn assign_touch(clients: &mut [ClientMetrics], th: &TouchThresholds) 
         let (a, b) = (&clients[*a], &clients[*b]);
         b.revenue_t12.cmp(&a.revenue_t12).then_with(|| a.id.cmp(&b.id))
     });
-    let total: Decimal = alive.iter().map(|i| clients[*i].revenue_t12).sum();
+    let total = money::total(alive.iter().map(|i| clients[*i].revenue_t12));
     let mut before = Decimal::ZERO;
     for i in alive {
         let tier = if total <= Decimal::ZERO {
@@ -54,7 +55,7 @@ pub(crate) fn assign_touch(clients: &mut [ClientMetrics], th: &TouchThresholds) 
                 Touch::Tech
             }
         };
-        before += clients[i].revenue_t12;
+        before = money::add(before, clients[i].revenue_t12);
         clients[i].touch = Some(tier);
     }
 }

@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use crate::model::{Client, InvoiceKind};
+use crate::money;
 use crate::month::Month;
 
 use super::{MonthRow, count_ratio, mean};
@@ -53,7 +54,7 @@ impl<'a> ClientSeries<'a> {
             let Ok(i) = usize::try_from(m.since(start)) else {
                 continue;
             };
-            revenue[i] += inv.amount;
+            revenue[i] = money::add(revenue[i], inv.amount);
             if inv.amount > Decimal::ZERO {
                 positive_invoices += 1;
                 // Decision: a credit note filed under `upsell` is a refund,
@@ -118,7 +119,7 @@ impl<'a> ClientSeries<'a> {
         }
         let a = from.since(self.start) as usize;
         let b = to.since(self.start) as usize;
-        self.revenue[a..=b].iter().sum()
+        money::total(self.revenue[a..=b].iter().copied())
     }
 
     /// `alive(c, m)`; false outside `start ..= M`.
@@ -179,7 +180,7 @@ impl Timeline {
             let offset = s.start.since(first) as usize;
             for (i, (r, alive)) in s.revenue.iter().zip(&s.alive).enumerate() {
                 let row = &mut rows[offset + i];
-                row.revenue += *r;
+                row.revenue = money::add(row.revenue, *r);
                 // alive(c, m-1) is false in the start month: the client did not exist yet.
                 let was_alive = i > 0 && s.alive[i - 1];
                 row.alive += usize::from(*alive);

@@ -7,8 +7,9 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::config::{Config, HealthComponent};
+use crate::input::spelling::parse_date;
 use crate::model::{ActivityRow, Client, Invoice, InvoiceKind, NpsResponse, Project};
-use crate::month::{Month, parse_date};
+use crate::month::Month;
 
 use super::{ClientMetrics, Metrics, compute};
 

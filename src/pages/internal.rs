@@ -10,6 +10,7 @@ use crate::charts;
 use crate::format::to_f64;
 use crate::metrics::{ClientMetrics, Metrics, Segment, Signal, SignalKind};
 use crate::model::{Client, Project};
+use crate::money;
 use crate::month::Month;
 use crate::outcomes::{Progress, summarise};
 
@@ -138,7 +139,7 @@ fn cumulative_chart(c: &Common, cm: &ClientMetrics) -> Chart {
     let mut cumulative = Vec::new();
     let mut break_even = None;
     for (i, (_, v)) in cm.revenue_by_month.iter().enumerate() {
-        total += *v;
+        total = money::add(total, *v);
         cumulative.push(total);
         if break_even.is_none() && cm.cac > Decimal::ZERO && total * cm.gross_margin >= cm.cac {
             break_even = Some(i);
@@ -303,7 +304,7 @@ fn invoice_rows(c: &Common, client: &Client, month: Month) -> (Vec<Value>, Strin
             })
         })
         .collect();
-    (rows, f.money(in_month.iter().map(|i| i.amount).sum()))
+    (rows, f.money(money::total(in_month.iter().map(|i| i.amount))))
 }
 
 /// Outcome rows for a table: KPI, baseline, current, change, target, status.

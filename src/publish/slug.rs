@@ -1,6 +1,6 @@
 //! Public slugs: the URL part of a story page.
 
-use crate::load::is_valid_slug;
+use crate::input::ids::is_valid_slug;
 use crate::model::{Client, Story};
 
 use super::anonymise::Anonymiser;

@@ -300,7 +300,7 @@ fn japanese_names_are_anonymised_and_get_a_hashed_slug() {
         "{}",
         s.slug
     );
-    assert!(crate::load::is_valid_slug(&s.slug));
+    assert!(crate::input::ids::is_valid_slug(&s.slug));
     // Stable: the same title gives the same URL.
     assert_eq!(s.slug, public_stories(&p, TODAY)[0].slug);
 }
@@ -582,7 +582,7 @@ mod properties {
         #[test]
         fn slugs_are_valid_or_empty(title in "\\PC{0,200}") {
             let s = slugify(&title);
-            prop_assert!(s.is_empty() || crate::load::is_valid_slug(&s), "{s:?}");
+            prop_assert!(s.is_empty() || crate::input::ids::is_valid_slug(&s), "{s:?}");
             prop_assert!(!s.ends_with('-'), "{s:?}");
         }
     }

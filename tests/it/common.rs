@@ -12,11 +12,11 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Copies a project (casebook.toml, data/, content/, templates/) into a
+/// Copies a project (casebook.toml, data/, content/, templates/, static/) into a
 /// fresh temporary folder.
 pub fn copy_project(from: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for part in ["casebook.toml", "data", "content", "templates"] {
+    for part in ["casebook.toml", "data", "content", "templates", "static"] {
         let src = from.join(part);
         if src.is_file() {
             fs::copy(&src, dir.path().join(part)).unwrap();

@@ -11,12 +11,10 @@ use std::str::FromStr;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use casebook::csvread::{self, NOT_TEXT, TextEncoding, opt, read_rows, req};
 use casebook::diag::Diagnostics;
+use casebook::input::{self, NOT_TEXT, TextEncoding, opt, parse_date, parse_money, read_rows, req};
 use casebook::load::load;
 use casebook::model::{Client, InvoiceKind};
-use casebook::money::parse_money;
-use casebook::month::parse_date;
 
 use crate::common::*;
 
@@ -61,7 +59,7 @@ fn amounts_and_dates(c: &Client) -> Vec<(jiff::civil::Date, Decimal)> {
 fn excel_shift_jis_invoices_load_with_exact_amounts_and_dates() {
     let bytes = fixture("invoices-shift_jis.csv");
     assert!(std::str::from_utf8(&bytes).is_err(), "the fixture must not be UTF-8");
-    assert_eq!(csvread::decode(&bytes).unwrap().encoding, TextEncoding::ShiftJis);
+    assert_eq!(input::decode(&bytes).unwrap().encoding, TextEncoding::ShiftJis);
     let c = load_client(&[("invoices.csv", &bytes)]);
     assert_eq!(
         amounts_and_dates(&c),
@@ -237,7 +235,7 @@ proptest! {
         for text in [&s, &j] {
             let _ = parse_money(text);
             let _ = parse_date(text);
-            let _ = csvread::parse_number(text);
+            let _ = input::parse_number(text);
         }
     }
 
@@ -245,7 +243,7 @@ proptest! {
     fn parsers_never_panic_on_any_unicode(s in any::<String>()) {
         let _ = parse_money(&s);
         let _ = parse_date(&s);
-        let _ = csvread::parse_number(&s);
+        let _ = input::parse_number(&s);
     }
 
     #[test]
@@ -270,7 +268,7 @@ proptest! {
 
     #[test]
     fn decode_never_panics_and_keeps_utf8_as_is(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-        match csvread::decode(&bytes) {
+        match input::decode(&bytes) {
             Ok(decoded) => {
                 if let Ok(text) = std::str::from_utf8(&bytes) {
                     prop_assert_eq!(decoded.text.as_ref(), text.strip_prefix('\u{FEFF}').unwrap_or(text));

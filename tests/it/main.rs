@@ -10,6 +10,7 @@ mod demo;
 mod encodings;
 mod incremental;
 mod init_import;
+mod input_layer;
 mod load_cache;
 mod metrics_cli;
 mod parsers_prop;

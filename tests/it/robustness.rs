@@ -134,3 +134,69 @@ fn the_cli_exits_1_not_101_on_garbled_input() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.contains("casebook.toml:4:"), "{stderr}");
 }
+
+/// Issue 11 item 4: an amount as large as a Decimal holds passed `check` and
+/// made `build` and `metrics` panic ("Addition overflowed"). Amounts are
+/// bounded at 10^15 when read, so no total can overflow.
+#[test]
+fn an_amount_too_large_to_add_up_is_an_error_not_a_panic() {
+    let project = copy_project(&repo());
+    let root = project.path();
+    let invoices = root.join("data/clients/hinode-foods/invoices.csv");
+    let mut text = fs::read_to_string(&invoices).unwrap();
+    text.push_str("2026-07-01,79228162514264337593543950335,,,\n");
+    fs::write(&invoices, &text).unwrap();
+    let line = text.lines().count();
+    for args in [
+        &["check", "--today", "2026-11-25"][..],
+        &["build", "--today", "2026-11-25"],
+        &["metrics"],
+    ] {
+        let (code, _, stderr) = run(root, args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "data/clients/hinode-foods/invoices.csv:{line}:12: `79228162514264337593543950335` is too large"
+            )),
+            "{stderr}"
+        );
+    }
+    // client.toml's `cac` is bounded the same way, as a number or a string.
+    for cac in ["cac = 1000000000000001", "cac = \"¥1,000,000,000,000,001\""] {
+        let toml = root.join("data/clients/hinode-foods/client.toml");
+        let original = fs::read_to_string(&toml).unwrap();
+        fs::write(&toml, format!("{original}{cac}\n")).unwrap();
+        let (code, _, stderr) = run(root, &["check", "--today", "2026-11-25"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("too large"), "{stderr}");
+        fs::write(&toml, original).unwrap();
+    }
+}
+
+/// The largest amounts allowed, in every client and every month, with
+/// credit notes as large, still build and compute.
+#[test]
+fn the_largest_amounts_allowed_build_and_compute() {
+    let project = copy_project(&repo());
+    let root = project.path();
+    for e in fs::read_dir(root.join("data/clients")).unwrap() {
+        let dir = e.unwrap().path();
+        let mut text = String::from("date,amount,kind\n");
+        for m in 1..=12 {
+            text.push_str(&format!("2025-{m:02}-01,\"1,000,000,000,000,000\",\n"));
+            text.push_str(&format!("2026-{m:02}-01,1000000000000000,upsell\n"));
+            text.push_str(&format!("2026-{m:02}-02,-999999999999999.99,\n"));
+        }
+        fs::write(dir.join("invoices.csv"), text).unwrap();
+        let toml = dir.join("client.toml");
+        let original = fs::read_to_string(&toml).unwrap();
+        let kept: Vec<&str> = original.lines().filter(|l| !l.starts_with("cac")).collect();
+        fs::write(&toml, format!("{}\ncac = 1000000000000000\n", kept.join("\n"))).unwrap();
+    }
+    let (code, _, stderr) = build(root, &["--archive"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(root, &["metrics"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"clients\""), "{stdout}");
+}

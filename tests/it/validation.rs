@@ -127,3 +127,33 @@ fn missing_project_is_a_clear_error() {
     assert_eq!(code, 1);
     assert!(stderr.contains("casebook.toml: not found"), "{stderr}");
 }
+
+#[test]
+fn brand_logo_must_be_an_svg_or_png_under_static() {
+    let project = copy_project(&repo());
+    let root = project.path();
+    // The sample's logo loads.
+    let (code, _, stderr) = run(root, &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+
+    let logo_line = fs::read_to_string(root.join("casebook.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("logo = "))
+        .unwrap()
+        + 1;
+    // Not an image: reported at the `logo` key, with what to do.
+    fs::write(root.join("static/kumo-logo.svg"), "GIF89a not really").unwrap();
+    let (code, _, stderr) = run(root, &["check"]);
+    assert_eq!(code, 1);
+    let at = format!("casebook.toml:{logo_line}:");
+    assert!(
+        stderr.contains(&at) && stderr.contains("static/kumo-logo.svg is not an SVG or PNG image"),
+        "{stderr}"
+    );
+    // Missing.
+    fs::remove_file(root.join("static/kumo-logo.svg")).unwrap();
+    let (code, _, stderr) = run(root, &["check"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains(&at) && stderr.contains("not found"), "{stderr}");
+}

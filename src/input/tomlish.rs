@@ -14,9 +14,8 @@ use rust_decimal::Decimal;
 use serde_spanned::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::spelling::{parse_date, parse_money, within_bounds};
 use crate::diag::{Diagnostics, key_line, line_col};
-use crate::money::parse_money;
-use crate::month::parse_date;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
@@ -331,7 +330,8 @@ impl<'a, 'd> Fields<'a, 'd> {
         let parsed = match &node.val {
             Val::Num(n) => Decimal::from_str(n)
                 .or_else(|_| Decimal::from_scientific(n))
-                .map_err(|_| format!("`{n}` is not an amount")),
+                .map_err(|_| format!("`{n}` is not an amount"))
+                .and_then(|v| within_bounds(v, n)),
             Val::Str(s) => parse_money(s),
             _ => {
                 self.wrong_type(key, "an amount", node);

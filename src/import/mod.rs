@@ -6,21 +6,25 @@
 //! other such row, and then nothing is written at all. Importing the same
 //! file again adds nothing.
 
+mod commit;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::csvread::{self, Column, ReadOptions, Row, TextEncoding, read_rows, read_rows_with};
 use crate::diag::{Diagnostics, format_errors};
-use crate::load::is_valid_id;
-use crate::model::InvoiceKind;
-use crate::money::parse_money;
-use crate::month::parse_date;
+use crate::input::client_toml::parse_client_toml;
+use crate::input::ids::is_valid_id;
+use crate::input::rows::{self, Column, ReadOptions, Row, read_file, read_rows_with};
+use crate::input::spelling::{parse_date, parse_money};
+use crate::input::tables::{INVOICE_COLUMNS, invoices_from_rows, parse_kind};
+use crate::input::write::{CsvOut, LineEnd};
+use crate::input::{TextEncoding, decode};
+use crate::model::Invoice;
 use crate::progress::{Colour, paint};
 
 /// The columns of an export that hold each part of an invoice, as named in
@@ -84,38 +88,38 @@ impl std::fmt::Display for ImportError {
 
 const HEADER: &str = "date,amount,service,kind,description";
 
-/// One invoice as it will be written.
-#[derive(Clone, Debug)]
-struct Invoice {
-    date: Date,
-    amount: Decimal,
-    service: String,
-    kind: String,
-    description: String,
+/// What makes two rows the same invoice: the values, with amounts compared
+/// as numbers and text in NFKC with spaces collapsed.
+type InvoiceKey = (Date, String, String, &'static str, String);
+
+fn invoice_key(invoice: &Invoice) -> InvoiceKey {
+    (
+        invoice.date,
+        invoice.amount.normalize().to_string(),
+        normalise(&invoice.service),
+        kind_text(invoice),
+        normalise(&invoice.description),
+    )
 }
 
-impl Invoice {
-    /// What makes two rows the same invoice: the values, with amounts
-    /// compared as numbers and text in NFKC with spaces collapsed.
-    fn key(&self) -> (Date, String, String, String, String) {
-        (
-            self.date,
-            self.amount.normalize().to_string(),
-            normalise(&self.service),
-            self.kind.clone(),
-            normalise(&self.description),
-        )
+/// The `kind` as written: empty when it was left to inference.
+fn kind_text(invoice: &Invoice) -> &'static str {
+    if invoice.kind_inferred {
+        ""
+    } else {
+        invoice.kind.as_str()
     }
+}
 
-    fn value(&self, column: &str) -> String {
-        match column {
-            "date" => self.date.to_string(),
-            "amount" => self.amount.normalize().to_string(),
-            "service" => self.service.clone(),
-            "kind" => self.kind.clone(),
-            "description" => self.description.clone(),
-            _ => String::new(),
-        }
+/// The text of `column` of `invoices.csv` for an invoice.
+fn column_text(invoice: &Invoice, column: &str) -> String {
+    match column {
+        "date" => invoice.date.to_string(),
+        "amount" => invoice.amount.normalize().to_string(),
+        "service" => invoice.service.clone(),
+        "kind" => kind_text(invoice).to_string(),
+        "description" => invoice.description.clone(),
+        _ => String::new(),
     }
 }
 
@@ -228,21 +232,20 @@ fn existing_clients(root: &Path) -> Result<Existing, ImportError> {
         if !is_valid_id(&id) {
             continue;
         }
-        let Ok(text) = fs::read_to_string(dir.join(&id).join("client.toml")) else {
+        let rel = Path::new("data/clients").join(&id).join("client.toml");
+        let Ok(text) = fs::read_to_string(root.join(&rel)) else {
             continue;
         };
-        let Ok(table) = text.parse::<toml::Table>() else {
+        // Problems of client.toml are `check`'s to report; its name and
+        // spellings are all that matching needs.
+        let Some(client) = parse_client_toml(&id, &text, &rel, &mut Diagnostics::new()) else {
             continue;
         };
-        if let Some(name) = table.get("name").and_then(|v| v.as_str()) {
-            existing.by_name.entry(name_key(name)).or_insert_with(|| id.clone());
-        }
-        let akas: Vec<&str> = match table.get("aka") {
-            Some(toml::Value::String(s)) => vec![s.as_str()],
-            Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).collect(),
-            _ => Vec::new(),
-        };
-        for aka in akas {
+        existing
+            .by_name
+            .entry(name_key(&client.name))
+            .or_insert_with(|| id.clone());
+        for aka in &client.aka {
             let ids = existing.by_aka.entry(name_key(aka)).or_default();
             if !ids.contains(&id) {
                 ids.push(id.clone());
@@ -265,6 +268,7 @@ fn read_exports(files: &[PathBuf], cols: &InvoiceColumns, diags: &mut Diagnostic
     let options = ReadOptions {
         warn_unknown_columns: false,
         loose_header: true,
+        header: rows::HeaderAt::First,
     };
     let mut out = Vec::new();
     for (file, path) in files.iter().enumerate() {
@@ -279,7 +283,7 @@ fn read_exports(files: &[PathBuf], cols: &InvoiceColumns, diags: &mut Diagnostic
             continue;
         };
         for row in rows {
-            if let Some((client, invoice)) = read_export_row(&row, path, cols, diags) {
+            if let Some((client, invoice)) = read_export_row(&row, cols, diags) {
                 out.push(Imported { file, client, invoice });
             }
         }
@@ -287,50 +291,34 @@ fn read_exports(files: &[PathBuf], cols: &InvoiceColumns, diags: &mut Diagnostic
     out
 }
 
-fn read_export_row(
-    row: &Row,
-    path: &Path,
-    cols: &InvoiceColumns,
-    diags: &mut Diagnostics,
-) -> Option<(String, Invoice)> {
-    let mut fail = |col: &str, message: String| {
-        diags.error(path, Some(row.line), row.column(col), message);
-    };
-    let client = row.get(&cols.client).trim().to_string();
-    if client.is_empty() {
-        fail(&cols.client, format!("no client name in column `{}`", cols.client));
-    }
-    let date = parse_date(row.get(&cols.date)).map_err(|e| fail(&cols.date, e)).ok();
-    let amount = parse_money(row.get(&cols.amount))
-        .map_err(|e| fail(&cols.amount, e))
-        .ok();
+fn read_export_row(row: &Row, cols: &InvoiceColumns, diags: &mut Diagnostics) -> Option<(String, Invoice)> {
+    let client = row.field(&cols.client, |t| non_empty_name(t, &cols.client), diags);
+    let date = row.field(&cols.date, parse_date, diags);
+    let amount = row.field(&cols.amount, parse_money, diags);
     let text = |col: &Option<String>| col.as_deref().map(|c| row.get(c).to_string()).unwrap_or_default();
-    let kind_text = text(&cols.kind);
-    let kind = if kind_text.is_empty() {
-        Some(String::new())
-    } else {
-        match InvoiceKind::parse(&kind_text) {
-            Some(k) => Some(k.as_str().to_string()),
-            None => {
-                fail(cols.kind.as_deref().unwrap_or(""), InvoiceKind::unknown(&kind_text));
-                None
-            }
-        }
+    let kind = match &cols.kind {
+        Some(c) => row.optional(c, parse_kind, diags)?,
+        None => None,
     };
-    let (date, amount, kind) = (date?, amount?, kind?);
-    if client.is_empty() {
-        return None;
-    }
     Some((
-        client,
+        client?,
         Invoice {
-            date,
-            amount,
+            date: date?,
+            amount: amount?,
             service: text(&cols.service),
-            kind,
+            kind: kind.unwrap_or(crate::model::InvoiceKind::Recurring),
+            kind_inferred: kind.is_none(),
             description: text(&cols.description),
+            line: row.line,
         },
     ))
+}
+
+fn non_empty_name(text: &str, column: &str) -> Result<String, String> {
+    match text.trim() {
+        "" => Err(format!("no client name in column `{column}`")),
+        name => Ok(name.to_string()),
+    }
 }
 
 /// A client's invoices.csv as it is before the import.
@@ -341,9 +329,9 @@ struct Target {
     /// The header's column names, in order.
     header: Vec<String>,
     delimiter: u8,
-    line_end: &'static str,
+    line_end: LineEnd,
     /// How many times each invoice appears in it.
-    counts: HashMap<(Date, String, String, String, String), usize>,
+    counts: HashMap<InvoiceKey, usize>,
 }
 
 impl Target {
@@ -352,7 +340,7 @@ impl Target {
             base: Vec::new(),
             header: HEADER.split(',').map(String::from).collect(),
             delimiter: b',',
-            line_end: "\n",
+            line_end: LineEnd::Lf,
             counts: HashMap::new(),
         }
     }
@@ -367,7 +355,7 @@ fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Targe
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target::empty()),
         Err(e) => return Err(ImportError::Io(path, e)),
     };
-    let decoded = match csvread::decode(&bytes) {
+    let decoded = match decode(&bytes) {
         Ok(d) => d,
         Err(e) => {
             diags.error(rel, Some(e.line), Some(e.column), e.message);
@@ -378,49 +366,21 @@ fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Targe
         return Ok(Target::empty());
     }
     let mut file_diags = Diagnostics::new();
-    let rows = read_rows(&bytes, rel, crate::load::INVOICE_COLUMNS, &mut file_diags);
+    let file = read_file(&bytes, rel, INVOICE_COLUMNS, ReadOptions::default(), &mut file_diags);
     let mut counts = HashMap::new();
-    for row in rows.iter().flatten() {
-        let date = parse_date(row.get("date"))
-            .map_err(|e| file_diags.error(rel, Some(row.line), row.column("date"), e))
-            .ok();
-        let amount = parse_money(row.get("amount"))
-            .map_err(|e| file_diags.error(rel, Some(row.line), row.column("amount"), e))
-            .ok();
-        let kind = match row.get("kind") {
-            "" => Some(String::new()),
-            k => InvoiceKind::parse(k).map(|k| k.as_str().to_string()).or_else(|| {
-                file_diags.error(rel, Some(row.line), row.column("kind"), format!("unknown kind `{k}`"));
-                None
-            }),
-        };
-        if let (Some(date), Some(amount), Some(kind)) = (date, amount, kind) {
-            let invoice = Invoice {
-                date,
-                amount,
-                service: row.get("service").to_string(),
-                kind,
-                description: row.get("description").to_string(),
-            };
-            *counts.entry(invoice.key()).or_insert(0) += 1;
+    let (header, delimiter) = match file {
+        Some(file) => {
+            for invoice in invoices_from_rows(&file.rows, &mut file_diags) {
+                *counts.entry(invoice_key(&invoice)).or_insert(0) += 1;
+            }
+            (file.header, file.delimiter)
         }
-    }
+        None => (Vec::new(), b','),
+    };
     for e in file_diags.errors() {
         diags.error(&e.path, e.line, e.column, e.message.clone());
     }
     let text: &str = &decoded.text;
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = csvread::delimiter_of(first_line);
-    let header = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .delimiter(delimiter)
-        .from_reader(first_line.as_bytes())
-        .records()
-        .next()
-        .and_then(|r| r.ok())
-        .map(|r| r.iter().map(String::from).collect())
-        .unwrap_or_default();
     let base = match decoded.encoding {
         TextEncoding::Utf8 | TextEncoding::Utf8Bom => bytes.clone(),
         _ => text.as_bytes().to_vec(),
@@ -429,32 +389,13 @@ fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Targe
         base,
         header,
         delimiter,
-        line_end: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        line_end: if text.contains("\r\n") {
+            LineEnd::CrLf
+        } else {
+            LineEnd::Lf
+        },
         counts,
     })
-}
-
-/// One field, quoted when it holds the delimiter, a quote or a line break.
-fn csv_field(value: &str, delimiter: u8) -> String {
-    if value.contains(['"', '\n', '\r', delimiter as char]) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
-    let io_err = |e| ImportError::Io(path.to_path_buf(), e);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io_err)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.import-tmp"));
-    fs::write(&tmp, bytes).map_err(io_err)?;
-    fs::rename(&tmp, path).map_err(io_err)
 }
 
 /// Imports the invoices of `files` into the project at `root`. Nothing is
@@ -514,7 +455,7 @@ pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) ->
         for file in 0..files.len() {
             let mut in_file: HashMap<_, usize> = HashMap::new();
             for r in imported.iter().filter(|r| r.file == file) {
-                let key = r.invoice.key();
+                let key = invoice_key(&r.invoice);
                 let seen = in_file.entry(key.clone()).or_insert(0);
                 *seen += 1;
                 let have = target.counts.entry(key).or_insert(0);
@@ -531,7 +472,7 @@ pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) ->
         }
         added.sort_by_key(|i| i.date);
         for column in ["service", "kind", "description"] {
-            if added.iter().any(|i| !i.value(column).is_empty()) && !target.header.iter().any(|h| h == column) {
+            if added.iter().any(|i| !column_text(i, column).is_empty()) && !target.header.iter().any(|h| h == column) {
                 diags.error(
                     &rel,
                     Some(1),
@@ -541,22 +482,22 @@ pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) ->
             }
         }
         let mut bytes = target.base;
-        let line_end = target.line_end;
+        let line_end: &[u8] = match target.line_end {
+            LineEnd::Lf => b"\n",
+            LineEnd::CrLf => b"\r\n",
+        };
         if bytes.is_empty() {
             bytes.extend_from_slice(HEADER.as_bytes());
-            bytes.extend_from_slice(line_end.as_bytes());
+            bytes.extend_from_slice(line_end);
         } else if !bytes.ends_with(b"\n") && !bytes.ends_with(b"\r") {
-            bytes.extend_from_slice(line_end.as_bytes());
+            bytes.extend_from_slice(line_end);
         }
+        let mut rows = CsvOut::with(target.delimiter, target.line_end);
         for invoice in &added {
-            let fields: Vec<String> = target
-                .header
-                .iter()
-                .map(|h| csv_field(&invoice.value(h), target.delimiter))
-                .collect();
-            bytes.extend_from_slice(fields.join(&(target.delimiter as char).to_string()).as_bytes());
-            bytes.extend_from_slice(line_end.as_bytes());
+            rows.row(target.header.iter().map(|h| column_text(invoice, h)));
         }
+        let rel_bytes = rows.into_bytes().map_err(|e| ImportError::Io(root.join(&rel), e))?;
+        bytes.extend_from_slice(&rel_bytes);
         if let Some(name) = new_clients.get(id) {
             let toml = format!("name = {}\n", toml::Value::String(name.clone()));
             writes.push((
@@ -572,9 +513,14 @@ pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) ->
         diags.sort();
         return Err(ImportError::Invalid(diags));
     }
-    for (rel, bytes) in &writes {
-        write_file(&root.join(rel), bytes)?;
-    }
+    let files: Vec<commit::Write> = writes
+        .iter()
+        .map(|(rel, bytes)| commit::Write {
+            path: root.join(rel),
+            bytes: bytes.clone(),
+        })
+        .collect();
+    commit::commit(&files).map_err(|e| ImportError::Io(e.path, e.error))?;
     summary.new_clients = new_clients.into_iter().collect();
     summary.written = writes.into_iter().map(|(rel, _)| rel).collect();
     Ok(summary)
@@ -648,13 +594,5 @@ mod tests {
         let long = "a".repeat(64);
         let taken: BTreeSet<String> = [long.clone()].into();
         assert_eq!(unique_id(&long, &taken), format!("{}-2", "a".repeat(62)));
-    }
-
-    #[test]
-    fn fields_are_quoted_when_needed() {
-        assert_eq!(csv_field("a, b", b','), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\"", b','), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("a, b", b'\t'), "a, b");
-        assert_eq!(csv_field("plain", b','), "plain");
     }
 }
