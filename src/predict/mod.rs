@@ -96,3 +96,70 @@ pub fn expected_value(
         month += 1.0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> BgNbd {
+        BgNbd {
+            r: 0.243,
+            alpha: 4.414,
+            a: 0.793,
+            b: 2.426,
+        }
+    }
+
+    const RFM: Rfm = Rfm {
+        frequency: 2.0,
+        recency: 30.0,
+        age: 38.0,
+    };
+
+    #[test]
+    fn per_period_discount_compounds_to_the_annual_rate() {
+        let d = per_period_discount(0.1, 12.0);
+        assert!(((1.0 + d).powi(12) - 1.1).abs() < 1e-14, "{d}");
+        assert_eq!(per_period_discount(0.0, 12.0), 0.0);
+        assert!(per_period_discount(0.1, 52.0) < d);
+    }
+
+    /// Weekly data, a horizon of three months (3 × 4.345 weeks): each
+    /// month's expected purchases divided by 1.01^month, as lifetimes'
+    /// customer_lifetime_value sums them; a horizon of 10 weeks ends with a
+    /// partial month discounted by 1.01^(10/4.345).
+    #[test]
+    fn expected_value_discounts_month_by_month() {
+        let m = model();
+        let e = |t: f64| m.expected_purchases(&RFM, t);
+        let f = Period::Week.per_month();
+        let want = 10.0
+            * (e(f) / 1.01 + (e(2.0 * f) - e(f)) / 1.01_f64.powi(2) + (e(3.0 * f) - e(2.0 * f)) / 1.01_f64.powi(3));
+        let got = expected_value(&m, &RFM, 10.0, 3.0 * f, Period::Week, 0.01, e(3.0 * f));
+        assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        let want = 10.0
+            * (e(f) / 1.01 + (e(2.0 * f) - e(f)) / 1.01_f64.powi(2) + (e(10.0) - e(2.0 * f)) / 1.01_f64.powf(10.0 / f));
+        let got = expected_value(&m, &RFM, 10.0, 10.0, Period::Week, 0.01, e(10.0));
+        assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        // Without a discount: value × purchases, whatever the unit.
+        assert_eq!(expected_value(&m, &RFM, 10.0, 10.0, Period::Day, 0.0, 1.5), 15.0);
+    }
+
+    #[test]
+    fn forecast_needs_gamma_gamma_for_values() {
+        let m = model();
+        let without = forecast(&m, None, &RFM, 20.0, 52.0, Period::Week, 0.0);
+        assert_eq!(without.p_alive, m.p_alive(&RFM));
+        assert_eq!(without.expected_purchases, m.expected_purchases(&RFM, 52.0));
+        assert_eq!((without.expected_avg_value, without.expected_value), (None, None));
+        let gg = GammaGamma {
+            p: 6.25,
+            q: 3.74,
+            gamma: 15.44,
+        };
+        let with = forecast(&m, Some(&gg), &RFM, 20.0, 52.0, Period::Week, 0.0);
+        let avg = gg.expected_average_value(2.0, 20.0).unwrap();
+        assert_eq!(with.expected_avg_value, Some(avg));
+        assert_eq!(with.expected_value, Some(avg * with.expected_purchases));
+    }
+}
