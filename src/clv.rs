@@ -563,7 +563,13 @@ pub fn run(input: ClvInput, format: ClvFormat) -> Result<(), u8> {
             };
             match format {
                 ClvFormat::Json => report_json(&report),
-                ClvFormat::Csv => report_csv(&report),
+                ClvFormat::Csv => {
+                    // The CSV has no room for them: say why columns are empty.
+                    for note in &report.notes {
+                        eprintln!("note: {note}");
+                    }
+                    report_csv(&report)
+                }
             }
         }
     };

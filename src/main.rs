@@ -174,7 +174,7 @@ struct ClvArgs {
     observation_end: Option<jiff::civil::Date>,
     /// Periods (of --freq) to predict; with --sbg, the length of the survival curve
     /// [default: a year (365, 52 or 12); with --sbg the longest cohort].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     horizon: Option<f64>,
     /// Annual discount rate (0.1 is 10 %), applied month by month.
     #[arg(long, default_value_t = 0.0, value_name = "RATE", allow_hyphen_values = true)]
