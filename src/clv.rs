@@ -15,11 +15,11 @@ use crate::diag::{Diagnostics, format_errors};
 use crate::format::to_f64;
 use crate::input::{Column, ReadOptions, parse_date, parse_money, read_rows_with};
 
-use crate::predict::bgnbd::{self, BgNbdFit};
-use crate::predict::gamma_gamma::{self, GammaGammaFit, Spend};
+use crate::predict::bgnbd::BgNbdFit;
+use crate::predict::gamma_gamma::GammaGammaFit;
 use crate::predict::sbg::{self, Cohort, Sbg, SbgError};
 use crate::predict::summary::{CustomerSummary, Period, summarise};
-use crate::predict::{self, CustomerForecast, MIN_REPEAT_BUYERS};
+use crate::predict::{self, CustomerForecast, fit_bgnbd, fit_gamma_gamma};
 
 /// The options of `casebook clv FILE`.
 #[derive(Clone, Debug)]
@@ -116,55 +116,6 @@ pub struct ClvReport {
     pub forecasts: Vec<Option<CustomerForecast>>,
     pub holdout: Option<Holdout>,
     pub notes: Vec<String>,
-}
-
-/// Fits BG/NBD on `customers` (None and a note with too few repeat buyers).
-pub fn fit_bgnbd(customers: &[CustomerSummary], notes: &mut Vec<String>) -> Option<BgNbdFit> {
-    let repeat = customers.iter().filter(|c| c.rfm.frequency > 0.0).count();
-    if repeat < MIN_REPEAT_BUYERS {
-        notes.push(format!(
-            "BG/NBD not fitted: {repeat} repeat buyer{} (at least {MIN_REPEAT_BUYERS} needed)",
-            if repeat == 1 { "" } else { "s" }
-        ));
-        return None;
-    }
-    let data: Vec<_> = customers.iter().map(|c| c.rfm).collect();
-    let fit = bgnbd::fit(&data);
-    if fit.is_none() {
-        notes.push("BG/NBD not fitted: the likelihood search did not converge".into());
-    }
-    fit
-}
-
-/// Fits Gamma-Gamma on the customers with repeat purchases of positive
-/// mean value (None and a note with too few of them, or when q <= 1).
-pub fn fit_gamma_gamma(customers: &[CustomerSummary], notes: &mut Vec<String>) -> Option<GammaGammaFit> {
-    let data: Vec<Spend> = customers
-        .iter()
-        .filter(|c| c.rfm.frequency > 0.0 && c.monetary_value > 0.0)
-        .map(|c| Spend {
-            frequency: c.rfm.frequency,
-            mean_value: c.monetary_value,
-        })
-        .collect();
-    if data.len() < MIN_REPEAT_BUYERS {
-        notes.push(format!(
-            "Gamma-Gamma not fitted: {} repeat buyer{} with a positive mean value (at least {MIN_REPEAT_BUYERS} needed)",
-            data.len(),
-            if data.len() == 1 { "" } else { "s" }
-        ));
-        return None;
-    }
-    let fit = gamma_gamma::fit(&data);
-    match fit {
-        None => notes.push("Gamma-Gamma not fitted: the likelihood search did not converge".into()),
-        Some(f) if f.model.q.is_nan() || f.model.q <= 1.0 => notes.push(format!(
-            "Gamma-Gamma: q = {} <= 1, so the mean purchase value is unbounded; no expected values",
-            f.model.q
-        )),
-        Some(_) => {}
-    }
-    fit
 }
 
 /// The default horizon: a year of `period`s.

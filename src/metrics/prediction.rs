@@ -234,8 +234,8 @@ pub(crate) fn predict(
         notes.push("BG/NBD and Gamma-Gamma not fitted: no project clients".to_string());
         (None, None)
     } else {
-        let bg = crate::clv::fit_bgnbd(&summaries, &mut notes);
-        let gg = crate::clv::fit_gamma_gamma(&summaries, &mut notes);
+        let bg = predict::fit_bgnbd(&summaries, &mut notes);
+        let gg = predict::fit_gamma_gamma(&summaries, &mut notes);
         (bg, gg)
     };
     if let Some(bg) = &bgnbd {

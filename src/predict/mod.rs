@@ -11,9 +11,9 @@ pub mod sbg;
 pub mod special;
 pub mod summary;
 
-use bgnbd::{BgNbd, Rfm};
-use gamma_gamma::GammaGamma;
-use summary::Period;
+use bgnbd::{BgNbd, BgNbdFit, Rfm};
+use gamma_gamma::{GammaGamma, GammaGammaFit, Spend};
+use summary::{CustomerSummary, Period};
 
 /// The fewest repeat buyers a BG/NBD or Gamma-Gamma fit needs (SPEC 3.9);
 /// with fewer, the model is not fitted and a note says why.
@@ -95,6 +95,55 @@ pub fn expected_value(
         }
         month += 1.0;
     }
+}
+
+/// Fits BG/NBD on `customers` (None and a note with too few repeat buyers).
+pub fn fit_bgnbd(customers: &[CustomerSummary], notes: &mut Vec<String>) -> Option<BgNbdFit> {
+    let repeat = customers.iter().filter(|c| c.rfm.frequency > 0.0).count();
+    if repeat < MIN_REPEAT_BUYERS {
+        notes.push(format!(
+            "BG/NBD not fitted: {repeat} repeat buyer{} (at least {MIN_REPEAT_BUYERS} needed)",
+            if repeat == 1 { "" } else { "s" }
+        ));
+        return None;
+    }
+    let data: Vec<_> = customers.iter().map(|c| c.rfm).collect();
+    let fit = bgnbd::fit(&data);
+    if fit.is_none() {
+        notes.push("BG/NBD not fitted: the likelihood search did not converge".into());
+    }
+    fit
+}
+
+/// Fits Gamma-Gamma on the customers with repeat purchases of positive
+/// mean value (None and a note with too few of them, or when q <= 1).
+pub fn fit_gamma_gamma(customers: &[CustomerSummary], notes: &mut Vec<String>) -> Option<GammaGammaFit> {
+    let data: Vec<Spend> = customers
+        .iter()
+        .filter(|c| c.rfm.frequency > 0.0 && c.monetary_value > 0.0)
+        .map(|c| Spend {
+            frequency: c.rfm.frequency,
+            mean_value: c.monetary_value,
+        })
+        .collect();
+    if data.len() < MIN_REPEAT_BUYERS {
+        notes.push(format!(
+            "Gamma-Gamma not fitted: {} repeat buyer{} with a positive mean value (at least {MIN_REPEAT_BUYERS} needed)",
+            data.len(),
+            if data.len() == 1 { "" } else { "s" }
+        ));
+        return None;
+    }
+    let fit = gamma_gamma::fit(&data);
+    match fit {
+        None => notes.push("Gamma-Gamma not fitted: the likelihood search did not converge".into()),
+        Some(f) if f.model.q.is_nan() || f.model.q <= 1.0 => notes.push(format!(
+            "Gamma-Gamma: q = {} <= 1, so the mean purchase value is unbounded; no expected values",
+            f.model.q
+        )),
+        Some(_) => {}
+    }
+    fit
 }
 
 #[cfg(test)]
