@@ -194,6 +194,57 @@ mod tests {
         assert_eq!(expected_value(&m, &RFM, 10.0, 10.0, Period::Day, 0.0, 1.5), 15.0);
     }
 
+    /// `n` repeat buyers (varied histories and values) and 10 one-time buyers.
+    fn customers(n: usize) -> Vec<CustomerSummary> {
+        let mut out = Vec::new();
+        for i in 0..n + 10 {
+            let repeat = if i < n { (i % 4 + 1) as f64 } else { 0.0 };
+            out.push(CustomerSummary {
+                id: format!("c{i:02}"),
+                rfm: Rfm {
+                    frequency: repeat,
+                    recency: if repeat > 0.0 {
+                        ((i % 7) as f64 + repeat) * 3.0
+                    } else {
+                        0.0
+                    },
+                    age: 40.0 + (i % 5) as f64,
+                },
+                monetary_value: if repeat > 0.0 { 10.0 + (i * 37 % 23) as f64 } else { 0.0 },
+                first_period: 0,
+            });
+        }
+        out
+    }
+
+    /// Exactly MIN_REPEAT_BUYERS repeat buyers are enough; one fewer is not.
+    #[test]
+    fn the_thresholds_count_repeat_buyers() {
+        let mut notes = Vec::new();
+        assert!(
+            fit_bgnbd(&customers(MIN_REPEAT_BUYERS), &mut notes).is_some(),
+            "{notes:?}"
+        );
+        assert!(
+            fit_gamma_gamma(&customers(MIN_REPEAT_BUYERS), &mut notes).is_some(),
+            "{notes:?}"
+        );
+        assert!(notes.is_empty(), "{notes:?}");
+        assert!(fit_bgnbd(&customers(MIN_REPEAT_BUYERS - 1), &mut notes).is_none());
+        assert_eq!(notes, ["BG/NBD not fitted: 19 repeat buyers (at least 20 needed)"]);
+        // A repeat buyer whose purchases net to nothing does not count for
+        // Gamma-Gamma (but does for BG/NBD).
+        let mut data = customers(MIN_REPEAT_BUYERS);
+        data[0].monetary_value = -5.0;
+        let mut notes = Vec::new();
+        assert!(fit_bgnbd(&data, &mut notes).is_some());
+        assert!(fit_gamma_gamma(&data, &mut notes).is_none());
+        assert_eq!(
+            notes,
+            ["Gamma-Gamma not fitted: 19 repeat buyers with a positive mean value (at least 20 needed)"]
+        );
+    }
+
     #[test]
     fn forecast_needs_gamma_gamma_for_values() {
         let m = model();
