@@ -232,17 +232,19 @@ mod tests {
         assert!(notes.is_empty(), "{notes:?}");
         assert!(fit_bgnbd(&customers(MIN_REPEAT_BUYERS - 1), &mut notes).is_none());
         assert_eq!(notes, ["BG/NBD not fitted: 19 repeat buyers (at least 20 needed)"]);
-        // A repeat buyer whose purchases net to nothing does not count for
-        // Gamma-Gamma (but does for BG/NBD).
-        let mut data = customers(MIN_REPEAT_BUYERS);
-        data[0].monetary_value = -5.0;
-        let mut notes = Vec::new();
-        assert!(fit_bgnbd(&data, &mut notes).is_some());
-        assert!(fit_gamma_gamma(&data, &mut notes).is_none());
-        assert_eq!(
-            notes,
-            ["Gamma-Gamma not fitted: 19 repeat buyers with a positive mean value (at least 20 needed)"]
-        );
+        // A repeat buyer whose purchases net to nothing (or less) does not
+        // count for Gamma-Gamma (but does for BG/NBD).
+        for net in [0.0, -5.0] {
+            let mut data = customers(MIN_REPEAT_BUYERS);
+            data[0].monetary_value = net;
+            let mut notes = Vec::new();
+            assert!(fit_bgnbd(&data, &mut notes).is_some());
+            assert!(fit_gamma_gamma(&data, &mut notes).is_none());
+            assert_eq!(
+                notes,
+                ["Gamma-Gamma not fitted: 19 repeat buyers with a positive mean value (at least 20 needed)"]
+            );
+        }
     }
 
     #[test]
