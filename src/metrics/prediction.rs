@@ -546,6 +546,14 @@ mod tests {
                     .inv_kind("2025-02", 100, OneOff)
                     .inv_kind("2025-03", -50, Recurring),
             )
+            // A recurring invoice of 0 in a month without revenue counts for
+            // nothing: 2 months with revenue, none recurring.
+            .client(
+                client("zero")
+                    .inv_kind("2025-01", 100, OneOff)
+                    .inv_kind("2025-02", 100, OneOff)
+                    .inv_kind("2025-03", 0, Recurring),
+            )
             // Written in client.toml: wins over the invoices.
             .client(client("told").contract(Project).monthly("2025-01", "2025-04", 100))
             .metrics("2025-07");
@@ -554,6 +562,7 @@ mod tests {
         assert_eq!(contract("proj"), Project);
         assert_eq!(contract("half"), Retainer);
         assert_eq!(contract("credit"), Project);
+        assert_eq!(contract("zero"), Project);
         assert_eq!(contract("told"), Project);
         assert!(m.expect_client("ret").prediction.contract_inferred);
         assert!(!m.expect_client("told").prediction.contract_inferred);

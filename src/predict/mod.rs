@@ -247,6 +247,44 @@ mod tests {
         }
     }
 
+    /// Mean values from 1 to 10^(29/9) ≈ 1,700 across 30 customers: so
+    /// spread out that Gamma-Gamma's q comes out below 1 (lifetimes: 0.41),
+    /// where the mean purchase value is unbounded. The fit is reported, with a
+    /// note, and no customer gets an expected value.
+    #[test]
+    fn gamma_gamma_with_q_below_one_gives_a_note_and_no_values() {
+        let data: Vec<CustomerSummary> = (0..30)
+            .map(|i| CustomerSummary {
+                id: format!("c{i:02}"),
+                rfm: Rfm {
+                    frequency: f64::from(1 + i % 2),
+                    recency: 10.0,
+                    age: 20.0,
+                },
+                monetary_value: 10f64.powf(f64::from(i) / 9.0),
+                first_period: 0,
+            })
+            .collect();
+        let mut notes = Vec::new();
+        let fit = fit_gamma_gamma(&data, &mut notes).expect("fitted");
+        assert!((fit.model.q - 0.4110046413488693).abs() < 1e-3, "{fit:?}");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("Gamma-Gamma: q = 0.41") && notes[0].ends_with("no expected values"),
+            "{notes:?}"
+        );
+        let f = forecast(
+            &model(),
+            Some(&fit.model),
+            &data[3].rfm,
+            data[3].monetary_value,
+            12.0,
+            Period::Month,
+            0.0,
+        );
+        assert_eq!((f.expected_avg_value, f.expected_value), (None, None));
+    }
+
     #[test]
     fn forecast_needs_gamma_gamma_for_values() {
         let m = model();
