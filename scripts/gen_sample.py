@@ -514,6 +514,10 @@ def client_toml(c):
         lines.append(f"gross_margin = {c.gross_margin}")
     if c.ended:
         lines.append(f"ended = {c.ended}")
+    # Clients whose meetings are held in Japanese get Japanese reviews (both
+    # editions), whatever the project's lang.
+    if NOTES.get(c.id, {}).get("lang") == "ja":
+        lines.append('lang = "ja"')
     return "\n".join(lines) + "\n"
 
 
@@ -731,7 +735,7 @@ NOTES = {
     "hinode-foods": dict(lang="en", fm=True, days=[27, 24, 28], kpi="Ad CPA", months=[
         (["Summer campaign wrap-up", "CRM welcome flow: first results", "Budget split for the autumn season"],
          ["The summer gift-set campaign finished on budget; search carried most of the conversions.",
-          "The new CRM welcome flow is live for online buyers; open rates look healthy after three weeks."],
+          "The new CRM welcome flow is live for online buyers; open rates look strong after three weeks."],
          ["Move part of the social budget to search for September.", "Keep the LINE ads test running for one more month."],
          ["Kenji: send the autumn product calendar (by 2026-09-05).", "Kumo: draft the autumn media plan (by 2026-09-10)."]),
         (["Autumn media plan sign-off", "CRM: second-purchase reminder", "Story and case-study request"],
@@ -747,7 +751,7 @@ NOTES = {
     ]),
     "sakura-cosmetics": dict(lang="ja", fm=True, days=[26, 25, 27], kpi="Ad CPA", months=[
         (["8月の広告実績", "SEO記事の公開スケジュール", "年末ギフト企画の振り返り方針"],
-         ["検索広告のCPAは安定。SNS広告はクリエイティブ疲れの兆候あり。",
+         ["検索広告のCPAは横ばい。SNS広告はクリエイティブ疲れの兆候あり。",
           "スキンケア特集の記事3本が検索上位に入り、自然流入が増加。"],
          ["SNS広告のクリエイティブを9月第1週に全面差し替える。", "SEO記事は月4本のペースを維持する。"],
          ["木村さん：新商品の成分資料を共有（9/3まで）", "Kumo：新クリエイティブ案を提出（9/6まで）"]),
@@ -834,7 +838,7 @@ NOTES = {
         (["問い合わせの原因分析", "定例の頻度", "広告配信エリア"],
          ["問い合わせの多くは予約システムの仕様変更によるもの。", "先方の都合で定例は月1回に変更。"],
          ["予約システムの案内ページを作り直す。"],
-         ["Kumo：案内ページ改修（9/30まで）", "山口さん：社内の優先順位を確認"]),
+         ["Kumo：案内ページ改修（9/30まで）", "山口さん：部門の優先順位を確認"]),
         (["現状のヒアリング", "未対応チケット", "今後の進め方"],
          ["満足度が下がっている。まずは話を聞くことに徹した。", "未対応チケットが多く、対応の遅れを指摘された。"],
          ["新しい提案は控え、チケット対応と再オンボーディングを優先する。"],
@@ -846,7 +850,7 @@ NOTES = {
           "Sales asked for faster handover of high-score trials."],
          ["Route trials above the new score threshold to sales within one hour."],
          ["Emily: update routing rules (by 2026-09-02).", "Kumo: weekly funnel snapshot for the sales team."]),
-        (["Routing results", "Churned-trial win-back", "Reporting clean-up"],
+        (["Routing results", "Lapsed-trial win-back", "Reporting clean-up"],
          ["Faster routing shortened the time to first call.", "A win-back sequence for expired trials is ready for review."],
          ["Launch the win-back sequence in October.", "Retire three unused dashboards."],
          ["Kumo: launch checklist for win-back.", "Ryo: sign off the win-back copy."]),
@@ -951,7 +955,7 @@ NOTES = {
         (["10月の実績", "年末年始の配信", "来期の予算"],
          ["10月は過去最高のインストール数。", "年末年始は入札競争が激しくなる見込み。"],
          ["年末年始は予算を段階的に増やす。"],
-         ["Kumo：年末年始の入札計画（11/10まで）", "中島さん：来期予算の社内確認"]),
+         ["Kumo：年末年始の入札計画（11/10まで）", "中島さん：来期予算の承認状況を確認"]),
     ]),
     "ishigaki-construction": dict(lang="en", fm=False, days=[26, 16, 28], kpi="Hours saved per month", months=[
         (["Digital daily reports: adoption", "Site photo filing", "Workshop preparation"],
@@ -1003,6 +1007,17 @@ def kpi_text(k, value, lang):
     return f"{k['name']}: {f(value)} (baseline {f(k['baseline'])}, target {f(k['target'])})."
 
 
+# Sections for the consultancy only (SPEC §7): they appear in the briefing
+# and never in the client edition. Placed before the next actions, which
+# both editions show.
+INTERNAL = {
+    ("hinode-foods", "2026-10"): ["Renewal: propose the 2027 retainer at +8 % in the December review.",
+                                  "Mika hinted at a budget freeze in Q1; do not push the winter test if it comes."],
+    ("tsukimi-games", "2026-10"): ["来期の契約更新では広告運用費の改定（+5%）を12月に提案する。",
+                                   "西村さんは予算削減の可能性に言及。年末の増額提案は控えめに。"],
+}
+
+
 def render_note(c, spec, idx, month, kpi_series_by_name):
     i = mi(month)
     agenda, discussion, decisions, actions = spec["months"][idx]
@@ -1031,6 +1046,8 @@ def render_note(c, spec, idx, month, kpi_series_by_name):
         out += [f"{n}. {a}" for n, a in enumerate(agenda, 1)]
         out += ["", "## 議事メモ", ""] + [f"- {d}" for d in discussion]
         out += ["", "## 決定事項", ""] + [f"- {d}" for d in decisions]
+        if (c.id, month) in INTERNAL:
+            out += ["", "## 社内メモ", ""] + [f"- {d}" for d in INTERNAL[(c.id, month)]]
         out += ["", "## 次のアクション", ""] + [f"- {a}" for a in actions]
     else:
         out += [f"# {c.name}: {month_name(i)} review", "",
@@ -1038,6 +1055,8 @@ def render_note(c, spec, idx, month, kpi_series_by_name):
         out += [f"{n}. {a}" for n, a in enumerate(agenda, 1)]
         out += ["", "## Discussion", ""] + [f"- {d}" for d in discussion]
         out += ["", "## Decisions", ""] + [f"- {d}" for d in decisions]
+        if (c.id, month) in INTERNAL:
+            out += ["", "## Internal", ""] + [f"- {d}" for d in INTERNAL[(c.id, month)]]
         out += ["", "## Next actions", ""] + [f"- {a}" for a in actions]
     return "\n".join(out) + "\n"
 

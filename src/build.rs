@@ -62,6 +62,8 @@ pub struct BuildSummary {
     pub as_of: Month,
     pub internal_pages: usize,
     pub reports: usize,
+    /// Client editions written or kept (one per report).
+    pub client_editions: usize,
     pub stories: usize,
     /// Clients whose pages were reused from the previous build.
     pub clients_reused: usize,
@@ -189,11 +191,18 @@ pub fn build_project(
     let computed: BTreeMap<Month, Metrics> = months.par_iter().map(|m| (*m, metrics::compute(project, *m))).collect();
     let m = &computed[&as_of];
     lap("templates and metrics");
+    // Another client's name in a client's own text would reach its client
+    // edition: a warning here (`check` fails on it).
+    for leak in publish::edition_leaks(project) {
+        leak.report(warnings, false);
+    }
+    lap("cross-client check");
 
     let mut summary = BuildSummary {
         as_of,
         internal_pages: 0,
         reports: 0,
+        client_editions: 0,
         stories: 0,
         clients_reused: 0,
         timings: Vec::new(),
@@ -293,10 +302,16 @@ pub fn build_project(
                 .map(|k| format!("{k}+{models_key}"));
             let key = key.as_ref();
             if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
+                let editions = pages.files.iter().filter(|f| f.path.starts_with("client/")).count();
                 return Ok(ClientOutput {
                     id: client.id.clone(),
-                    pages: pages.files.len(),
-                    reports: pages.files.iter().filter(|f| !f.path.ends_with("index.html")).count(),
+                    pages: pages.files.len() - editions,
+                    reports: pages
+                        .files
+                        .iter()
+                        .filter(|f| f.path.starts_with("internal/") && !f.path.ends_with("index.html"))
+                        .count(),
+                    editions,
                     entry: Some(pages),
                     reused: true,
                 });
@@ -305,6 +320,16 @@ pub fn build_project(
             let mut written = Vec::new();
             let current = m.client(&client.id);
             let shared = current.map(|cm| pages::internal::client_charts(&common, client, cm, as_of));
+            // Both editions of the review speak the client's language; the
+            // overview keeps the project's.
+            let review_common;
+            let review_lang = publish::review_lang(cfg, client);
+            let rc = if review_lang == cfg.lang {
+                &common
+            } else {
+                review_common = Common::new(review_lang, &cfg.currency, &cfg.title);
+                &review_common
+            };
             for month in &report_months {
                 let mm = &computed[month];
                 let Some(cm) = mm.client(&client.id) else {
@@ -314,11 +339,32 @@ pub fn build_project(
                     continue;
                 }
                 let before = computed.get(&month.plus(-6)).and_then(|b| b.client(&client.id));
-                let same_month = if *month == as_of { shared.as_ref() } else { None };
-                let mut ctx = pages::internal::report(&common, client, cm, *month, before, same_month);
-                ctx["forecast"] = pages::forecast::client_forecast(&common, cm, &mm.prediction);
+                // Charts drawn once for the overview, the briefing and the
+                // client edition where they show the same month in one language.
+                let month_charts;
+                let charts = match shared.as_ref().filter(|_| *month == as_of && review_lang == cfg.lang) {
+                    Some(s) => s,
+                    None => {
+                        month_charts = pages::internal::client_charts(rc, client, cm, *month);
+                        &month_charts
+                    }
+                };
+                let mut ctx = pages::internal::report(rc, client, cm, *month, before, Some(charts));
+                // The forecast is the consultancy's: the briefing has it, the
+                // client edition (rendered from its own context) never does.
+                ctx["forecast"] = pages::forecast::client_forecast(rc, cm, &mm.prediction);
                 let rel = format!("internal/clients/{}/{month}.html", client.id);
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
+                files.push(rel);
+                let edition = publish::ClientEdition::new(cfg, client, *month);
+                let rel = publish::edition_path(&client.id, *month);
+                let page = renderer
+                    .render(
+                        "client_edition.html",
+                        &pages::client_edition::page(rc, &edition, Some(&charts.outcome_svgs())),
+                    )
+                    .map_err(BuildError::Template)?;
+                write(&rel, page.as_bytes())?;
                 files.push(rel);
                 written.push(*month);
             }
@@ -331,8 +377,9 @@ pub fn build_project(
             let stamps = stamps(&files)?;
             Ok(ClientOutput {
                 id: client.id.clone(),
-                pages: stamps.len(),
+                pages: stamps.len() - written.len(),
                 reports: written.len(),
+                editions: written.len(),
                 entry: key.map(|k| cache::Pages {
                     key: k.clone(),
                     files: stamps,
@@ -353,6 +400,7 @@ pub fn build_project(
         let out = r?;
         summary.internal_pages += out.pages;
         summary.reports += out.reports;
+        summary.client_editions += out.editions;
         summary.clients_reused += out.reused as usize;
         if let Some(entry) = out.entry {
             if out.reused {
@@ -413,6 +461,19 @@ pub fn build_project(
     };
     lap("public site and leak scan");
     opts.stopped()?;
+    // PDFs printed from pages that come out of this build unchanged stay
+    // (see crate::pdf); a build without the caches cannot tell, and drops them.
+    let pdfs = opts
+        .incremental
+        .then(|| crate::pdf::retained(&out, staging.dir(), &kept, live.as_ref()));
+    if let Some(pdfs) = &pdfs {
+        match &live {
+            Some(_) => kept.extend(pdfs.paths().map(String::from)),
+            None => pdfs
+                .carry_over(&out, staging.dir())
+                .map_err(|e| BuildError::Io(out.clone(), e))?,
+        }
+    }
     // The old cache describes the old site: drop it before the output
     // changes, write the new one after.
     cache::remove(&out);
@@ -425,6 +486,9 @@ pub fn build_project(
     if opts.incremental {
         // A cache that cannot be written only costs the next build time.
         let _ = cache::save(&out, &manifest);
+    }
+    if let Some(pdfs) = &pdfs {
+        pdfs.save(&out);
     }
     lap("swap");
     summary.timings = timings;
@@ -447,6 +511,8 @@ struct ClientOutput {
     /// What the cache keeps for the next build (none without a fingerprint).
     entry: Option<cache::Pages>,
     reports: usize,
+    /// Client editions (`client/<id>/<YYYY-MM>.html`), one per report.
+    editions: usize,
     reused: bool,
 }
 
@@ -524,6 +590,19 @@ fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
 
 pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) -> Result<(), u8> {
     let (project, _) = load_or_report(root, ui)?;
+    let mut leaks = Diagnostics::new();
+    for leak in publish::edition_leaks(&project) {
+        leak.report(&mut leaks, true);
+    }
+    let editions_leak = leaks.has_errors();
+    if editions_leak {
+        let n = leaks.errors().count();
+        print_error_lines(&format_errors(leaks.errors()));
+        print_failure(&format!(
+            "{n} place{} would show another client's name in a client edition",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     let c = counts(&project);
     let f = crate::format::Formatter::new(crate::config::Lang::En, &project.config.currency);
     if let Some(out) = public_out {
@@ -560,6 +639,10 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
                 return Err(FAILED);
             }
         }
+    }
+    if editions_leak {
+        drop_in_background(project);
+        return Err(FAILED);
     }
     if !ui.quiet {
         println!(
@@ -621,11 +704,12 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
                     String::new()
                 };
                 println!(
-                    "built {} as of {}: {} internal pages ({} reports{reused}), {} public stories → {}",
+                    "built {} as of {}: {} internal pages ({} reports{reused}), {} client editions, {} public stories → {}",
                     title,
                     s.as_of,
                     s.internal_pages,
                     s.reports,
+                    s.client_editions,
                     s.stories,
                     opts.out.display()
                 );

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::diag::Diagnostics;
 use crate::input::tomlish::{self, Fields};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,
@@ -21,6 +21,20 @@ impl Lang {
             Lang::En => "en",
             Lang::Ja => "ja",
         }
+    }
+
+    /// `en` or `ja`, as written in casebook.toml and client.toml.
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "ja" => Some(Lang::Ja),
+            _ => None,
+        }
+    }
+
+    /// Why `code` is not a language, for an error message.
+    pub fn unknown(code: &str) -> String {
+        format!("unknown lang `{code}`; expected \"en\" or \"ja\"")
     }
 }
 
@@ -239,10 +253,9 @@ impl Config {
             c.base_url = v.trim_end_matches('/').to_string();
         }
         if let Some(v) = f.string("lang") {
-            match v.as_str() {
-                "en" => c.lang = Lang::En,
-                "ja" => c.lang = Lang::Ja,
-                other => f.error_at("lang", format!("unknown lang `{other}`; expected \"en\" or \"ja\"")),
+            match Lang::parse(&v) {
+                Some(lang) => c.lang = lang,
+                None => f.error_at("lang", Lang::unknown(&v)),
             }
         }
         if let Some(v) = f.fraction("gross_margin") {

@@ -342,6 +342,42 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("observed", "Observed", "実績"),
     ("model_sbg", "sBG model", "sBG モデル"),
     ("still_active", "Still a client", "継続中の割合"),
+    // The client edition of the monthly review, and the links to it.
+    ("client_edition", "Client edition", "クライアント版"),
+    ("briefing", "Briefing", "ブリーフィング"),
+    ("talking_points", "Talking points", "話すポイント"),
+    ("tp_results", "Results", "成果"),
+    ("tp_watch", "Watch", "注意"),
+    ("tp_step", "Approach", "進め方"),
+    ("edition_monthly_review", "Monthly review", "月次レビュー"),
+    ("at_a_glance", "This month at a glance", "今月のまとめ"),
+    ("results_of_work", "Results of our work", "取り組みの成果"),
+    (
+        "no_outcomes",
+        "No results are measured yet.",
+        "まだ測定された成果はありません。",
+    ),
+    ("last_month", "Last month", "前月"),
+    ("a_year_ago", "A year ago", "前年同月"),
+    ("now", "Now", "今月"),
+    (
+        "fees_of_month",
+        "Services and fees this month",
+        "今月のサービスとご請求",
+    ),
+    ("fees_this_month", "Fees this month", "今月のご請求"),
+    ("no_fees", "No fees this month.", "今月のご請求はありません。"),
+    ("credit", "credit", "返金"),
+    ("meeting_notes", "Meeting notes", "議事録"),
+    ("prepared_for", "Prepared for", "ご提出先"),
+    ("prepared_by", "Prepared by", "作成"),
+    ("page_of", "Page", "ページ"),
+    (
+        "not_in_client_edition",
+        "Left out of the client edition",
+        "クライアント版には載りません",
+    ),
+    ("review_of_month", "Review", "レビュー"),
 ];
 
 /// The labels of one language, for templates.

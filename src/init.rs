@@ -241,6 +241,14 @@ attendees = ["Aiko Sato (Head of Sales)", "Example Consulting team"]
 - Keep the weekly pipeline review through the fourth quarter.
 - Draft the 2027 plan together in November.
 
+## Internal
+
+This section is for us: it is in the briefing and never in the client
+edition (any heading "Internal" or "社内メモ", up to the next heading of the
+same level).
+
+- Aiko asked about a discount for 2027; answer in the October review.
+
 ## Next steps
 
 - [ ] Send the updated tracking plan (Example Consulting)
@@ -297,7 +305,13 @@ casebook build    # write site/internal/ (private) and site/public/
 
 Run them in this folder, or from anywhere with `casebook --root FOLDER build`.
 Open `site/internal/index.html` for the dashboard and the monthly review
-reports, `site/public/index.html` for the public stories.
+briefings, `site/public/index.html` for the public stories.
+
+Each monthly review has two editions: the briefing
+(`site/internal/clients/<id>/<YYYY-MM>.html`, for you) and the client
+edition (`site/client/<id>/<YYYY-MM>.html`, the document you send or put on
+the table). `casebook pdf --edition client` prints the client editions to
+`site/client/<id>/<id>-<YYYY-MM>.pdf` with a local Chromium, Chrome or Edge.
 
 ## Layout
 

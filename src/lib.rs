@@ -35,9 +35,11 @@ pub mod metrics;
 pub mod model;
 pub mod money;
 pub mod month;
-pub mod outcomes;
+/// Outcome summaries moved into [`metrics`]; the old path still works.
+pub use metrics::outcomes;
 pub mod output;
 pub mod pages;
+pub mod pdf;
 pub mod predict;
 pub mod progress;
 pub mod publish;

@@ -82,6 +82,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
+    /// Print monthly reviews of the built site to PDF with a local Chromium, Chrome or Edge.
+    #[command(
+        after_help = "Examples:\n  casebook pdf                                   both editions of every client's review of the last build's month\n  casebook pdf --client hinode-foods --edition client\n  casebook pdf --month 2026-09 --browser /usr/bin/google-chrome\n\nWrites site/client/<id>/<id>-<YYYY-MM>.pdf (the client edition: the file to send) and\nsite/internal/clients/<id>/<YYYY-MM>.pdf (the briefing). Prints the pages as the last build wrote them:\nrun `casebook build` first (with --month or --archive for another month). A later build keeps a PDF while\nits page stays the same."
+    )]
+    Pdf {
+        /// The month of the reviews (YYYY-MM) [default: the as-of month of the last build].
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Option<Month>,
+        /// Only this client (repeat for more) [default: every client with a review that month].
+        #[arg(long = "client", value_name = "ID")]
+        clients: Vec<String>,
+        /// Only this edition [default: both].
+        #[arg(long, value_enum)]
+        edition: Option<PdfEdition>,
+        /// The browser to print with [default: $CASEBOOK_BROWSER, else chromium, google-chrome or msedge on PATH].
+        #[arg(long, value_name = "PATH")]
+        browser: Option<PathBuf>,
+        /// The built site [default: <root>/site].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Build, serve the site on 127.0.0.1 and rebuild it on every change, reloading the browser.
     #[command(
         after_help = "Examples:\n  casebook serve                   then open http://127.0.0.1:8000/internal/index.html\n  casebook serve --port 0 --open   (any free port; open the dashboard in the browser)\n  casebook --root ~/clients serve --month 2026-10\n\nWatches casebook.toml, data/, content/ and templates/. A broken edit shows its errors here and over the\npages in the browser, while the last good site stays served. Ctrl-C stops."
@@ -219,6 +240,14 @@ enum ImportCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum PdfEdition {
+    /// The client edition (site/client/<id>/), the document that goes to the client.
+    Client,
+    /// The briefing (site/internal/clients/<id>/), for the consultancy.
+    Briefing,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Json,
     Csv,
@@ -319,6 +348,25 @@ fn main() -> ExitCode {
                 Format::Csv => build::MetricsFormat::Csv,
             },
             ui,
+        ),
+        Command::Pdf {
+            month,
+            clients,
+            edition,
+            browser,
+            out,
+        } => casebook::pdf::run(
+            &casebook::pdf::PdfOptions {
+                out: out.unwrap_or_else(|| root.join("site")),
+                month,
+                clients,
+                edition: edition.map(|e| match e {
+                    PdfEdition::Client => casebook::pdf::Edition::Client,
+                    PdfEdition::Briefing => casebook::pdf::Edition::Briefing,
+                }),
+                browser,
+            },
+            cli.quiet,
         ),
         Command::Serve {
             port,

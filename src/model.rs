@@ -48,6 +48,9 @@ pub struct Client {
     /// `contract` of client.toml (SPEC 3.9); when absent it is inferred
     /// from the invoices (see `metrics`).
     pub contract: Option<Contract>,
+    /// The language of this client's monthly reviews (both editions), when
+    /// it is not the project's.
+    pub lang: Option<crate::config::Lang>,
     /// Sorted by date, then by line in the file.
     pub invoices: Vec<Invoice>,
     /// Sorted by date, then by line.
@@ -311,6 +314,7 @@ impl Client {
             gross_margin: None,
             ended: None,
             contract: None,
+            lang: None,
             invoices: Vec::new(),
             nps: Vec::new(),
             activity: Vec::new(),

@@ -22,6 +22,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("cohorts.html", include_str!("../templates/cohorts.html")),
     ("client.html", include_str!("../templates/client.html")),
     ("report.html", include_str!("../templates/report.html")),
+    ("client_edition.html", include_str!("../templates/client_edition.html")),
     ("public_base.html", include_str!("../templates/public_base.html")),
     ("story_list.html", include_str!("../templates/story_list.html")),
     ("story.html", include_str!("../templates/story.html")),

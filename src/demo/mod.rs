@@ -45,6 +45,7 @@ use rayon::prelude::*;
 
 use crate::input::write::CsvOut;
 
+mod context;
 mod profile;
 mod prose;
 mod random;
@@ -52,8 +53,9 @@ mod simulate;
 mod vocabulary;
 mod write;
 
+use context::Ctx;
 pub use random::{Rng, exp, ln};
-use simulate::{Ctx, gen_client};
+use simulate::gen_client;
 use write::{ABOUT, casebook_toml};
 
 /// The last month of every demo project: the data never depends on the clock.

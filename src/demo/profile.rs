@@ -2,8 +2,8 @@
 //! simulated (name, industry, channel, contacts, start, file spellings,
 //! its level of health, and the outcome KPIs it is measured on).
 
+use super::context::{Ctx, KpiTrack, SCALE};
 use super::random::Rng;
-use super::simulate::{Ctx, KpiTrack, SCALE};
 use super::vocabulary::*;
 use super::write::MoneyStyle;
 

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
+use super::context::{Ctx, KpiTrack, MonthState};
 use super::random::Rng;
-use super::simulate::{Ctx, KpiTrack, MonthState};
 use super::vocabulary::{ConsentKind, Industry};
 use super::write::{toml_str, with_unit, yen};
 

@@ -30,6 +30,13 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
         }
         parsed
     });
+    let lang = f.string("lang").and_then(|code| {
+        let lang = crate::config::Lang::parse(&code);
+        if lang.is_none() {
+            f.error_at("lang", crate::config::Lang::unknown(&code));
+        }
+        lang
+    });
     f.warn_unknown(&[
         "name",
         "alias",
@@ -41,6 +48,7 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
         "gross_margin",
         "ended",
         "contract",
+        "lang",
     ]);
     Some(Client {
         id: id.to_string(),
@@ -54,6 +62,7 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
         gross_margin,
         ended,
         contract,
+        lang,
         invoices: Vec::new(),
         nps: Vec::new(),
         activity: Vec::new(),

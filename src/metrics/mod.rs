@@ -16,6 +16,8 @@
 //! * `cohorts`: the cohort table.
 //! * `health`: the health score and the signals.
 //! * `segments`: segment, touch tier and next step.
+//! * `outcomes`: outcome KPIs against baseline and target, with month-on-month
+//!   and year-on-year values; `fees`: the invoices of a month and their total.
 //! * `json`: the SPEC §4 JSON and the clients CSV.
 //!
 //! Money stays [`Decimal`] all the way and is never rounded here: rounding to
@@ -26,8 +28,10 @@
 //! written next to the code and collected in `docs/metrics.md`.
 
 mod cohorts;
+mod fees;
 mod health;
 mod json;
+pub mod outcomes;
 mod portfolio;
 pub mod prediction;
 mod segments;
@@ -43,6 +47,7 @@ use crate::model::{Client, Project};
 use crate::money;
 use crate::month::Month;
 
+pub use fees::{MonthInvoices, invoices_of_month};
 pub use json::{clients_csv, to_json};
 
 use series::{ClientSeries, Timeline};

@@ -8,11 +8,11 @@ use serde_json::{Value, json};
 use super::{Chart, Common, Kpi, Table, text, with};
 use crate::charts;
 use crate::format::to_f64;
+use crate::metrics::outcomes::{Progress, summarise};
 use crate::metrics::{ClientMetrics, Metrics, Segment, Signal, SignalKind};
 use crate::model::{Client, Project};
 use crate::money;
 use crate::month::Month;
-use crate::outcomes::{Progress, summarise};
 
 /// Months shown in the revenue bar charts.
 const REVENUE_WINDOW: i32 = 24;
@@ -250,39 +250,8 @@ fn nps_chart(c: &Common, client: &Client, as_of: Month) -> Option<Chart> {
 /// One chart per KPI: values over time against baseline and target.
 pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
     summarise(client, as_of)
-        .into_iter()
-        .map(|o| {
-            let dates: Vec<String> = o.history.iter().map(|(d, _)| c.fmt.date(*d)).collect();
-            let values: Vec<f64> = o.history.iter().map(|(_, v)| *v).collect();
-            let y = if o.unit.is_empty() {
-                o.kpi.clone()
-            } else {
-                format!("{} ({})", o.kpi, o.unit)
-            };
-            let svg = charts::outcome_line(
-                &text(o.kpi.clone(), String::new(), c.t("date"), &y),
-                &dates,
-                &values,
-                Some(o.baseline),
-                o.target,
-                &o.unit,
-                c.t("baseline"),
-                c.t("target"),
-            );
-            let rows = o
-                .history
-                .iter()
-                .rev()
-                .map(|(d, v)| vec![c.fmt.date(*d), c.fmt.number(Some(*v), 2)])
-                .collect();
-            Chart {
-                svg,
-                table: Some(Table {
-                    head: vec![c.t("date").into(), o.kpi.clone()],
-                    rows,
-                }),
-            }
-        })
+        .iter()
+        .map(|o| super::outcome_chart(c, o))
         .collect()
 }
 
@@ -290,8 +259,9 @@ pub fn outcome_charts(c: &Common, client: &Client, as_of: Month) -> Vec<Chart> {
 /// client was billed, as the review goes through it.
 fn invoice_rows(c: &Common, client: &Client, month: Month) -> (Vec<Value>, String) {
     let f = &c.fmt;
-    let in_month: Vec<_> = client.invoices.iter().filter(|i| Month::of(i.date) == month).collect();
-    let rows = in_month
+    let of_month = crate::metrics::invoices_of_month(client, month);
+    let rows = of_month
+        .invoices
         .iter()
         .map(|i| {
             json!({
@@ -304,7 +274,7 @@ fn invoice_rows(c: &Common, client: &Client, month: Month) -> (Vec<Value>, Strin
             })
         })
         .collect();
-    (rows, f.money(money::total(in_month.iter().map(|i| i.amount))))
+    (rows, f.money(of_month.total))
 }
 
 /// Outcome rows for a table: KPI, baseline, current, change, target, status.
@@ -650,6 +620,9 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
                 "ltv_sort": cm.revenue_ltv.round_dp(2).to_string(),
                 "ratio": ratio_text(c, cm.ltv_cac_ratio),
                 "ratio_sort": cm.ltv_cac_ratio.map(|r| format!("{r:.4}")).unwrap_or_else(|| "-1".into()),
+                // This month's review, both editions (written for clients alive in the month).
+                "briefing_href": cm.alive.then(|| format!("clients/{}/{}.html", cm.id, m.as_of)),
+                "edition_href": cm.alive.then(|| edition_href(&cm.id, m.as_of, "../")),
             })
         })
         .collect();
@@ -779,6 +752,12 @@ pub struct ClientCharts {
 }
 
 impl ClientCharts {
+    /// The outcome charts (one per KPI, in KPI order), for the client
+    /// edition of the same month, which shows them too.
+    pub fn outcome_svgs(&self) -> Vec<&str> {
+        self.outcomes.iter().map(|c| c.svg.as_str()).collect()
+    }
+
     fn with_revenue<'a>(&'a self, revenue: &'a Chart) -> Vec<&'a Chart> {
         let mut out = vec![revenue, &self.cumulative, &self.health];
         out.extend(self.nps.as_ref());
@@ -815,7 +794,7 @@ pub fn client_overview(
     let reports: Vec<Value> = reports
         .iter()
         .rev()
-        .map(|month| json!({ "label": c.fmt.month(*month), "href": format!("{month}.html"), "revenue": c.fmt.money(cm.revenue_in(*month).unwrap_or_default()) }))
+        .map(|month| json!({ "label": c.fmt.month(*month), "href": format!("{month}.html"), "edition_href": edition_href(&client.id, *month, "../../../"), "revenue": c.fmt.money(cm.revenue_in(*month).unwrap_or_default()) }))
         .collect();
     with(
         c.base(&client.name, "../../", &c.fmt.month(m.as_of)),
@@ -932,7 +911,29 @@ pub fn report(
             "signals": cm.signals.iter().map(|s| signal_sentence(c, s)).collect::<Vec<_>>(),
             "notes_html": note.map(|n| crate::markdown::to_safe_html(&n.markdown)).unwrap_or_default(),
             "notes_title": note.and_then(|n| n.title.clone()).unwrap_or_default(),
+            "notes_internal": note.map(|n| crate::markdown::internal_sections(&n.markdown).into_iter().map(|s| s.heading).collect::<Vec<_>>()).unwrap_or_default(),
             "next_step": next_step(c, cm),
+            "talking_points": talking_points(c, client, cm, as_of),
+            "edition_href": edition_href(&client.id, as_of, "../../../"),
         }),
     )
+}
+
+/// The client edition of `id`'s review of `month`, from a page `root` below
+/// the output folder.
+pub fn edition_href(id: &str, month: Month, root: &str) -> String {
+    format!("{root}{}", crate::publish::edition_path(id, month))
+}
+
+/// What to say in the review, for the briefing: the results (one sentence
+/// per KPI), what to watch (the signals) and how to approach the client
+/// (the suggested next step).
+fn talking_points(c: &Common, client: &Client, cm: &ClientMetrics, as_of: Month) -> Vec<Value> {
+    let point = |label: &str, text: String| json!({ "label": c.t(label), "text": text });
+    summarise(client, as_of)
+        .iter()
+        .map(|o| point("tp_results", super::outcome_sentence(c, o)))
+        .chain(cm.signals.iter().map(|s| point("tp_watch", signal_sentence(c, s))))
+        .chain(std::iter::once(point("tp_step", next_step(c, cm).to_string())))
+        .collect()
 }

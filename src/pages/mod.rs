@@ -5,6 +5,7 @@
 //! the success-story site from [`crate::publish::PublicStory`] values only,
 //! so nothing private is within its reach.
 
+pub mod client_edition;
 pub mod forecast;
 pub mod internal;
 pub mod public;
@@ -116,12 +117,88 @@ pub fn text(title: String, desc: String, x_label: &str, y_label: &str) -> charts
     }
 }
 
-/// A measured value with its unit: `1.95%`, `5,764 JPY`, `201 bookings`.
+/// A measured value with its unit: `1.95%`, `¥5,764` (a unit that is the
+/// project's currency is written as money), `201 bookings`.
 pub fn with_unit(c: &Common, value: f64, unit: &str) -> String {
+    if unit == c.fmt.currency {
+        if let Some(amount) = rust_decimal::Decimal::from_f64_retain(value) {
+            return c.fmt.money(amount);
+        }
+    }
     let n = c.fmt.number(Some(value), if value.fract() == 0.0 { 0 } else { 2 });
     match unit {
         "" => n,
         "%" => format!("{n}%"),
         u => format!("{n} {u}"),
+    }
+}
+
+/// A KPI's values over time against its baseline and target, with the
+/// numbers as a table.
+pub fn outcome_chart(c: &Common, o: &crate::metrics::outcomes::OutcomeSummary) -> Chart {
+    let dates: Vec<String> = o.history.iter().map(|(d, _)| c.fmt.date(*d)).collect();
+    let values: Vec<f64> = o.history.iter().map(|(_, v)| *v).collect();
+    let y = if o.unit.is_empty() {
+        o.kpi.clone()
+    } else {
+        format!("{} ({})", o.kpi, o.unit)
+    };
+    let svg = charts::outcome_line(
+        &text(o.kpi.clone(), String::new(), c.t("date"), &y),
+        &dates,
+        &values,
+        Some(o.baseline),
+        o.target,
+        &o.unit,
+        c.t("baseline"),
+        c.t("target"),
+    );
+    let rows = o
+        .history
+        .iter()
+        .rev()
+        .map(|(d, v)| vec![c.fmt.date(*d), c.fmt.number(Some(*v), 2)])
+        .collect();
+    Chart {
+        svg,
+        table: Some(Table {
+            head: vec![c.t("date").into(), o.kpi.clone()],
+            rows,
+        }),
+    }
+}
+
+/// A KPI in one plain sentence: "Ad CPA fell 31% since the baseline; the
+/// target is ¥5,500."
+pub fn outcome_sentence(c: &Common, o: &crate::metrics::outcomes::OutcomeSummary) -> String {
+    use crate::config::Lang::*;
+    let v = |x: f64| with_unit(c, x, &o.unit);
+    let reached = o.progress == crate::metrics::outcomes::Progress::Reached;
+    let moved = o.change.filter(|ch| c.fmt.percent(Some(ch.abs()), 0) != "0%");
+    let first = match (moved, c.lang) {
+        (Some(ch), En) => format!(
+            "{} {} {} since the baseline ({})",
+            o.kpi,
+            if ch > 0.0 { "rose" } else { "fell" },
+            c.fmt.percent(Some(ch.abs()), 0),
+            v(o.baseline)
+        ),
+        (Some(ch), Ja) => format!(
+            "{}はベースライン（{}）から{}{}しました",
+            o.kpi,
+            v(o.baseline),
+            c.fmt.percent(Some(ch.abs()), 0),
+            if ch > 0.0 { "上昇" } else { "低下" }
+        ),
+        (None, En) => format!("{} is {} (baseline {})", o.kpi, v(o.current), v(o.baseline)),
+        (None, Ja) => format!("{}は{}です（ベースライン {}）", o.kpi, v(o.current), v(o.baseline)),
+    };
+    match (o.target, reached, c.lang) {
+        (Some(t), true, En) => format!("{first} and has reached the target of {}.", v(t)),
+        (Some(t), false, En) => format!("{first}; the target is {}.", v(t)),
+        (None, _, En) => format!("{first}."),
+        (Some(t), true, Ja) => format!("{first}。目標の{}を達成しています。", v(t)),
+        (Some(t), false, Ja) => format!("{first}。目標は{}です。", v(t)),
+        (None, _, Ja) => format!("{first}。"),
     }
 }

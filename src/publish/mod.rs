@@ -28,6 +28,7 @@
 //! name that the scan then finds, and the build fails — the safe direction.
 
 mod anonymise;
+mod edition;
 mod scan;
 mod slug;
 mod text;
@@ -45,6 +46,9 @@ use crate::diag::key_line;
 use crate::model::{Client, Project, Story};
 
 pub use anonymise::Anonymiser;
+pub use edition::{
+    ClientEdition, EditionLeak, EditionNote, Fee, consultancy_name, edition_leaks, edition_path, review_lang,
+};
 pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
 pub use slug::{public_slug, slugify};
 

@@ -151,6 +151,10 @@ impl Decode {
     }
 }
 
+/// Markdown as a reader of the rendered page sees it: character references
+/// and backslash escapes decoded, markup and raw HTML read through.
+pub(crate) const MARKDOWN_RENDERED: Decode = Decode::markdown_rendered(false, false);
+
 /// The views of a published file that the leak scan searches.
 pub(crate) const HTML_VIEWS: [Decode; 4] = [Decode::PLAIN, Decode::HTML_TEXT, Decode::HTML, Decode::HTML_RENDERED];
 /// The views of markdown (or plain) text that the anonymiser searches:

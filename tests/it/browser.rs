@@ -41,7 +41,7 @@ const PROBE_JS: &str = r#"
   "use strict";
   var cfg = window.__probeConfig || {};
   var R = { js_errors: [], failed_loads: [], rejections: [], console_errors: [], figures: 0, charts: [],
-            resources: [], sort: null, done: false };
+            resources: [], sort: null, done: false, viewport: 0, scroll_width: 0, too_wide: [] };
   var out = null;
   function write() {
     if (!document.body) return;
@@ -102,6 +102,25 @@ const PROBE_JS: &str = r#"
         marks: svg.querySelectorAll("rect, path, line, polyline, polygon, circle, ellipse").length
       });
     }
+    // Anything wider than the window, unless it sits in a box that scrolls
+    // (or clips) sideways: a phone reader would have to pan the page.
+    R.viewport = pageWidth;
+    R.scroll_width = document.documentElement.scrollWidth;
+    var els = document.body.querySelectorAll("*");
+    for (var k = 0; k < els.length; k++) {
+      var el = els[k], box = el.getBoundingClientRect();
+      if (box.width === 0 || el.id === "probe-result") continue;
+      var clipped = false;
+      for (var a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        var ox = getComputedStyle(a).overflowX;
+        if (ox === "auto" || ox === "scroll" || ox === "hidden") { clipped = true; break; }
+      }
+      if (!clipped && (box.right > pageWidth + 1 || box.left < -1)) {
+        R.too_wide.push(el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined ? "." + el.className : "") +
+          " " + Math.round(box.left) + ".." + Math.round(box.right));
+        if (R.too_wide.length > 20) break;
+      }
+    }
     R.resources = performance.getEntriesByType("resource").map(function (e) {
       return { name: e.name, kind: e.initiatorType,
                status: typeof e.responseStatus === "number" ? e.responseStatus : null,
@@ -152,6 +171,11 @@ struct Probe {
     resources: Vec<Resource>,
     sort: Option<SortTest>,
     done: bool,
+    /// The window's width, the page's scrolling width, and the elements
+    /// that stick out of the window (outside any sideways-scrolling box).
+    viewport: f64,
+    scroll_width: f64,
+    too_wide: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -344,7 +368,7 @@ fn sort_problems(sort: Option<&SortTest>) -> Vec<String> {
 // ---------------------------------------------------------------- Chromium
 
 /// Chromium, or `None` (with a note) when it is missing outside CI.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let candidates = ["chromium", "chromium-browser"];
     let on_path = std::env::var_os("PATH")
         .map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
@@ -371,8 +395,9 @@ fn chromium() -> Option<PathBuf> {
     found
 }
 
-/// Loads `url` in headless Chromium and returns the DOM after load.
-fn dump_dom(chromium: &Path, url: &str) -> String {
+/// Loads `url` in headless Chromium in a window `width` pixels wide (at
+/// least 500: narrower windows are not made) and returns the DOM after load.
+fn dump_dom_at(chromium: &Path, url: &str, width: u32) -> String {
     let work = tempfile::tempdir().unwrap();
     let dom = work.path().join("dom.html");
     let log = work.path().join("chromium.log");
@@ -390,7 +415,7 @@ fn dump_dom(chromium: &Path, url: &str) -> String {
             "--no-default-browser-check",
             "--hide-scrollbars",
             "--mute-audio",
-            "--window-size=1280,900",
+            &format!("--window-size={width},900"),
             "--virtual-time-budget=5000",
         ])
         .arg(format!("--user-data-dir={}", work.path().join("profile").display()))
@@ -417,6 +442,29 @@ fn dump_dom(chromium: &Path, url: &str) -> String {
     fs::read_to_string(&dom).unwrap()
 }
 
+/// The probe's result for `url` laid out on a phone `width` CSS pixels
+/// wide. A headless window is at least 500 px wide, so narrower layouts go
+/// through the DevTools protocol's device emulation (casebook's own client,
+/// the one `casebook pdf` prints with).
+fn phone_probe(chromium: &Path, url: &str, width: u32) -> String {
+    let mut b = casebook::pdf::cdp::Browser::start(chromium).expect("Chromium starts");
+    b.phone(width, 844).unwrap();
+    b.open(url).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let v = b
+            .evaluate("(function(){var e=document.getElementById('probe-result');return e?e.textContent:''})()")
+            .unwrap();
+        let text = v.as_str().unwrap_or_default().to_string();
+        if text.contains("\"done\":true") {
+            b.close();
+            return text;
+        }
+        assert!(Instant::now() < deadline, "the probe did not finish on {url}");
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn tail(path: &Path) -> String {
     let text = fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
@@ -426,6 +474,11 @@ fn tail(path: &Path) -> String {
 /// Writes `html` with the probe injected as `rel` (a path under `root`),
 /// serves `root` and loads the page in Chromium.
 fn probe_html(chromium: &Path, root: &Path, rel: &str, html: &str, sort_header: Option<&str>) -> Loaded {
+    probe_html_at(chromium, root, rel, html, sort_header, 1280)
+}
+
+/// [`probe_html`] in a window `width` pixels wide.
+fn probe_html_at(chromium: &Path, root: &Path, rel: &str, html: &str, sort_header: Option<&str>, width: u32) -> Loaded {
     let at = html.find("<head>").expect("the page has a <head>") + "<head>".len();
     let config = serde_json::json!({ "sort_header": sort_header, "sort_table": "table#clients" });
     // `<link rel="icon" href="data:,">` keeps the browser from asking for /favicon.ico.
@@ -440,16 +493,21 @@ fn probe_html(chromium: &Path, root: &Path, rel: &str, html: &str, sort_header: 
 
     let server = Server::start(root);
     let page_path = format!("/{rel}");
-    let dom = dump_dom(chromium, &format!("http://127.0.0.1:{}{page_path}", server.port));
+    let url = format!("http://127.0.0.1:{}{page_path}", server.port);
+    let result = if width >= 500 {
+        let dom = dump_dom_at(chromium, &url, width);
+        let start = dom
+            .find("<pre id=\"probe-result\"")
+            .unwrap_or_else(|| panic!("the probe wrote no result into {rel}; the DOM was:\n{dom}"));
+        let start = start + dom[start..].find('>').unwrap() + 1;
+        let end = start + dom[start..].find("</pre>").unwrap();
+        dom[start..end].replace("&amp;", "&")
+    } else {
+        phone_probe(chromium, &url, width)
+    };
     let requests = server.requests();
-
-    let start = dom
-        .find("<pre id=\"probe-result\"")
-        .unwrap_or_else(|| panic!("the probe wrote no result into {rel}; the DOM was:\n{dom}"));
-    let start = start + dom[start..].find('>').unwrap() + 1;
-    let end = start + dom[start..].find("</pre>").unwrap();
-    let probe: Probe = serde_json::from_str(&dom[start..end])
-        .unwrap_or_else(|e| panic!("cannot read the probe's result ({e}): {}", &dom[start..end]));
+    let probe: Probe =
+        serde_json::from_str(&result).unwrap_or_else(|e| panic!("cannot read the probe's result ({e}): {result}"));
     Loaded {
         page_path,
         source_figures: html.matches("<figure class=\"chart\"").count(),
@@ -795,5 +853,69 @@ fn probe_reports_a_table_that_does_not_sort() {
     assert!(
         problems.iter().any(|p| p.contains("second click on “Health”")),
         "{problems:#?}"
+    );
+}
+
+/// What sticks out of a phone's screen (empty when nothing does).
+fn width_problems(page: &Loaded) -> Vec<String> {
+    let p = &page.probe;
+    let mut out: Vec<String> = p
+        .too_wide
+        .iter()
+        .map(|e| format!("wider than the window: {e}"))
+        .collect();
+    if p.scroll_width > p.viewport + 1.0 {
+        out.push(format!(
+            "the page scrolls sideways: {:.0} px wide in a {:.0} px window",
+            p.scroll_width, p.viewport
+        ));
+    }
+    out
+}
+
+#[test]
+fn both_editions_fit_a_390_px_phone() {
+    let Some(chromium) = chromium() else { return };
+    let project = copy_project(&repo());
+    let (code, _out, err) = build(project.path(), &[]);
+    assert_eq!(code, 0, "the sample must build: {err}");
+    let site = project.path().join("site");
+    let mut problems = Vec::new();
+    let pages = [
+        busiest_report(&site),
+        "internal/clients/tsukimi-games/2026-10.html".to_string(),
+        "client/hinode-foods/2026-10.html".to_string(),
+        "client/tsukimi-games/2026-10.html".to_string(),
+    ];
+    for rel in &pages {
+        let html = fs::read_to_string(site.join(rel)).unwrap();
+        let page = probe_html_at(&chromium, &site, &probe_copy_name(rel), &html, None, 390);
+        summary(rel, &page);
+        assert!(
+            page.probe.viewport > 300.0 && page.probe.viewport <= 400.0,
+            "{}",
+            page.probe.viewport
+        );
+        problems.extend(prefixed(rel, page_problems(&page, Requests::Forbidden)));
+        problems.extend(prefixed(rel, width_problems(&page)));
+    }
+    assert!(problems.is_empty(), "problems at 390 px:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn probe_reports_what_is_wider_than_a_phone() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>wide</title></head>\n<body>\n\
+        <div style=\"overflow-x:auto\"><table style=\"width:900px\"><tr><td>scrolls inside its box</td></tr></table></div>\n\
+        <table id=\"wide\" style=\"width:700px\"><tr><td>sticks out</td></tr></table>\n</body></html>\n";
+    let page = probe_html_at(&chromium, dir.path(), "wide.html", html, None, 390);
+    let problems = width_problems(&page);
+    assert!(problems.iter().any(|p| p.contains("table 8..708")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("scrolls sideways")), "{problems:?}");
+    assert!(
+        !problems.iter().any(|p| p.contains("900")),
+        "the scrolling box holds its table: {problems:?}"
     );
 }

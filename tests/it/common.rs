@@ -94,3 +94,35 @@ pub fn replace_in(path: &Path, from: &str, to: &str) {
     assert!(text.contains(from), "{} does not hold {from:?}", path.display());
     fs::write(path, text.replace(from, to)).unwrap();
 }
+
+/// Every `src=`/`href=` value that is not a fragment or a `data:` URI, and
+/// every CSS `url(` or `@import`.
+pub fn external_references(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [
+        "src=",
+        "href=",
+        "xlink:href=",
+        "srcset=",
+        "action=",
+        "poster=",
+        "content=\"http",
+    ] {
+        for (i, _) in html.match_indices(attr) {
+            let value: String = html[i + attr.len()..]
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|c| !matches!(c, '"' | '\'' | ' ' | '>'))
+                .collect();
+            if !value.starts_with('#') && !value.starts_with("data:") {
+                out.push(format!("{attr}{value}"));
+            }
+        }
+    }
+    for css in ["url(", "@import"] {
+        if html.contains(css) {
+            out.push(css.to_string());
+        }
+    }
+    out
+}

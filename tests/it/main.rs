@@ -5,6 +5,7 @@
 mod common;
 
 mod browser;
+mod client_edition;
 mod clv;
 mod demo;
 mod encodings;
@@ -14,6 +15,7 @@ mod input_layer;
 mod load_cache;
 mod metrics_cli;
 mod parsers_prop;
+mod pdf;
 mod prediction;
 mod public_site;
 mod reports;

@@ -1,6 +1,8 @@
 //! The quantified results of a client's work (outcomes.csv) summarised as
-//! of a month: baseline → latest value, change, and progress to target.
-//! Pure: no I/O, no formatting.
+//! of a month: baseline → latest value, change, progress to target, and the
+//! values a month and a year before. Pure: no I/O, no formatting; both
+//! editions of the monthly review, the client overview and the public
+//! stories show these numbers and compute none of them.
 
 use crate::model::{Client, OutcomeRow};
 use crate::month::Month;
@@ -30,6 +32,39 @@ pub struct OutcomeSummary {
     pub progress: Progress,
     /// Every value up to the month, oldest first: (date, value).
     pub history: Vec<(jiff::civil::Date, f64)>,
+    /// The latest value dated in the month before, when the current value
+    /// is dated in the month itself (a month-on-month comparison only
+    /// means something between two measurements one month apart).
+    pub previous_month: Option<f64>,
+    /// The latest value dated in the same month a year earlier, when the
+    /// current value is dated in the month itself.
+    pub year_ago: Option<f64>,
+}
+
+impl OutcomeSummary {
+    /// The change from `before` to the current value relative to
+    /// `|before|`; `None` when `before` is 0.
+    pub fn change_from(&self, before: f64) -> Option<f64> {
+        (before != 0.0).then(|| (self.current - before) / before.abs())
+    }
+
+    /// Whether a move from `before` to the current value is for the better.
+    pub fn improved_on(&self, before: f64) -> bool {
+        if self.higher_is_better {
+            self.current > before
+        } else {
+            self.current < before
+        }
+    }
+}
+
+/// The latest value of `history` (oldest first) dated in `month`.
+fn value_in(history: &[(jiff::civil::Date, f64)], month: Month) -> Option<f64> {
+    history
+        .iter()
+        .rev()
+        .find(|(d, _)| Month::of(*d) == month)
+        .map(|(_, v)| *v)
 }
 
 /// One summary per KPI with a value on or before the end of `as_of`,
@@ -71,6 +106,9 @@ pub fn summarise(client: &Client, as_of: Month) -> Vec<OutcomeSummary> {
             _ if better(current, baseline) => Progress::Improving,
             _ => Progress::Behind,
         };
+        let history: Vec<_> = group.iter().map(|r| (r.date, r.value)).collect();
+        let measured_now = Month::of(last.date) == as_of;
+        let before = |m: Month| if measured_now { value_in(&history, m) } else { None };
         out.push(OutcomeSummary {
             kpi: kpi.clone(),
             unit,
@@ -80,7 +118,9 @@ pub fn summarise(client: &Client, as_of: Month) -> Vec<OutcomeSummary> {
             target,
             higher_is_better: hib,
             progress,
-            history: group.iter().map(|r| (r.date, r.value)).collect(),
+            previous_month: before(as_of.plus(-1)),
+            year_ago: before(as_of.plus(-12)),
+            history,
         });
         i = j;
     }
@@ -138,6 +178,30 @@ mod tests {
         assert_eq!(s[0].current, 4200.0);
         assert_eq!(s[0].progress, Progress::Improving);
         assert!(summarise(&c, Month::new(2025, 12).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn comparisons_need_a_measurement_in_the_month_and_in_the_one_compared() {
+        let c = client(vec![
+            row(date(2025, 7, 31), "CPA", 6000.0, None, None, false),
+            row(date(2026, 6, 30), "CPA", 4800.0, None, None, false),
+            row(date(2026, 7, 15), "CPA", 4500.0, None, None, false),
+            row(date(2026, 7, 31), "CPA", 4400.0, None, None, false),
+        ]);
+        let july = &summarise(&c, Month::new(2026, 7).unwrap())[0];
+        assert_eq!(july.current, 4400.0);
+        assert_eq!(july.previous_month, Some(4800.0));
+        assert_eq!(july.year_ago, Some(6000.0));
+        // −400 / 4800
+        assert!((july.change_from(4800.0).unwrap() + 400.0 / 4800.0).abs() < 1e-12);
+        assert!(july.improved_on(4800.0), "lower is better");
+        // August has no measurement: nothing to compare, though June/July exist.
+        let aug = &summarise(&c, Month::new(2026, 8).unwrap())[0];
+        assert_eq!((aug.previous_month, aug.year_ago), (None, None));
+        // June 2026: May has no value, June 2025 neither.
+        let june = &summarise(&c, Month::new(2026, 6).unwrap())[0];
+        assert_eq!((june.previous_month, june.year_ago), (None, None));
+        assert_eq!(july.change_from(0.0), None);
     }
 
     #[test]
