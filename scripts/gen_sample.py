@@ -9,6 +9,7 @@ The sample is a small, fictional Tokyo marketing & operations consultancy,
 
 Deterministic: a fixed random seed, Python standard library only; running it
 twice gives byte-identical files. It owns `casebook.toml`, `static/kumo-logo.svg`,
+`static/images/food-maker-cpa.svg`,
 `data/` and `content/` at the repository root and rewrites them from scratch.
 
 What the sample is built to exercise (see SPEC.md):
@@ -140,6 +141,12 @@ tickets_up = 1.5
 name = "Kumo Growth Partners"
 logo = "kumo-logo.svg"
 accent = "#0b6e8f"
+
+# The public site (the only folder you deploy): its own name, never the
+# internal title above.
+[public]
+title = "Kumo Growth Partners: client stories"
+description = "How Tokyo businesses grew with monthly reviews: success stories published with our clients' consent."
 """
 
 # static/kumo-logo.svg: a cloud ("kumo") over the consultancy's initials.
@@ -148,6 +155,21 @@ LOGO_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 48" width=
 <path fill="#0b6e8f" d="M22 40a12 12 0 0 1-1-24 16 16 0 0 1 30-4 11 11 0 0 1 17 8 10 10 0 0 1 2 20z"/>
 <path fill="none" stroke="#ffffff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" d="M30 33l8-8 6 5 10-11"/>
 <circle cx="54" cy="19" r="2.5" fill="#ffffff"/>
+</svg>
+"""
+
+# static/images/food-maker-cpa.svg: the picture of the Hinode Foods story.
+STORY_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 960 420" width="960" height="420">
+<title>Cost per acquisition falling over six months</title>
+<rect width="960" height="420" fill="#eef5f3"/>
+<g fill="#0b6e8f" opacity="0.18"><circle cx="820" cy="90" r="120"/><circle cx="120" cy="360" r="90"/></g>
+<g fill="#0b6e8f">
+<rect x="150" y="120" width="80" height="240" rx="6"/><rect x="270" y="150" width="80" height="210" rx="6"/>
+<rect x="390" y="190" width="80" height="170" rx="6"/><rect x="510" y="215" width="80" height="145" rx="6"/>
+<rect x="630" y="230" width="80" height="130" rx="6"/><rect x="750" y="250" width="80" height="110" rx="6"/>
+</g>
+<path d="M190 100 L310 130 L430 170 L550 195 L670 210 L790 228" fill="none" stroke="#f2a541" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>
+<line x1="120" y1="362" x2="860" y2="362" stroke="#1b1f2a" stroke-width="3"/>
 </svg>
 """
 
@@ -1073,6 +1095,8 @@ slug = "food-maker-ad-cpa"
 summary = "A family-owned food manufacturer rebuilt its online advertising around one monthly scorecard."
 date = 2026-10-12
 quote = "The monthly review is the one meeting our whole marketing team looks forward to."
+image = "images/food-maker-cpa.svg"
+image_alt = "Bar chart: the cost per acquisition falls month after month"
 [consent]
 status = "granted"
 granted_on = 2026-10-01
@@ -1263,6 +1287,7 @@ def generate():
         shutil.rmtree(os.path.join(ROOT, sub), ignore_errors=True)
     write_text(os.path.join(ROOT, "casebook.toml"), CASEBOOK_TOML)
     write_text(os.path.join(ROOT, "static", "kumo-logo.svg"), LOGO_SVG)
+    write_text(os.path.join(ROOT, "static", "images", "food-maker-cpa.svg"), STORY_SVG)
 
     for c in sorted(CLIENTS, key=lambda c: c.id):
         # one seeded stream per client: adding a client never reshuffles the others

@@ -39,6 +39,12 @@ pub struct BuildOptions {
     /// [`BuildError::Stopped`] at the next client, before touching the
     /// output (`serve` sets it on Ctrl-C).
     pub stop: Option<Arc<AtomicBool>>,
+    /// `--base-url`: the public site's address for this build (checked with
+    /// [`crate::config::check_base_url`]), over `[public] base_url`.
+    pub base_url: Option<String>,
+    /// `--public-out`: where the public site goes, over `[public] out`
+    /// (relative to the project root); by default `<out>/public`.
+    pub public_out: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -87,6 +93,8 @@ pub enum BuildError {
     Commit(PathBuf, std::io::Error),
     /// Stopped on request (see [`BuildOptions::stop`]).
     Stopped,
+    /// The public site's folder cannot be used (it overlaps the output).
+    PublicOut(PathBuf, String),
 }
 
 impl BuildError {
@@ -113,6 +121,7 @@ impl std::fmt::Display for BuildError {
             }
             BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             BuildError::Stopped => write!(f, "the build was stopped"),
+            BuildError::PublicOut(p, why) => write!(f, "{}: {why}", p.display()),
             BuildError::Commit(p, e) => write!(
                 f,
                 "{}: {e}; the site may be partly updated, and the next build rewrites it in full",
@@ -277,6 +286,15 @@ pub fn build_project(
     // Reports: one per client alive in each report month, computed as of it.
     // A client whose inputs did not change since the previous build keeps
     // its pages (see crate::cache).
+    let models_key = {
+        let mut h = cache::Hasher::new();
+        for month in &report_months {
+            if let Some(mm) = computed.get(month) {
+                h.add(format!("{month} {:?}", mm.prediction).as_bytes());
+            }
+        }
+        h.hex()
+    };
     let progress = Progress::new(project.clients.len() as u64, "rendering clients", opts.progress);
     let per_client: Vec<Result<ClientOutput, BuildError>> = project
         .clients
@@ -285,7 +303,13 @@ pub fn build_project(
             let _tick = Tick(&progress);
             opts.stopped()?;
             // Projects made in code have no fingerprints: always rendered.
-            let key = project.fingerprints.get(&client.id);
+            // A client's forecast comes from models fitted over every
+            // client: its pages are kept only while those are unchanged too.
+            let key = project
+                .fingerprints
+                .get(&client.id)
+                .map(|k| format!("{k}+{models_key}"));
+            let key = key.as_ref();
             if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
                 let editions = pages.files.iter().filter(|f| f.path.starts_with("client/")).count();
                 return Ok(ClientOutput {
@@ -334,7 +358,10 @@ pub fn build_project(
                         &month_charts
                     }
                 };
-                let ctx = pages::internal::report(rc, client, cm, *month, before, Some(charts));
+                let mut ctx = pages::internal::report(rc, client, cm, *month, before, Some(charts));
+                // The forecast is the consultancy's: the briefing has it, the
+                // client edition (rendered from its own context) never does.
+                ctx["forecast"] = pages::forecast::client_forecast(rc, cm, &mm.prediction);
                 let rel = format!("internal/clients/{}/{month}.html", client.id);
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
                 files.push(rel);
@@ -396,23 +423,24 @@ pub fn build_project(
     // Public site: only consented stories, anonymised as the consent says.
     // Always rendered (the consent gate depends on the build date) and
     // scanned; the scan skips the files it found clean in the previous
-    // build, for the same names.
-    let stories = publish::public_stories(project, opts.today);
-    summary.stories = stories.len();
-    let css = crate::render::public_stylesheet(&project.root)
-        .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
-    write("public/assets/style.css", css.as_bytes())?;
-    let written: Vec<Result<(), BuildError>> = pages::public::pages(&common, project, &stories, as_of)
-        .par_iter()
-        .map(|page| {
-            write(
-                &format!("public/{}", page.path),
-                render(page.template, &page.context)?.as_bytes(),
-            )
-        })
-        .collect();
-    // The first error in page order, whatever thread found it first.
-    written.into_iter().collect::<Result<(), _>>()?;
+    // build, for the same names. It is written into `<out>/public`, or
+    // into a folder of its own (`[public] out`, `--public-out`), staged and
+    // swapped in the same way.
+    let public_out = public_folder(project, opts, &out)?;
+    let public_staging = match &public_out {
+        Some(dir) => Some(Staging::new(dir).map_err(|e| BuildError::Io(dir.clone(), e))?),
+        None => None,
+    };
+    summary.stories = write_public_site(
+        project,
+        opts,
+        as_of,
+        &renderer,
+        public_staging
+            .as_ref()
+            .map_or(PublicTarget::Inside(&staging), PublicTarget::Own),
+        warnings,
+    )?;
     let forbidden = publish::forbidden_names(project, opts.today);
     let names = publish::names_key(&forbidden);
     let no_entries = BTreeSet::new();
@@ -421,12 +449,15 @@ pub fn build_project(
     } else {
         &no_entries
     };
-    let public_dir = staging.dir().join("public");
+    let public_dir = match &public_staging {
+        Some(s) => s.dir().to_path_buf(),
+        None => staging.dir().join("public"),
+    };
     let scanned =
         publish::scan_dir_except(&public_dir, &forbidden, clean).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
     if !scanned.leaks.is_empty() {
         // Name the files where they would have been published.
-        let public = out.join("public");
+        let public = public_out.clone().unwrap_or_else(|| out.join("public"));
         let leaks = scanned
             .leaks
             .into_iter()
@@ -465,6 +496,9 @@ pub fn build_project(
             .map_err(|e| BuildError::Commit(out.clone(), e))?,
         None => staging.commit().map_err(|e| BuildError::Io(out.clone(), e))?,
     }
+    if let (Some(s), Some(dir)) = (public_staging, &public_out) {
+        s.commit().map_err(|e| BuildError::Io(dir.clone(), e))?;
+    }
     if opts.incremental {
         // A cache that cannot be written only costs the next build time.
         let _ = cache::save(&out, &manifest);
@@ -475,6 +509,175 @@ pub fn build_project(
     lap("swap");
     summary.timings = timings;
     Ok(summary)
+}
+
+/// Where the public site is staged: inside the output's staging folder (as
+/// `public/`), or in a staging folder of its own.
+#[derive(Clone, Copy)]
+enum PublicTarget<'a> {
+    Inside(&'a Staging),
+    Own(&'a Staging),
+}
+
+/// Renders the public site (pages, stylesheet, `static/`) into `target`;
+/// returns the number of stories. The leak scan runs after, on the staged
+/// folder.
+fn write_public_site(
+    project: &Project,
+    opts: &BuildOptions,
+    as_of: Month,
+    renderer: &Renderer,
+    target: PublicTarget,
+    warnings: &mut Diagnostics,
+) -> Result<usize, BuildError> {
+    let cfg = &project.config;
+    let render = |template: &str, ctx: &serde_json::Value| renderer.render(template, ctx).map_err(BuildError::Template);
+    let write_public = |rel: &str, bytes: &[u8]| {
+        let (staging, at) = match target {
+            PublicTarget::Own(s) => (s, rel.to_string()),
+            PublicTarget::Inside(s) => (s, format!("public/{rel}")),
+        };
+        staging
+            .write(&at, bytes)
+            .map_err(|e| BuildError::Io(PathBuf::from(at), e))
+    };
+    let (site, site_warnings) = publish::public_site(
+        project,
+        &publish::SiteOptions {
+            today: opts.today,
+            as_of,
+            base_url: opts.base_url.clone(),
+        },
+    );
+    for (path, message) in site_warnings {
+        warnings.warning(&path, None, None, message);
+    }
+    if site.base_url.is_none() {
+        warnings.warning(
+            Path::new("casebook.toml"),
+            None,
+            None,
+            "no base_url: feed.xml, sitemap.xml and the canonical links of the public site are left out; set base_url under [public] in casebook.toml, or pass --base-url https://...",
+        );
+    }
+    let public_common = Common::new(cfg.lang, &cfg.currency, &site.title);
+    let css = crate::render::public_stylesheet(&project.root)
+        .map_err(|e| BuildError::Io(PathBuf::from("templates/assets/style.css"), e))?;
+    let public_pages = pages::public::pages(&public_common, &site, &css);
+    let withheld = publish::withheld_images(project, opts.today);
+    let statics = publish::read_static(&project.root, &withheld).map_err(|errors| {
+        let mut d = Diagnostics::new();
+        for (path, message) in errors {
+            d.error(&path, None, None, message);
+        }
+        BuildError::Invalid(d)
+    })?;
+    // A file of static/ may not stand where casebook writes a page.
+    let mut generated: BTreeSet<&str> = public_pages.iter().map(|p| p.path.as_str()).collect();
+    generated.insert("assets/style.css");
+    let mut clashes = Diagnostics::new();
+    for f in &statics {
+        let clash =
+            generated.contains(f.rel.as_str()) || generated.iter().any(|g| g.starts_with(&format!("{}/", f.rel)));
+        if clash {
+            clashes.error(
+                &Path::new("static").join(&f.rel),
+                None,
+                None,
+                format!(
+                    "casebook writes `{}` of the public site itself; rename the file in static/",
+                    f.rel
+                ),
+            );
+        }
+    }
+    if clashes.has_errors() {
+        return Err(BuildError::Invalid(clashes));
+    }
+    write_public("assets/style.css", css.as_bytes())?;
+    for f in &statics {
+        write_public(&f.rel, &f.bytes)?;
+    }
+    let written: Vec<Result<(), BuildError>> = public_pages
+        .par_iter()
+        .map(|page| write_public(&page.path, render(page.template, &page.context)?.as_bytes()))
+        .collect();
+    // The first error in page order, whatever thread found it first.
+    written.into_iter().collect::<Result<(), _>>()?;
+    Ok(site.stories.len())
+}
+
+/// The public site's own folder, or `None` for `<out>/public`: `--public-out`
+/// (as given), else `[public] out` (relative to the project root). It may
+/// not be the output folder, lie inside it (other than as `public/`) or
+/// contain it: one build would replace the other's files.
+fn public_folder(project: &Project, opts: &BuildOptions, out: &Path) -> Result<Option<PathBuf>, BuildError> {
+    let asked = match (&opts.public_out, &project.config.public.out) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(dir)) => project.root.join(dir),
+        (None, None) => return Ok(None),
+    };
+    let absolute = |p: &Path| {
+        let p = output::through_link(p);
+        let p = if p.is_absolute() {
+            p
+        } else {
+            std::env::current_dir().map(|d| d.join(&p)).unwrap_or(p)
+        };
+        normalise(&p)
+    };
+    let (dir, site) = (absolute(&asked), absolute(out));
+    if dir == site.join("public") {
+        return Ok(None);
+    }
+    if dir.starts_with(&site) || site.starts_with(&dir) {
+        return Err(BuildError::PublicOut(
+            asked,
+            format!(
+                "the public site's folder may not be the output folder {}, lie inside it or contain it; choose a folder beside it (e.g. public/ in the project)",
+                out.display()
+            ),
+        ));
+    }
+    // Never the project's own files, and never a folder of something else.
+    let root = absolute(&project.root);
+    let project_part = ["casebook.toml", "data", "content", "templates", "static"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| dir.starts_with(p) || p.starts_with(&dir));
+    if let Some(part) = project_part {
+        return Err(BuildError::PublicOut(
+            asked,
+            format!(
+                "the public site's folder would replace the project's own {}; choose a folder of its own (e.g. public/ in the project)",
+                part.display()
+            ),
+        ));
+    }
+    let has_entries = std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some());
+    let built_before = dir.join("index.html").is_file() && dir.join("assets/style.css").is_file();
+    if has_entries && !built_before {
+        return Err(BuildError::PublicOut(
+            asked,
+            "the folder holds files that casebook did not write, and a build replaces everything in it; choose an empty or new folder".to_string(),
+        ));
+    }
+    Ok(Some(dir))
+}
+
+/// `path` with `.` and `..` resolved without touching the disk.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Counts a client as done when its work ends, however it ends.
@@ -588,7 +791,11 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
     let c = counts(&project);
     let f = crate::format::Formatter::new(crate::config::Lang::En, &project.config.currency);
     if let Some(out) = public_out {
-        let dir = out.join("public");
+        // The public site's own folder when the settings give it one.
+        let dir = match &project.config.public.out {
+            Some(own) => root.join(own),
+            None => out.join("public"),
+        };
         if !dir.is_dir() {
             print_failure(&format!(
                 "{}: not found; build the site first (casebook build)",

@@ -68,6 +68,21 @@ pub struct SignalThresholds {
     pub tickets_up: f64,
 }
 
+/// `[public]`: the public site's own name and address (SPEC §9).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PublicSettings {
+    /// The public site's name. Never the internal `title`: without it the
+    /// public pages use the brand name, else a label ("Success stories").
+    pub title: Option<String>,
+    /// One line about the site: the story list's meta description.
+    pub description: Option<String>,
+    /// Overrides the top-level `base_url` (without a trailing `/`).
+    pub base_url: Option<String>,
+    /// Where the public site is written, relative to the project root
+    /// (`None`: `<out>/public`).
+    pub out: Option<std::path::PathBuf>,
+}
+
 /// `[brand]`: how the consultancy presents itself in the documents it
 /// hands out (the client edition of the review, the public site).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -182,10 +197,23 @@ pub struct Config {
     pub segments: SegmentThresholds,
     pub touch: TouchThresholds,
     pub signals: SignalThresholds,
+    /// Words the leak scan does not search for, though a client's name,
+    /// `aka` or partial name spells them (a client named after a common
+    /// word).
+    pub allow_words: Vec<String>,
+    pub public: PublicSettings,
     pub brand: Brand,
+    /// Annual discount rate of predicted values (SPEC 3.9), 0 ..= 1.
+    pub discount_rate: f64,
 }
 
 impl Config {
+    /// The public site's address without a trailing `/`: `[public]
+    /// base_url`, else the top-level `base_url` (may be empty).
+    pub fn public_base_url(&self) -> &str {
+        self.public.base_url.as_deref().unwrap_or(&self.base_url)
+    }
+
     /// The defaults of SPEC §5 around a title and a currency.
     pub fn with_defaults(title: &str, currency: &str) -> Config {
         Config {
@@ -227,7 +255,10 @@ impl Config {
                 activity_drop: 0.7,
                 tickets_up: 1.5,
             },
+            allow_words: Vec::new(),
+            public: PublicSettings::default(),
             brand: Brand::default(),
+            discount_rate: 0.0,
         }
     }
 
@@ -246,8 +277,11 @@ impl Config {
                 );
             }
         }
-        if let Some(v) = f.string("base_url") {
-            c.base_url = v.trim_end_matches('/').to_string();
+        if let Some(v) = f.string("base_url").filter(|v| !v.trim().is_empty()) {
+            match check_base_url(&v) {
+                Ok(u) => c.base_url = u,
+                Err(e) => f.error_at("base_url", e),
+            }
         }
         if let Some(v) = f.string("lang") {
             match Lang::parse(&v) {
@@ -263,6 +297,16 @@ impl Config {
         }
         if let Some(v) = f.positive_int("ltv_horizon_months") {
             c.ltv_horizon_months = v;
+        }
+        if let Some(v) = f.number("discount_rate") {
+            if (0.0..=1.0).contains(&v) {
+                c.discount_rate = v;
+            } else {
+                f.error_at(
+                    "discount_rate",
+                    format!("`discount_rate` {v} must be an annual rate from 0 to 1 (0.08 is 8 % a year)"),
+                );
+            }
         }
         if let Some(v) = f.money("default_cac") {
             c.default_cac = v;
@@ -339,6 +383,27 @@ impl Config {
             set_num(&mut sub, "tickets_up", &mut c.signals.tickets_up);
             sub.warn_unknown(&["revenue_drop", "activity_drop", "tickets_up"]);
         }
+        c.allow_words = f
+            .strings("allow_words")
+            .into_iter()
+            .filter(|w| !w.trim().is_empty())
+            .collect();
+        if let Some(t) = f.table("public") {
+            let mut sub = Fields::new(t, text, path, f.diags());
+            let nonblank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            c.public.title = nonblank(sub.string("title"));
+            c.public.description = nonblank(sub.string("description"));
+            if let Some(url) = nonblank(sub.string("base_url")) {
+                match check_base_url(&url) {
+                    Ok(u) => c.public.base_url = Some(u),
+                    Err(e) => sub.error_at("base_url", e),
+                }
+            }
+            if let Some(out) = nonblank(sub.string("out")) {
+                c.public.out = Some(std::path::PathBuf::from(out));
+            }
+            sub.warn_unknown(&["title", "description", "base_url", "out"]);
+        }
         if let Some(t) = f.table("brand") {
             let mut sub = Fields::new(t, text, path, f.diags());
             c.brand.name = sub.string("name").filter(|n| !n.trim().is_empty());
@@ -369,6 +434,8 @@ impl Config {
             sub.warn_unknown(&["name", "logo", "accent"]);
         }
         f.warn_unknown(&[
+            "allow_words",
+            "public",
             "title",
             "base_url",
             "lang",
@@ -376,6 +443,7 @@ impl Config {
             "gross_margin",
             "churn_after_months",
             "ltv_horizon_months",
+            "discount_rate",
             "default_cac",
             "cac_by_channel",
             "health",
@@ -389,6 +457,24 @@ impl Config {
         }
         Some(c)
     }
+}
+
+/// A public base URL as the feed and sitemap need it: absolute `http://`
+/// or `https://`, without query or fragment; returned without a trailing
+/// `/`.
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    let u = url.trim();
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .ok_or_else(|| format!("base URL `{u}` must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || u.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!(
+            "base URL `{u}` must be an address such as https://example.com or https://example.com/cases/"
+        ));
+    }
+    Ok(u.trim_end_matches('/').to_string())
 }
 
 fn set_num(f: &mut Fields<'_, '_>, key: &str, slot: &mut f64) {
@@ -489,6 +575,31 @@ tickets_up = 2.0
                 .any(|m| m.starts_with("casebook.toml:5:") && m.contains("warning")),
             "{all:?}"
         );
+    }
+
+    #[test]
+    fn discount_rate_is_an_annual_rate_from_0_to_1() {
+        let parse = |v: &str| {
+            let mut d = Diagnostics::new();
+            let text = format!("title = \"T\"\ncurrency = \"JPY\"\ndiscount_rate = {v}\n");
+            let c = Config::parse(&text, Path::new("casebook.toml"), &mut d);
+            (
+                c.map(|c| c.discount_rate),
+                d.into_vec().iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(parse("0.08"), (Some(0.08), vec![]));
+        assert_eq!(parse("0"), (Some(0.0), vec![]));
+        for bad in ["-0.1", "1.5"] {
+            let (_, errors) = parse(bad);
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.starts_with("casebook.toml:3:") && e.contains("discount_rate")),
+                "{bad}: {errors:?}"
+            );
+        }
+        assert_eq!(Config::with_defaults("T", "JPY").discount_rate, 0.0);
     }
 
     #[test]

@@ -99,15 +99,13 @@ const CASEBOOK_TOML: &str = r##"# casebook project settings.
 # with `#` are comments.
 
 # The name of your sites, shown in page titles and headings.
-title = "Example Consulting — client reviews"
+title = "Sample Consulting — client reviews"
 
 # Three capital letters (JPY, USD, EUR, ...). Every amount in the CSV files is
 # taken to be in this currency; a symbol such as $ is ignored, never converted.
 currency = "JPY"
 
-# The public site's address (e.g. "https://stories.example.com"), used in
-# the feed, the sitemap and links for search engines. Set it before you
-# publish.
+# The public site's address: see [public] at the end of this file.
 base_url = ""
 
 # The language of every label on both sites: "en" or "ja".
@@ -167,11 +165,27 @@ revenue_drop = 0.7    # revenue below 0.7 x its earlier level
 activity_drop = 0.7   # a higher-is-better health metric below 0.7 x
 tickets_up = 1.5      # a lower-is-better health metric above 1.5 x
 
+# The public site: the only folder you deploy (site/public/, or `out`).
+# `title` is its own name (never the title above). Set `base_url` before
+# you publish: without it the feed, the sitemap and canonical links are
+# left out, and every build says so. `out` writes the public site to a
+# folder of its own, e.g. "public" (never inside site/).
+[public]
+title = "Sample Consulting: client stories"
+# description = "Success stories of our clients, published with their consent."
+# base_url = "https://stories.example.com"
+# out = "public"
+
+# Words the leak scan may ignore although a client's name spells them, for
+# a client named after a common word. Each one is a risk: the scan no
+# longer catches that word anywhere on the public site.
+# allow_words = []
+
 # How your consultancy presents itself in what clients see (the client
 # edition of the monthly review, the public site). Uncomment to use; the
 # logo is an SVG or PNG file in static/.
 # [brand]
-# name = "Example Consulting"
+# name = "Sample Consulting"
 # logo = "logo.svg"
 # accent = "#0b6e8f"
 "##;
@@ -228,7 +242,7 @@ const OUTCOMES_CSV: &str = "date,kpi,value,unit,baseline,target,higher_is_better
 
 const NOTE_MD: &str = r#"+++
 title = "September 2026 monthly review"
-attendees = ["Aiko Sato (Head of Sales)", "Example Consulting team"]
+attendees = ["Aiko Sato (Head of Sales)", "Sample Consulting team"]
 +++
 
 ## Highlights
@@ -251,7 +265,7 @@ same level).
 
 ## Next steps
 
-- [ ] Send the updated tracking plan (Example Consulting)
+- [ ] Send the updated tracking plan (Sample Consulting)
 - [ ] Share the list of stalled deals (Aiko)
 "#;
 
@@ -286,7 +300,7 @@ const ABOUT_MD: &str = r#"+++
 title = "About us"
 +++
 
-Example Consulting helps software companies turn their sales data into
+Sample Consulting helps software companies turn their sales data into
 decisions. This page is `content/pages/about.md`: change it, or delete it.
 "#;
 
@@ -370,7 +384,8 @@ mod tests {
         let config = crate::config::Config::parse(CASEBOOK_TOML, std::path::Path::new("casebook.toml"), &mut diags)
             .expect("the init settings parse");
         assert!(diags.is_empty(), "{diags:?}");
-        let want = crate::config::Config::with_defaults("Example Consulting — client reviews", "JPY");
+        let mut want = crate::config::Config::with_defaults("Sample Consulting — client reviews", "JPY");
+        want.public.title = Some("Sample Consulting: client stories".into());
         assert_eq!(config, want);
     }
 

@@ -121,6 +121,9 @@ fn load_with(root: &Path, mut cache: LoadCache, save_cache: bool) -> Loaded {
     for (path, line, message) in crate::publish::validate_stories(&project) {
         diags.error(&path, line, None, message);
     }
+    for (path, message) in crate::publish::name_warnings(&project) {
+        diags.warning(&path, None, None, message);
+    }
     diags.sort();
     let project = (valid_config && !diags.has_errors()).then_some(project);
     Loaded {
@@ -503,8 +506,19 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
     let summary = f.string("summary");
     let date = f.date("date");
     let quote = f.string("quote");
+    let image = f.string("image").filter(|s| !s.trim().is_empty());
+    let image_alt = f.string("image_alt").filter(|s| !s.trim().is_empty());
     let consent_table = f.table("consent");
-    f.warn_unknown(&["title", "slug", "summary", "date", "quote", "consent"]);
+    f.warn_unknown(&[
+        "title",
+        "slug",
+        "summary",
+        "date",
+        "quote",
+        "image",
+        "image_alt",
+        "consent",
+    ]);
     let consent = match consent_table {
         None => Some(Consent {
             status: ConsentStatus::None,
@@ -556,6 +570,8 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
         summary,
         date,
         quote,
+        image,
+        image_alt,
         consent: consent?,
         markdown: body.to_string(),
         path: rel.to_path_buf(),

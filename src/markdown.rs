@@ -58,22 +58,254 @@ pub fn split_front_matter(text: &str) -> Split<'_> {
     }
 }
 
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// How a browser lays out an element's tags, for reading text as it is
+/// shown: the anonymiser and the leak scan ([`crate::publish`]) follow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Display {
+    /// Its tags do not separate words: `Ac<em>me</em>` reads "Acme".
+    Inline,
+    /// A line break (`<br>`): a space.
+    LineBreak,
+    /// A ruby annotation (`<rt>`, `<rp>`, `<rtc>`): shown beside the base
+    /// text, so text reads both with it and without it.
+    Annotation,
+    /// A block, a table cell, an image, or not rendered: a paragraph break.
+    Block,
+}
+
+/// An HTML element that the sanitiser keeps or that templates commonly use.
+pub struct Element {
+    pub name: &'static str,
+    pub display: Display,
+    /// Kept by the sanitiser in markdown (notes, stories, pages). An element
+    /// not kept loses its tags but keeps its text (except `script` and
+    /// `style`, whose text goes too).
+    pub kept: bool,
+}
+
+const fn el(name: &'static str, display: Display, kept: bool) -> Element {
+    Element { name, display, kept }
+}
+
+/// The one list of elements: the sanitiser's allow-list (`kept`) and how
+/// each element is displayed. The anonymiser and the leak scan read tags
+/// through [`display_of`], so a tag the sanitiser keeps is always read as a
+/// browser shows it.
+pub const ELEMENTS: &[Element] = {
+    use Display::*;
+    &[
+        // Kept by the sanitiser (ammonia's default allow-list).
+        el("a", Inline, true),
+        el("abbr", Inline, true),
+        el("acronym", Inline, true),
+        el("area", Block, true),
+        el("article", Block, true),
+        el("aside", Block, true),
+        el("b", Inline, true),
+        el("bdi", Inline, true),
+        el("bdo", Inline, true),
+        el("blockquote", Block, true),
+        el("br", LineBreak, true),
+        el("caption", Block, true),
+        el("center", Block, true),
+        el("cite", Inline, true),
+        el("code", Inline, true),
+        el("col", Block, true),
+        el("colgroup", Block, true),
+        el("data", Inline, true),
+        el("dd", Block, true),
+        el("del", Inline, true),
+        el("details", Block, true),
+        el("dfn", Inline, true),
+        el("div", Block, true),
+        el("dl", Block, true),
+        el("dt", Block, true),
+        el("em", Inline, true),
+        el("figcaption", Block, true),
+        el("figure", Block, true),
+        el("footer", Block, true),
+        el("h1", Block, true),
+        el("h2", Block, true),
+        el("h3", Block, true),
+        el("h4", Block, true),
+        el("h5", Block, true),
+        el("h6", Block, true),
+        el("header", Block, true),
+        el("hgroup", Block, true),
+        el("hr", Block, true),
+        el("i", Inline, true),
+        el("img", Block, true),
+        el("ins", Inline, true),
+        el("kbd", Inline, true),
+        el("li", Block, true),
+        el("map", Inline, true),
+        el("mark", Inline, true),
+        el("nav", Block, true),
+        el("ol", Block, true),
+        el("p", Block, true),
+        el("pre", Block, true),
+        el("q", Inline, true),
+        el("rp", Annotation, true),
+        el("rt", Annotation, true),
+        el("rtc", Annotation, true),
+        el("ruby", Inline, true),
+        el("s", Inline, true),
+        el("samp", Inline, true),
+        el("small", Inline, true),
+        el("span", Inline, true),
+        el("strike", Inline, true),
+        el("strong", Inline, true),
+        el("sub", Inline, true),
+        el("summary", Block, true),
+        el("sup", Inline, true),
+        el("table", Block, true),
+        el("tbody", Block, true),
+        el("td", Block, true),
+        el("th", Block, true),
+        el("thead", Block, true),
+        el("time", Inline, true),
+        el("tr", Block, true),
+        el("tt", Inline, true),
+        el("u", Inline, true),
+        el("ul", Block, true),
+        el("var", Inline, true),
+        el("wbr", Inline, true),
+        // Removed by the sanitiser, seen in templates: inline ones join
+        // text on a published page.
+        el("big", Inline, false),
+        el("button", Inline, false),
+        el("font", Inline, false),
+        el("label", Inline, false),
+        el("nobr", Inline, false),
+        el("output", Inline, false),
+        el("script", Block, false),
+        el("style", Block, false),
+    ]
+};
+
+/// How the tags of element `name` (lower case) are read.
+///
+/// * In markdown (`in_markdown`), an element the sanitiser does not keep
+///   loses its tags and keeps its text, which then joins its neighbours:
+///   [`Display::Inline`] (`script` and `style`, whose text is dropped:
+///   [`Display::Block`]).
+/// * On a published page, an element that is not in [`ELEMENTS`] (`main`,
+///   `section`, `title`, SVG elements, ...) is a [`Display::Block`].
+pub fn display_of(name: &str, in_markdown: bool) -> Display {
+    match ELEMENTS.iter().find(|e| e.name == name) {
+        Some(e) if e.kept || !in_markdown => e.display,
+        Some(e) if e.display == Display::Block => Display::Block,
+        Some(_) => Display::Inline,
+        None if in_markdown => Display::Inline,
+        None => Display::Block,
+    }
+}
+
+/// The sanitiser's settings: the allow-list of [`ELEMENTS`] and a few
+/// attributes.
+fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
+    b.tags(ELEMENTS.iter().filter(|e| e.kept).map(|e| e.name).collect());
     b.add_generic_attributes(["id"]);
     b.add_tag_attributes("img", ["loading"]);
     b.add_tag_attributes("th", ["align"]);
     b.add_tag_attributes("td", ["align"]);
     b.link_rel(Some("noopener noreferrer"));
     b
-});
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitizer);
 
 /// Renders markdown to HTML that is safe to embed in a page.
 pub fn to_safe_html(markdown: &str) -> String {
+    SANITIZER.clean(&to_raw_html(markdown)).to_string()
+}
+
+fn to_raw_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, options));
-    SANITIZER.clean(&raw).to_string()
+    raw
+}
+
+thread_local! {
+    /// The addresses [`PUBLIC_SANITIZER`] removed during the current
+    /// [`to_public_html`] call (ammonia calls its filter on the calling
+    /// thread).
+    static DROPPED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Attributes that hold an address.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "srcset",
+    "cite",
+    "action",
+    "poster",
+    "data",
+    "background",
+];
+
+static PUBLIC_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = sanitizer();
+    b.attribute_filter(|_element, attribute, value| {
+        if URL_ATTRIBUTES.contains(&attribute) && leaves_public_site(value) {
+            DROPPED.with(|d| d.borrow_mut().push(value.to_string()));
+            None
+        } else {
+            Some(value.into())
+        }
+    });
+    b
+});
+
+/// Renders markdown of a page two folders below the public site's root
+/// (`stories/<slug>/`, `pages/<slug>/`) like [`to_safe_html`], without any
+/// link or image address that leads out of the public site (see
+/// [`leaves_public_site`]): the attribute is removed, the text stays.
+/// Returns the HTML and the addresses removed.
+pub fn to_public_html(markdown: &str) -> (String, Vec<String>) {
+    DROPPED.with(|d| d.borrow_mut().clear());
+    let html = PUBLIC_SANITIZER.clean(&to_raw_html(markdown)).to_string();
+    (html, DROPPED.with(|d| std::mem::take(&mut *d.borrow_mut())))
+}
+
+/// Does an address, written on a page two folders below the public site's
+/// root, lead out of it: a relative path that climbs above the root
+/// (`../../../internal/`, into the private site or the client editions
+/// beside it), or a root-relative one into `/internal/` or `/client/`?
+/// Full URLs (`https://...`, `mailto:`), `#fragments` and paths that stay
+/// inside are kept. Percent-encoded dots and backslashes count as what they
+/// encode.
+pub fn leaves_public_site(url: &str) -> bool {
+    let url = url.trim();
+    let decoded = percent_encoding::percent_decode_str(url)
+        .decode_utf8_lossy()
+        .replace('\\', "/");
+    let path = decoded.split(['?', '#']).next().unwrap_or("");
+    let scheme = path
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/') && s.starts_with(|c: char| c.is_ascii_alphabetic()));
+    if scheme || path.starts_with("//") {
+        return false;
+    }
+    if let Some(rooted) = path.strip_prefix('/') {
+        let first = rooted.split('/').next().unwrap_or("");
+        return first == "internal" || first == "client";
+    }
+    let mut depth: i64 = 2;
+    for segment in path.split('/') {
+        match segment {
+            ".." => depth -= 1,
+            "" | "." => {}
+            _ => depth += 1,
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Plain text of a markdown fragment (for titles, summaries, meta tags).
@@ -322,6 +554,66 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("secret"), "{html}");
         assert!(html.contains("https://ok.example"), "{html}");
+    }
+
+    #[test]
+    fn the_sanitiser_keeps_exactly_the_kept_elements() {
+        // Table parts and map areas exist only inside their parents.
+        let table = "<table><caption>t</caption><colgroup><col></colgroup><thead><tr><th>t</th></tr></thead><tbody><tr><td>t</td></tr></tbody></table>";
+        for e in ELEMENTS {
+            let html = match e.name {
+                "caption" | "col" | "colgroup" | "thead" | "tbody" | "tr" | "th" | "td" => to_safe_html(table),
+                "area" => to_safe_html("<map name=\"m\"><area alt=\"t\" href=\"https://x.example/\"></map>"),
+                _ => to_safe_html(&format!("x <{0}>t</{0}> y", e.name)),
+            };
+            assert_eq!(html.contains(&format!("<{}", e.name)), e.kept, "{}: {html}", e.name);
+        }
+    }
+
+    #[test]
+    fn links_out_of_the_public_site_are_removed() {
+        for out in [
+            "../../../internal/index.html",
+            "../../../client/acme/2026-10.html",
+            "../../..",
+            "/internal/",
+            "/client/x",
+            "%2e%2e/%2E%2E/%2e%2e/internal/",
+            "..\\..\\..\\internal",
+            "../../a/../../x",
+        ] {
+            assert!(leaves_public_site(out), "{out}");
+        }
+        for inside in [
+            "../../index.html",
+            "../other/",
+            "https://example.com/../../..",
+            "mailto:a@example.com",
+            "#top",
+            "/about/",
+            "//cdn.example/x.png",
+            "img/x.png",
+        ] {
+            assert!(!leaves_public_site(inside), "{inside}");
+        }
+        let (html, dropped) = to_public_html(
+            "[report](../../../internal/clients/acme/2026-10.html) and ![x](../../../internal/a.svg) and [ok](../../index.html)\n\n<a href=\"/client/acme/\">raw</a>",
+        );
+        assert_eq!(
+            dropped,
+            [
+                "../../../internal/clients/acme/2026-10.html",
+                "../../../internal/a.svg",
+                "/client/acme/"
+            ]
+        );
+        assert!(!html.contains("internal") && !html.contains("client/"), "{html}");
+        assert!(
+            html.contains(">report</a>") && html.contains("href=\"../../index.html\""),
+            "{html}"
+        );
+        // The private pages' renderer keeps them.
+        assert!(to_safe_html("[r](../internal/x.html)").contains("../internal/x.html"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("internal_base.html", include_str!("../templates/internal_base.html")),
     ("tiles.html", include_str!("../templates/tiles.html")),
     ("chart_cards.html", include_str!("../templates/chart_cards.html")),
+    ("forecast.html", include_str!("../templates/forecast.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
     ("cohorts.html", include_str!("../templates/cohorts.html")),
     ("client.html", include_str!("../templates/client.html")),
@@ -28,6 +29,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("page.html", include_str!("../templates/page.html")),
     ("feed.xml", include_str!("../templates/feed.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("robots.txt", include_str!("../templates/robots.txt")),
 ];
 
 pub struct Renderer {

@@ -334,6 +334,10 @@ impl Builder {
                     incremental: self.ui.cache,
                     progress: !self.ui.quiet,
                     stop: Some(self.stop.clone()),
+                    // Served together with the private site, whatever
+                    // `[public] out` says.
+                    base_url: None,
+                    public_out: Some(self.out.join("public")),
                 };
                 build::build_project(&project, &opts, &mut diags)
                     .map(|s| {

@@ -37,7 +37,7 @@ pub use bars::{alive_and_churn, flows, nps_distribution, revenue_bars};
 pub use format::compact_money;
 pub use hbars::{category_bars, health_bars};
 pub use heatmap::heatmap;
-pub use lines::{cumulative_ltv, multi_line, nps_history, outcome_line};
+pub use lines::{cumulative_ltv, multi_line, nps_history, outcome_line, survival_fit};
 
 /// Language and currency of tick labels.
 #[derive(Clone, Debug, PartialEq, Eq)]

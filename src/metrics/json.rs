@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::money::round_to_minor;
 
+use super::prediction::Prediction;
 use super::{ClientMetrics, Metrics};
 
 /// A JSON value with its numbers already written out.
@@ -158,6 +159,7 @@ pub fn to_json(m: &Metrics) -> String {
         ("monthly", monthly),
         ("cohorts", cohorts),
         ("clients", clients),
+        ("prediction", prediction_json(&m.prediction)),
     ]);
     let mut out = String::new();
     write(&mut out, &root, 0);
@@ -193,7 +195,54 @@ fn client_record(w: &Writer<'_>, c: &ClientMetrics) -> Vec<(&'static str, J)> {
         ("segment", text(c.segment.as_str())),
         ("touch", opt_text(c.touch.map(|t| t.as_str()))),
         ("signals", J::Arr(c.signals.iter().map(|s| text(s.code())).collect())),
+        // SPEC 3.9 (version 2).
+        ("contract", opt_text(c.prediction.contract.map(|k| k.as_str()))),
+        (
+            "expected_remaining_months",
+            opt_rate(c.prediction.expected_remaining_months),
+        ),
+        ("predicted_value", w.opt_money(c.prediction.predicted_value)),
+        ("p_alive", opt_rate(c.prediction.p_alive)),
+        ("expected_purchases", opt_rate(c.prediction.expected_purchases)),
+        ("expected_value", w.opt_money(c.prediction.expected_value)),
     ]
+}
+
+/// `prediction` (SPEC 3.9 and 4): the fitted parameters, null for a model
+/// that was not fitted, and the notes.
+fn prediction_json(p: &Prediction) -> J {
+    let sbg = p.sbg.as_ref().map_or(J::Null, |s| {
+        J::Obj(vec![
+            ("alpha", opt_rate(s.alpha)),
+            ("beta", opt_rate(s.beta)),
+            ("monthly_churn", opt_rate(s.monthly_churn)),
+            ("log_likelihood", rate(s.log_likelihood)),
+            ("survival", J::Arr(s.survival.iter().map(|v| rate(*v)).collect())),
+        ])
+    });
+    let bgnbd = p.bgnbd.as_ref().map_or(J::Null, |f| {
+        J::Obj(vec![
+            ("r", rate(f.model.r)),
+            ("alpha", rate(f.model.alpha)),
+            ("a", rate(f.model.a)),
+            ("b", rate(f.model.b)),
+            ("log_likelihood", rate(f.log_likelihood)),
+        ])
+    });
+    let gamma_gamma = p.gamma_gamma.as_ref().map_or(J::Null, |f| {
+        J::Obj(vec![
+            ("p", rate(f.model.p)),
+            ("q", rate(f.model.q)),
+            ("gamma", rate(f.model.gamma)),
+            ("log_likelihood", rate(f.log_likelihood)),
+        ])
+    });
+    J::Obj(vec![
+        ("sbg", sbg),
+        ("bgnbd", bgnbd),
+        ("gamma_gamma", gamma_gamma),
+        ("notes", J::Arr(p.notes.iter().map(|n| text(n.as_str())).collect())),
+    ])
 }
 
 fn is_scalar(j: &J) -> bool {
@@ -285,7 +334,7 @@ pub fn clients_csv(m: &Metrics) -> String {
 }
 
 /// The clients columns (the keys of [`client_record`], checked by a test).
-const HEADER: [&str; 22] = [
+const HEADER: [&str; 28] = [
     "id",
     "name",
     "channel",
@@ -308,6 +357,12 @@ const HEADER: [&str; 22] = [
     "segment",
     "touch",
     "signals",
+    "contract",
+    "expected_remaining_months",
+    "predicted_value",
+    "p_alive",
+    "expected_purchases",
+    "expected_value",
 ];
 
 #[cfg(test)]
@@ -437,9 +492,21 @@ mod tests {
       "health": 95.0,
       "segment": "loyal",
       "touch": "high",
-      "signals": []
+      "signals": [],
+      "contract": "retainer",
+      "expected_remaining_months": null,
+      "predicted_value": null,
+      "p_alive": null,
+      "expected_purchases": null,
+      "expected_value": null
     }
-  ]
+  ],
+  "prediction": {
+    "sbg": null,
+    "bgnbd": null,
+    "gamma_gamma": null,
+    "notes": ["sBG not fitted: 0 cohorts of retainer clients with an observed churn (at least 2 needed)", "BG/NBD and Gamma-Gamma not fitted: no project clients"]
+  }
 }
 "#;
         assert_eq!(to_json(&tiny()), expected);
@@ -448,8 +515,9 @@ mod tests {
     #[test]
     fn csv_by_hand() {
         let expected = "id,name,channel,start_month,last_revenue_month,alive,tenure_months,revenue_ltv,profit_ltv,cac,\
-ltv_cac_ratio,avg_invoice,invoices_per_month,revenue_month,revenue_t3,revenue_p3,revenue_t12,nps_latest,health,segment,touch,signals
-acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.04,20.0,600.38,1.0,400.25,1200.75,0,1200.75,9,95.0,loyal,high,
+ltv_cac_ratio,avg_invoice,invoices_per_month,revenue_month,revenue_t3,revenue_p3,revenue_t12,nps_latest,health,segment,touch,signals,\
+contract,expected_remaining_months,predicted_value,p_alive,expected_purchases,expected_value
+acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.04,20.0,600.38,1.0,400.25,1200.75,0,1200.75,9,95.0,loyal,high,,retainer,,,,,
 ";
         assert_eq!(clients_csv(&tiny()), expected);
     }
@@ -478,7 +546,7 @@ acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.0
         );
         // d holds all of the T12 revenue (150 of 150): high touch.
         assert!(
-            lines[1].ends_with(",at_risk,high,revenue_drop;no_revenue"),
+            lines[1].ends_with(",at_risk,high,revenue_drop;no_revenue,retainer,,,,,"),
             "{}",
             lines[1]
         );
@@ -487,7 +555,7 @@ acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.0
         // revenue 0 ×4, nps "", health "", at_risk, tech, no_revenue
         assert_eq!(
             lines[2],
-            "n,Client n,,2025-06,,true,1,0,0,0,,,0.0,0,0,0,0,,,at_risk,tech,no_revenue"
+            "n,Client n,,2025-06,,true,1,0,0,0,,,0.0,0,0,0,0,,,at_risk,tech,no_revenue,retainer,,,,,"
         );
     }
 

@@ -630,7 +630,8 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
     let as_of = f.month(m.as_of);
     with(
         c.base(c.t("dashboard"), "", &as_of),
-        json!({ "kpis": kpis, "charts": charts_out, "at_risk": at_risk, "clients": clients }),
+        json!({ "kpis": kpis, "charts": charts_out, "at_risk": at_risk, "clients": clients,
+                "forecasts": super::forecast::dashboard_tables(c, m) }),
     )
 }
 
@@ -676,7 +677,7 @@ pub fn cohorts(c: &Common, m: &Metrics) -> Value {
             })
             .collect(),
     };
-    let charts_out = vec![
+    let mut charts_out = vec![
         Chart {
             svg: charts::heatmap(
                 &text(
@@ -734,6 +735,7 @@ pub fn cohorts(c: &Common, m: &Metrics) -> Value {
             }),
         },
     ];
+    charts_out.extend(super::forecast::survival_chart(c, m));
     with(
         c.base(c.t("cohorts"), "../", &f.month(m.as_of)),
         json!({ "charts": charts_out }),
@@ -802,6 +804,7 @@ pub fn client_overview(
             "charts": charts_out,
             "reports": reports,
             "next_step": next_step(c, cm),
+            "forecast": super::forecast::client_forecast(c, cm, &m.prediction),
         }),
     )
 }

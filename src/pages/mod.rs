@@ -6,6 +6,7 @@
 //! so nothing private is within its reach.
 
 pub mod client_edition;
+pub mod forecast;
 pub mod internal;
 pub mod public;
 

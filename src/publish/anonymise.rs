@@ -43,15 +43,20 @@ pub struct Anonymiser {
 }
 
 impl Anonymiser {
-    /// The anonymiser of a client: its `name` and every `aka`, replaced by
-    /// [`Client::public_alias`] (a blank alias counts as none: "a client").
-    pub fn for_client(c: &Client) -> Self {
+    /// The anonymiser of a client: its `name`, every `aka` and its
+    /// [`super::partial_name`] ("Zephyr" of "Zephyr Widgets Inc.") unless
+    /// `allow_words` holds it, replaced by [`Client::public_alias`] (a blank
+    /// alias counts as none: "a client").
+    pub fn for_client(c: &Client, allow_words: &[String]) -> Self {
         let mut alias = c.public_alias();
         if alias.trim().is_empty() {
             alias = "a client".to_string();
         }
+        let partial = super::names::allowed_partial(c, allow_words);
         Self::new(
-            std::iter::once(c.name.as_str()).chain(c.aka.iter().map(String::as_str)),
+            std::iter::once(c.name.as_str())
+                .chain(c.aka.iter().map(String::as_str))
+                .chain(partial.as_deref()),
             alias,
         )
     }
@@ -123,10 +128,19 @@ impl Anonymiser {
             .map(|mut range| {
                 let mut kind = Span::Text;
                 for (s, k) in &spans {
-                    if s.start < range.end && range.start < s.end {
+                    // A name that runs through a link (`[Zephyr](a) [Widgets](b)`)
+                    // keeps the link: see `Self::rewrite`.
+                    let runs_through = *k == Span::Destination
+                        && range.start < s.start
+                        && s.end < range.end
+                        && text[..s.start].trim_end_matches([' ', '\t']).ends_with("](");
+                    if !runs_through && s.start < range.end && range.start < s.end {
                         range = range.start.min(s.start)..range.end.max(s.end);
                         kind = *k;
                     }
+                }
+                if kind != Span::Destination {
+                    range = balance_delimiters(text, range);
                 }
                 (range, kind)
             })
@@ -141,10 +155,13 @@ impl Anonymiser {
         for (r, k) in edits {
             match merged.last_mut() {
                 Some((last, lk)) if r.start < last.end => {
-                    last.end = last.end.max(r.end);
-                    if k == Span::Destination {
+                    // A destination inside a name's text is rewritten with
+                    // it (`Self::rewrite`); one that reaches past it takes
+                    // the whole.
+                    if k == Span::Destination && r.end > last.end {
                         *lk = k;
                     }
+                    last.end = last.end.max(r.end);
                 }
                 _ => merged.push((r, k)),
             }
@@ -157,17 +174,142 @@ impl Anonymiser {
         let mut out = String::with_capacity(text.len() + edits.len() * self.alias.len());
         let mut at = 0;
         for (r, kind) in edits {
+            if r.start < at {
+                // Inside an empty link removed with the previous edit.
+                continue;
+            }
             out.push_str(&text[at..r.start]);
+            at = r.end;
             match kind {
                 Span::Destination => out.push('#'),
-                Span::Text | Span::Inline if starts_sentence(text, r.start) => out.push_str(&capitalise(&self.alias)),
-                Span::Text | Span::Inline => out.push_str(&self.alias),
+                Span::Text | Span::Inline => {
+                    let alias = if starts_sentence(text, r.start) {
+                        capitalise(&self.alias)
+                    } else {
+                        self.alias.clone()
+                    };
+                    out.push_str(&self.rewrite(text, r, &alias));
+                    // A link whose text was all name would be left empty
+                    // (`[](b)`): it goes with it.
+                    if out.ends_with('[') && text[at..].starts_with("](") {
+                        if let Some(close) = destination_end(text, at + 2) {
+                            out.pop();
+                            if out.ends_with('!') {
+                                out.pop();
+                            }
+                            at = close + 1;
+                        }
+                    }
+                }
             }
-            at = r.end;
         }
-        out.push_str(&text[at..]);
+        out.push_str(&text[at.min(text.len())..]);
         out
     }
+
+    /// The replacement of the name at `r`: the alias, and the link syntax
+    /// the name runs through. `Zephyr](a) [Widgets` (of
+    /// `[Zephyr](a) [Widgets](b)`) becomes `alias](a)[`, so that the first
+    /// link carries the alias and no bracket is left unmatched; a
+    /// destination that holds a name itself becomes `#`. Emphasis and other
+    /// text inside the name go.
+    fn rewrite(&self, text: &str, r: Range<usize>, alias: &str) -> String {
+        let span = &text[r.clone()];
+        if !span.contains(['[', ']']) {
+            return alias.to_string();
+        }
+        let mut out = String::new();
+        let mut placed = false;
+        let mut k = 0;
+        while k < span.len() {
+            let rest = &span[k..];
+            if rest.starts_with("](") {
+                if let Some(close) = destination_end(text, r.start + k + 2).filter(|c| *c < r.end) {
+                    let dest = &text[r.start + k + 2..close];
+                    if !placed {
+                        out.push_str(alias);
+                        placed = true;
+                    }
+                    out.push_str("](");
+                    if self.matcher.find_views(dest, &MARKDOWN_VIEWS).is_empty()
+                        && self.matcher.find_in(dest, Decode::URL_ENCODED).is_empty()
+                    {
+                        out.push_str(dest);
+                    } else {
+                        out.push('#');
+                    }
+                    out.push(')');
+                    k = close + 1 - r.start;
+                    continue;
+                }
+            }
+            if rest.starts_with("![") || rest.starts_with('[') {
+                let n = if rest.starts_with('!') { 2 } else { 1 };
+                out.push_str(&rest[..n]);
+                k += n;
+                continue;
+            }
+            let ch = rest.chars().next().expect("k is on a char boundary");
+            if !placed && ch.is_alphanumeric() {
+                out.push_str(alias);
+                placed = true;
+            }
+            k += ch.len_utf8();
+        }
+        if !placed {
+            out.insert_str(0, alias);
+        }
+        out
+    }
+}
+
+/// The `)` that closes an inline link destination starting at `start`
+/// (after `](`), skipping nested parentheses and a quoted title.
+fn destination_end(text: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (k, ch) in text[start..].char_indices() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if k > 0 => quote = Some(ch),
+            (None, '\n') => return None,
+            (None, '(') => depth += 1,
+            (None, ')') if depth == 0 => return Some(start + k),
+            (None, ')') => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `r` grown over emphasis or code delimiters next to it (`*`, `_`, `~`,
+/// `` ` ``) while the name inside holds an odd number of them: replacing
+/// `Cos*metics` of `Cos*metics*` must not leave the closing `*` behind.
+/// An `_` between two letters or digits is text, not a delimiter.
+fn balance_delimiters(text: &str, mut r: Range<usize>) -> Range<usize> {
+    let b = text.as_bytes();
+    let is_word = |i: Option<&u8>| i.is_some_and(|c| c.is_ascii_alphanumeric() || *c >= 0x80);
+    for d in [b'*', b'_', b'~', b'`'] {
+        loop {
+            let n = (r.start..r.end)
+                .filter(|&i| {
+                    b[i] == d && !(d == b'_' && is_word(i.checked_sub(1).map(|j| &b[j])) && is_word(b.get(i + 1)))
+                })
+                .count();
+            if n % 2 == 0 {
+                break;
+            }
+            if b.get(r.end) == Some(&d) {
+                r.end += 1;
+            } else if r.start > 0 && b[r.start - 1] == d {
+                r.start -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+    r
 }
 
 fn capitalise(s: &str) -> String {
@@ -418,6 +560,36 @@ mod tests {
         assert_eq!(
             a.apply("Acme Corporation and ACME Corp and Acme corp."),
             "A mid-sized manufacturer and a mid-sized manufacturer and a mid-sized manufacturer."
+        );
+    }
+
+    #[test]
+    fn emphasis_inside_a_name_leaves_no_stray_delimiter() {
+        let a = Anonymiser::new(["Sakura Cosmetics"], "a brand");
+        assert_eq!(a.apply("Sak**ura** Cos*metics* grew."), "A brand grew.");
+        assert_eq!(a.apply("We met *Sak*ura Cosmetics."), "We met a brand.");
+        assert_eq!(a.apply("We met `Sakura` Cosmetics."), "We met a brand.");
+        assert_eq!(a.apply("**Sakura Cosmetics** grew"), "**A brand** grew");
+        // An underscore between letters is text, not emphasis.
+        let a = Anonymiser::new(["sakura_cosmetics"], "a brand");
+        assert_eq!(a.apply("see sakura_cosmetics_jp"), "see a brand_jp");
+    }
+
+    #[test]
+    fn a_name_running_through_links_keeps_the_first_link() {
+        let a = Anonymiser::new(["Zephyr Widgets"], "a widget maker");
+        assert_eq!(
+            a.apply("We met [Zephyr](https://a.example/) [Widgets](https://b.example/) staff."),
+            "We met [a widget maker](https://a.example/) staff."
+        );
+        assert_eq!(
+            a.apply("[Zephyr](https://a.example/ \"title\") [Widgets staff](https://b.example/)"),
+            "[A widget maker](https://a.example/ \"title\")[ staff](https://b.example/)"
+        );
+        // A destination naming the client still goes.
+        assert_eq!(
+            a.apply("[Zephyr](https://zephyr-widgets.example/) [Widgets](https://b.example/)"),
+            "[A widget maker](#)"
         );
     }
 

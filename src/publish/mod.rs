@@ -3,6 +3,9 @@
 //! The rules of SPEC §1.3 and §6 live here and nowhere else; page rendering
 //! only ever sees [`PublicStory`] values.
 //!
+//! * **The public site's values** — [`public_site`]: everything the public
+//!   pages show, built here and nowhere else ([`PublicSite`]), so that no
+//!   code rendering a public page can reach a real name or a client's data.
 //! * **Consent gate** — [`public_stories`]: a story is public only with
 //!   `status = "granted"` and an `expires` (if any) on or after the build
 //!   date. Everything else (pending, revoked, none, expired) yields nothing.
@@ -29,8 +32,11 @@
 
 mod anonymise;
 mod edition;
+mod names;
 mod scan;
+mod site;
 mod slug;
+mod statics;
 mod text;
 
 #[cfg(test)]
@@ -39,96 +45,24 @@ mod tests;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
-use rayon::prelude::*;
-
 use crate::diag::key_line;
-use crate::model::{Client, Project, Story};
+use crate::model::{Client, Project};
 
 pub use anonymise::Anonymiser;
 pub use edition::{
     ClientEdition, EditionLeak, EditionNote, Fee, consultancy_name, edition_leaks, edition_path, review_lang,
 };
+pub use names::{forbidden_names, name_warnings, partial_name};
 pub use scan::{Leak, Scanned, entry_fingerprint, names_key, scan_dir, scan_dir_except};
+pub use site::{
+    FreePage, PublicBrand, PublicSite, PublicStory, SiteOptions, StoryImage, StoryList, public_site, public_stories,
+    withheld_images, xml_safe,
+};
 pub use slug::{public_slug, slugify};
+pub use statics::{StaticFile, read_static};
 
 use slug::{PrivateName, private_names};
-use text::{Decode, MARKDOWN_VIEWS, Matcher, name_width};
-
-/// A story as it may appear publicly, every text field already anonymised
-/// when the consent lacks `"name"`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PublicStory {
-    /// Internal use only (finding the client's outcomes); never printed.
-    pub client_id: String,
-    /// See [`public_slug`].
-    pub slug: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub date: Option<Date>,
-    /// `None` without `"quotes"` in scope.
-    pub quote: Option<String>,
-    /// The real name with `"name"` in scope, else the alias.
-    pub display_name: String,
-    pub industry: Option<String>,
-    /// `"figures"` is in scope: the client's outcomes may be shown.
-    pub show_figures: bool,
-    /// The story's markdown, anonymised (render with
-    /// [`crate::markdown::to_safe_html`]).
-    pub body_markdown: String,
-}
-
-/// The stories that may be published on `today`: consent `granted` and not
-/// expired (`expires >= today`: a consent expiring today is still valid
-/// today). Sorted by date, newest first (undated stories last), then by slug.
-///
-/// Without `"name"` in scope, title, summary, quote, industry and body are
-/// anonymised and `display_name` is the alias. Mentions of *other* clients
-/// are not rewritten here: the leak scan fails the build on them, so that a
-/// consultant decides how to word them rather than finding them silently
-/// replaced.
-///
-/// Two stories may end up with the same slug only if [`validate_stories`]
-/// was not run (the loader runs it); the build must not skip it.
-pub fn public_stories(project: &Project, today: Date) -> Vec<PublicStory> {
-    let mut out: Vec<PublicStory> = project
-        .clients
-        .par_iter()
-        .filter_map(|c| {
-            let story = c.story.as_ref()?;
-            story.consent.is_publishable(today).then(|| public_story(c, story))
-        })
-        .collect();
-    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    out
-}
-
-fn public_story(client: &Client, story: &Story) -> PublicStory {
-    let consent = &story.consent;
-    let named = consent.allows("name");
-    let anon = Anonymiser::for_client(client);
-    let text = |s: &str| if named { s.to_string() } else { anon.apply(s) };
-    PublicStory {
-        client_id: client.id.clone(),
-        slug: public_slug(client, story),
-        title: text(&story.title),
-        summary: story.summary.as_deref().map(text),
-        date: story.date,
-        quote: if consent.allows("quotes") {
-            story.quote.as_deref().map(text)
-        } else {
-            None
-        },
-        display_name: if named {
-            client.name.clone()
-        } else {
-            anon.alias().to_string()
-        },
-        industry: client.industry.as_deref().map(text),
-        show_figures: consent.allows("figures"),
-        body_markdown: text(&story.markdown),
-    }
-}
+use text::Decode;
 
 /// Problems of the stories as `(path, line, message)`, sorted; the paths are
 /// the project-relative ones of the model. Every story is checked whatever
@@ -147,6 +81,7 @@ fn public_story(client: &Client, story: &Story) -> PublicStory {
 /// effort: `None` when the file cannot be read, as for a project built in
 /// memory).
 pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)> {
+    let allow_words = &project.config.allow_words;
     let mut errors = Vec::new();
     let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
     for client in &project.clients {
@@ -159,7 +94,7 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
         };
         if !story.consent.allows("name") {
             if let Some(slug) = &story.slug {
-                let private = private_names(client);
+                let private = private_names(client, allow_words);
                 if let Some(hit) = private.find_in(slug, Decode::PLAIN).first() {
                     let what = describe(&hit.tags[0], client);
                     errors.push((
@@ -171,32 +106,46 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
                     ));
                 }
             }
-            let anon = Anonymiser::for_client(client);
-            let names = Matcher::new(
-                std::iter::once(client.name.as_str())
-                    .chain(client.aka.iter().map(String::as_str))
-                    .map(|n| (n, ())),
-            );
-            if !names.find_views(anon.alias(), &MARKDOWN_VIEWS).is_empty() {
+            let anon = Anonymiser::for_client(client, allow_words);
+            if anon.matches(anon.alias()) {
                 let toml = PathBuf::from("data/clients").join(&client.id).join("client.toml");
                 let toml_text = std::fs::read_to_string(project.root.join(&toml)).ok();
                 let key = if client.alias.is_some() { "alias" } else { "industry" };
                 let line = toml_text.as_deref().and_then(|t| key_line(t, key));
                 let message = if client.alias.is_some() {
                     format!(
-                        "alias `{}` contains the client's name (or an aka), which the story without \"name\" consent must hide; choose an alias without it",
+                        "alias `{}` contains the client's name (or an aka, or the first word of the name), which the story without \"name\" consent must hide; choose an alias without it",
                         anon.alias()
                     )
                 } else {
                     format!(
-                        "the default alias `{}` (from `industry`) contains the client's name (or an aka), which the story without \"name\" consent must hide; set an `alias`",
+                        "the default alias `{}` (from `industry`) contains the client's name (or an aka, or the first word of the name), which the story without \"name\" consent must hide; set an `alias`",
                         anon.alias()
                     )
                 };
                 errors.push((toml, line, message));
             }
         }
-        let slug = public_slug(client, story);
+        if let Some(image) = &story.image {
+            let inside = std::path::Path::new(image)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside || !project.root.join("static").join(image).is_file() {
+                errors.push((
+                    story.path.clone(),
+                    story_line("image"),
+                    format!("image `{image}` is not a file under static/; put the picture in static/ and write its path there (e.g. image = \"images/story.jpg\")"),
+                ));
+            }
+            if story.image_alt.is_none() {
+                errors.push((
+                    story.path.clone(),
+                    story_line("image"),
+                    "a story `image` needs `image_alt`: a short description of the picture for readers who cannot see it".to_string(),
+                ));
+            }
+        }
+        let slug = public_slug(client, story, allow_words);
         match seen.get(&slug) {
             Some(first) => errors.push((
                 story.path.clone(),
@@ -216,51 +165,19 @@ pub fn validate_stories(project: &Project) -> Vec<(PathBuf, Option<u64>, String)
     errors
 }
 
+/// Names narrower than this many columns (see the private `text` module's
+/// `name_width`: a CJK character counts two) are not searched by the client
+/// edition's check for other clients' names ([`edition_leaks`]). The public
+/// leak scan searches every name ([`forbidden_names`]).
+pub const MIN_FORBIDDEN_WIDTH: usize = 3;
+
 fn describe(name: &PrivateName, client: &Client) -> String {
     match name {
         PrivateName::Id => format!("the client id `{}`", client.id),
         PrivateName::Name => format!("the client's name `{}`", client.name),
         PrivateName::Aka(a) => format!("the client's aka `{a}`"),
+        PrivateName::Partial(p) => format!(
+            "`{p}`, the first word of the client's name (add it to `allow_words` in casebook.toml if it is an ordinary word here)"
+        ),
     }
-}
-
-/// Names shorter than this many columns are not searched by the leak scan
-/// (a CJK character counts two columns, other characters one).
-///
-/// Two-letter names (`HP`, `GE`) would fire on ordinary text and make every
-/// build fail; a two-kanji name (`東芝`, `花王`) is as specific as a long
-/// Latin one and stays searched. The anonymiser still replaces short names:
-/// only the final scan skips them.
-pub const MIN_FORBIDDEN_WIDTH: usize = 3;
-
-/// The names the public site must not contain, per client (by id): for every
-/// client that is *not* published under its own name on `today` — that is,
-/// every client except those with a publishable story whose scope has
-/// `"name"` — its name and every `aka` of at least
-/// [`MIN_FORBIDDEN_WIDTH`] columns (see there), without duplicates. A client
-/// whose names are all too short is listed with an empty list.
-///
-/// Clients without a story are included: the public site must not mention a
-/// client who never consented to anything.
-pub fn forbidden_names(project: &Project, today: Date) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> = project
-        .clients
-        .par_iter()
-        .filter(|c| {
-            !c.story
-                .as_ref()
-                .is_some_and(|s| s.consent.is_publishable(today) && s.consent.allows("name"))
-        })
-        .map(|c| {
-            let mut names: Vec<String> = Vec::new();
-            for n in std::iter::once(&c.name).chain(&c.aka) {
-                if name_width(n).is_some_and(|w| w >= MIN_FORBIDDEN_WIDTH) && !names.contains(n) {
-                    names.push(n.clone());
-                }
-            }
-            (c.id.clone(), names)
-        })
-        .collect();
-    out.sort();
-    out
 }

@@ -22,9 +22,9 @@ const MAX_DERIVED: usize = 80;
 ///   letter (a Japanese title), it is `story-` + 8 hex digits of a stable
 ///   hash of the (anonymised) title: the same title always gives the same
 ///   URL, and the hash is of text that is public anyway.
-pub fn public_slug(client: &Client, story: &Story) -> String {
+pub fn public_slug(client: &Client, story: &Story, allow_words: &[String]) -> String {
     let named = story.consent.allows("name");
-    let private = (!named).then(|| private_names(client));
+    let private = (!named).then(|| private_names(client, allow_words));
     let leaks = |s: &str| {
         private
             .as_ref()
@@ -38,7 +38,7 @@ pub fn public_slug(client: &Client, story: &Story) -> String {
     let title = if named {
         story.title.clone()
     } else {
-        Anonymiser::for_client(client).apply(&story.title)
+        Anonymiser::for_client(client, allow_words).apply(&story.title)
     };
     let title = title.trim();
     let slug = slugify(title);
@@ -50,11 +50,14 @@ pub fn public_slug(client: &Client, story: &Story) -> String {
 }
 
 /// What identifies a client privately, tagged with what it is (for
-/// messages): the id, the name and every `aka`, of any length.
-pub(crate) fn private_names(client: &Client) -> Matcher<PrivateName> {
+/// messages): the id, the name, every `aka` and the partial name (unless
+/// allowed), of any length.
+pub(crate) fn private_names(client: &Client, allow_words: &[String]) -> Matcher<PrivateName> {
+    let partial = super::names::allowed_partial(client, allow_words);
     let names = std::iter::once((client.id.as_str(), PrivateName::Id))
         .chain(std::iter::once((client.name.as_str(), PrivateName::Name)))
-        .chain(client.aka.iter().map(|a| (a.as_str(), PrivateName::Aka(a.clone()))));
+        .chain(client.aka.iter().map(|a| (a.as_str(), PrivateName::Aka(a.clone()))))
+        .chain(partial.as_deref().map(|p| (p, PrivateName::Partial(p.to_string()))));
     Matcher::new(names)
 }
 
@@ -63,6 +66,7 @@ pub(crate) enum PrivateName {
     Id,
     Name,
     Aka(String),
+    Partial(String),
 }
 
 /// `text` as a slug: folded like names are (case, width, accents), ASCII
@@ -95,7 +99,7 @@ pub fn slugify(text: &str) -> String {
 
 /// 8 hex digits of FNV-1a (64-bit, folded to 32): stable across runs,
 /// platforms and versions, unlike `std`'s hasher.
-fn short_hash(text: &str) -> String {
+pub(crate) fn short_hash(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);

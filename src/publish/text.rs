@@ -42,6 +42,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use markup5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
+
+use crate::markdown::{Display, display_of};
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Which encodings are decoded before matching: a *view* of the text.
@@ -61,6 +63,21 @@ pub(crate) struct Decode {
     markdown: bool,
     /// Every non-ASCII character read as `%` (a percent-encoded `href`).
     url_encoded: bool,
+    /// With rendered tags: which text of ruby (`<ruby>三<rt>みつ</rt>井<rt>い</rt></ruby>`)
+    /// is read. A browser shows the base text with its annotations
+    /// (`<rt>`, `<rp>`, `<rtc>`) above it, so each line is a reading.
+    ruby: Ruby,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ruby {
+    /// Annotations are text of their own, beside the base: "三", "みつ",
+    /// "井", "い".
+    Both,
+    /// The base text, annotations left out: "三井".
+    Base,
+    /// The annotations only, each ruby element on its own: "みつい".
+    Annotations,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +115,7 @@ impl Decode {
         tags: Tags::Text,
         markdown: false,
         url_encoded: false,
+        ruby: Ruby::Both,
     };
     /// The text as it is.
     pub const PLAIN: Decode = Decode::NONE;
@@ -115,6 +133,16 @@ impl Decode {
     pub const HTML_RENDERED: Decode = Decode {
         tags: Tags::Rendered,
         ..Decode::HTML_TEXT
+    };
+    /// `HTML_RENDERED` reading only the base text of ruby.
+    pub const HTML_RENDERED_BASE: Decode = Decode {
+        ruby: Ruby::Base,
+        ..Decode::HTML_RENDERED
+    };
+    /// `HTML_RENDERED` reading only the annotations of ruby.
+    pub const HTML_RENDERED_ANNOTATIONS: Decode = Decode {
+        ruby: Ruby::Annotations,
+        ..Decode::HTML_RENDERED
     };
     /// What markdown rendering shows of text: character references with
     /// their `;`, backslash escapes.
@@ -137,8 +165,9 @@ impl Decode {
     };
 
     /// Markdown as rendered: markup and raw HTML read through.
-    const fn markdown_rendered(open_comments: bool, percent: bool) -> Decode {
+    const fn markdown_rendered(open_comments: bool, percent: bool, ruby: Ruby) -> Decode {
         Decode {
+            ruby,
             tags: if open_comments {
                 Tags::MarkdownOpenComments
             } else {
@@ -153,35 +182,62 @@ impl Decode {
 
 /// Markdown as a reader of the rendered page sees it: character references
 /// and backslash escapes decoded, markup and raw HTML read through.
-pub(crate) const MARKDOWN_RENDERED: Decode = Decode::markdown_rendered(false, false);
+pub(crate) const MARKDOWN_RENDERED: Decode = Decode::markdown_rendered(false, false, Ruby::Both);
 
 /// The views of a published file that the leak scan searches.
-pub(crate) const HTML_VIEWS: [Decode; 4] = [Decode::PLAIN, Decode::HTML_TEXT, Decode::HTML, Decode::HTML_RENDERED];
-/// The views of markdown (or plain) text that the anonymiser searches:
-/// those of the leak scan (raw HTML inside markdown follows browser rules)
-/// and markdown's own, so that the scan does not find a name in a page
-/// rendered from anonymised markdown.
-pub(crate) const MARKDOWN_VIEWS: [Decode; 10] = [
+pub(crate) const HTML_VIEWS: [Decode; 6] = [
     Decode::PLAIN,
     Decode::HTML_TEXT,
     Decode::HTML,
     Decode::HTML_RENDERED,
+    Decode::HTML_RENDERED_BASE,
+    Decode::HTML_RENDERED_ANNOTATIONS,
+];
+/// The views of markdown (or plain) text that the anonymiser searches:
+/// those of the leak scan (raw HTML inside markdown follows browser rules)
+/// and markdown's own, so that the scan does not find a name in a page
+/// rendered from anonymised markdown.
+pub(crate) const MARKDOWN_VIEWS: [Decode; 20] = [
+    Decode::PLAIN,
+    Decode::HTML_TEXT,
+    Decode::HTML,
+    Decode::HTML_RENDERED,
+    Decode::HTML_RENDERED_BASE,
+    Decode::HTML_RENDERED_ANNOTATIONS,
     Decode::MARKDOWN_TEXT,
     Decode::MARKDOWN,
-    Decode::markdown_rendered(false, false),
-    Decode::markdown_rendered(false, true),
-    Decode::markdown_rendered(true, false),
-    Decode::markdown_rendered(true, true),
+    Decode::markdown_rendered(false, false, Ruby::Both),
+    Decode::markdown_rendered(false, true, Ruby::Both),
+    Decode::markdown_rendered(true, false, Ruby::Both),
+    Decode::markdown_rendered(true, true, Ruby::Both),
+    Decode::markdown_rendered(false, false, Ruby::Base),
+    Decode::markdown_rendered(false, true, Ruby::Base),
+    Decode::markdown_rendered(true, false, Ruby::Base),
+    Decode::markdown_rendered(true, true, Ruby::Base),
+    Decode::markdown_rendered(false, false, Ruby::Annotations),
+    Decode::markdown_rendered(false, true, Ruby::Annotations),
+    Decode::markdown_rendered(true, false, Ruby::Annotations),
+    Decode::markdown_rendered(true, true, Ruby::Annotations),
 ];
 
-/// Elements that break a line but not a paragraph: a space.
-const LINE_TAGS: &[&str] = &["br"];
-/// Inline HTML elements: their tags do not separate words. Any other tag is
-/// a paragraph break.
-const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "q",
-    "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
-];
+/// Does `text` hold a ruby annotation tag (`<rt`, `<rp`, `</rt`, ...)?
+/// Without one, a view of the base text reads like its sibling and one of
+/// the annotations reads nothing: neither need be searched.
+fn has_annotation(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr_iter(b'<', b).any(|i| {
+        let rest = &b[i + 1..];
+        let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+        rest.len() >= 2 && rest[0].eq_ignore_ascii_case(&b'r') && matches!(rest[1], b't' | b'T' | b'p' | b'P')
+    })
+}
+
+fn memchr_iter(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    hay.iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == needle)
+        .map(|(i, _)| i)
+}
 
 /// One folded character and where it came from.
 #[derive(Clone, Copy, Debug)]
@@ -382,7 +438,16 @@ pub(crate) const MARKUP: char = '\u{FDD0}';
 /// range).
 pub(crate) fn decode(text: &str, mode: Decode, mut emit_decoded: impl FnMut(usize, usize, char)) {
     let url_encoded = mode.url_encoded;
-    let mut emit = |s, e, c: char| emit_decoded(s, e, if url_encoded && !c.is_ascii() { '%' } else { c });
+    // Text that the view leaves out (annotations of the base text, or
+    // everything but annotations): characters are dropped, paragraph breaks
+    // are not.
+    let outside_annotations_hidden = mode.ruby == Ruby::Annotations;
+    let hidden = std::cell::Cell::new(outside_annotations_hidden);
+    let mut emit = |s, e, c: char| {
+        if !hidden.get() || c == '\u{2029}' {
+            emit_decoded(s, e, if url_encoded && !c.is_ascii() { '%' } else { c })
+        }
+    };
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
@@ -399,7 +464,53 @@ pub(crate) fn decode(text: &str, mode: Decode, mut emit_decoded: impl FnMut(usiz
                     emit(i, i + 3, MARKUP);
                     Some(3)
                 }
-                b'<' if mode.tags != Tags::Text => skip_tag(text, i, mode.markdown, &mut emit),
+                b'<' if mode.tags != Tags::Text => skip_tag(text, i, mode.markdown).map(|(len, tag)| {
+                    let (s, e) = (i, i + len);
+                    match tag {
+                        Tag::Comment => {
+                            if mode.markdown {
+                                emit(s, e, MARKUP)
+                            }
+                        }
+                        Tag::Element { name, closing } => match display_of(&name, mode.markdown) {
+                            Display::LineBreak => emit(s, e, ' '),
+                            Display::Block => {
+                                hidden.set(outside_annotations_hidden);
+                                emit(s, e, '\u{2029}')
+                            }
+                            Display::Inline if name == "ruby" && closing => {
+                                hidden.set(outside_annotations_hidden);
+                                // The annotations of one ruby element do
+                                // not run on into the next one's.
+                                emit(
+                                    s,
+                                    e,
+                                    if mode.ruby == Ruby::Annotations {
+                                        '\u{2029}'
+                                    } else {
+                                        MARKUP
+                                    },
+                                )
+                            }
+                            Display::Inline => {
+                                if mode.markdown {
+                                    emit(s, e, MARKUP)
+                                }
+                            }
+                            // A word boundary, and a name may run through
+                            // it: base and annotation sit side by side.
+                            Display::Annotation => {
+                                match mode.ruby {
+                                    Ruby::Both => {}
+                                    Ruby::Base => hidden.set(!closing),
+                                    Ruby::Annotations => hidden.set(closing),
+                                }
+                                emit(s, e, MARKUP)
+                            }
+                        },
+                    }
+                    len
+                }),
                 // Code spans: the backticks and one space or line break
                 // next to them (stripped from the code).
                 b'`' if mode.markdown => {
@@ -555,12 +666,21 @@ fn skip_link_end(text: &str, i: usize) -> usize {
     1
 }
 
-/// Skips a comment or a tag at `text[i] == '<'`: a comment or an inline
-/// tag yields nothing (in markdown: [`MARKUP`]), `<br>` a space, another
-/// tag a paragraph break. In markdown, a comment inside a
-/// paragraph ends at a blank line (it is then no comment but text); one
-/// that starts a line is an HTML block and may span them.
-fn skip_tag(text: &str, i: usize, markdown: bool, emit: &mut impl FnMut(usize, usize, char)) -> Option<usize> {
+/// A tag read by [`skip_tag`].
+enum Tag {
+    Comment,
+    /// `name` in lower case.
+    Element {
+        name: String,
+        closing: bool,
+    },
+}
+
+/// Reads a comment or a tag at `text[i] == '<'`: its length in bytes and
+/// what it is (the caller reads it with [`display_of`]). In markdown, a
+/// comment inside a paragraph ends at a blank line (it is then no comment
+/// but text); one that starts a line is an HTML block and may span them.
+fn skip_tag(text: &str, i: usize, markdown: bool) -> Option<(usize, Tag)> {
     let rest = &text[i..];
     if let Some(comment) = rest.strip_prefix("<!--") {
         let end = comment.find("-->")?;
@@ -572,11 +692,9 @@ fn skip_tag(text: &str, i: usize, markdown: bool, emit: &mut impl FnMut(usize, u
                 return None;
             }
         }
-        if markdown {
-            emit(i, i + 4 + end + 3, MARKUP);
-        }
-        return Some(4 + end + 3);
+        return Some((4 + end + 3, Tag::Comment));
     }
+    let closing = rest[1..].starts_with('/');
     let after = rest[1..].strip_prefix('/').unwrap_or(&rest[1..]);
     if !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
@@ -592,16 +710,7 @@ fn skip_tag(text: &str, i: usize, markdown: bool, emit: &mut impl FnMut(usize, u
             (None, '"' | '\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
             (None, '<') => return None,
-            (None, '>') => {
-                if LINE_TAGS.contains(&name.as_str()) {
-                    emit(i, i + k + 1, ' ');
-                } else if !INLINE_TAGS.contains(&name.as_str()) {
-                    emit(i, i + k + 1, '\u{2029}');
-                } else if markdown {
-                    emit(i, i + k + 1, MARKUP);
-                }
-                return Some(k + 1);
-            }
+            (None, '>') => return Some((k + 1, Tag::Element { name, closing })),
             _ => {}
         }
     }
@@ -665,23 +774,34 @@ fn utf8_width(lead: u8) -> usize {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Tokens(Vec<(char, bool)>);
 
+/// A name with fewer letters and digits than this is *short* (`HP`, `AU`,
+/// `3M`, `三井`): it matches only as an exact run of its characters, with
+/// no separator, space or line break inside (`H P` and `三 井` do not
+/// count), so that two letters do not fire on every `a b` of a page. Case,
+/// width and accents still fold, and in scripts written with spaces it
+/// must still stand as a whole word (`HP` is not found in `HPE` or
+/// `chip`).
+pub(crate) const SHORT_NAME: usize = 3;
+
 /// Compiles a name; `None` when nothing of it is a letter or digit.
 fn compile(name: &str) -> Option<Tokens> {
     let folded = fold_text(name, Decode::PLAIN);
     let first = folded.iter().position(|f| f.c.is_alphanumeric())?;
     let last = folded.iter().rposition(|f| f.c.is_alphanumeric())?;
     let f = &folded[first..=last];
+    let short = f.iter().filter(|x| x.c.is_alphanumeric()).count() < SHORT_NAME;
     let toks = f
         .iter()
         .enumerate()
         .map(|(k, x)| {
             let prev = f.get(k.wrapping_sub(1));
-            let gap_ok = prev.is_some_and(|p| {
-                x.gap_before
-                    || !x.c.is_alphanumeric()
-                    || !p.c.is_alphanumeric()
-                    || (is_unspaced_script(x.c) && is_unspaced_script(p.c))
-            });
+            let gap_ok = !short
+                && prev.is_some_and(|p| {
+                    x.gap_before
+                        || !x.c.is_alphanumeric()
+                        || !p.c.is_alphanumeric()
+                        || (is_unspaced_script(x.c) && is_unspaced_script(p.c))
+                });
             (x.c, gap_ok)
         })
         .collect();
@@ -690,7 +810,9 @@ fn compile(name: &str) -> Option<Tokens> {
 
 /// How long a name reads, in columns: a character of an unspaced script
 /// (a kanji, a kana) counts 2, others 1. `None` for a name that has no
-/// letter or digit.
+/// letter or digit. (The client edition's check skips names narrower than
+/// [`super::MIN_FORBIDDEN_WIDTH`]; the public leak scan searches every
+/// name, short ones as exact whole words.)
 pub(crate) fn name_width(name: &str) -> Option<usize> {
     let toks = compile(name)?;
     Some(
@@ -699,6 +821,12 @@ pub(crate) fn name_width(name: &str) -> Option<usize> {
             .map(|(c, _)| if is_unspaced_script(*c) { 2 } else { 1 })
             .sum(),
     )
+}
+
+/// Do two names compile to the same pattern (`Acme Corp`, `ACME-CORP`,
+/// `ａｃｍｅ ｃｏｒｐ`)? Names without a letter or digit equal nothing.
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    matches!((compile(a), compile(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// One match: the byte range in the original text and the tags of every
@@ -819,7 +947,12 @@ impl<T: Clone + PartialEq> Matcher<T> {
     /// does not: `%41cme` decodes to a name, `%41Acme` reads as one only
     /// undecoded). The same occurrence may be reported by several views.
     pub fn find_views<'m>(&'m self, text: &str, views: &[Decode]) -> Vec<Hit<'m, T>> {
-        views.iter().flat_map(|mode| self.find_in(text, *mode)).collect()
+        let ruby = views.iter().any(|v| v.ruby != Ruby::Both) && has_annotation(text);
+        views
+            .iter()
+            .filter(|mode| ruby || mode.ruby == Ruby::Both)
+            .flat_map(|mode| self.find_in(text, *mode))
+            .collect()
     }
 
     /// The end (exclusive, in folded characters) of pattern `p` matched at
@@ -969,7 +1102,24 @@ mod tests {
         assert_eq!(html("<p>Acme</p><p>Corp</p>"), ["Acme"]);
         assert_eq!(html("<p>Acme<br>Corp</p>"), ["Acme<br>Corp"]);
         assert_eq!(html("a < b and Acme > c"), ["Acme"]);
-        let md = |t: &str| found(&["Acme"], t, Decode::markdown_rendered(false, true));
+        // Ruby: the base text, the annotations, and each as text of its own.
+        let ruby =
+            "<p>x <ruby>三<rt>みつ</rt>井<rt>い</rt></ruby>と<ruby>Ac<rp>(</rp><rt>Acme</rt><rp>)</rp>me</ruby></p>";
+        let views = |names: &[&str], mode| found(names, ruby, mode);
+        assert_eq!(
+            views(&["三井", "Acme"], Decode::HTML_RENDERED_BASE),
+            ["三<rt>みつ</rt>井", "Ac<rp>(</rp><rt>Acme</rt><rp>)</rp>me"]
+        );
+        assert_eq!(
+            views(&["みつい"], Decode::HTML_RENDERED_ANNOTATIONS),
+            ["みつ</rt>井<rt>い"]
+        );
+        assert_eq!(views(&["Acme"], Decode::HTML_RENDERED), ["Acme"]);
+        assert!(views(&["三井"], Decode::HTML_RENDERED).is_empty());
+        assert!(views(&["いAc", "みつい"], Decode::HTML_RENDERED_BASE).is_empty());
+        // The annotations of two ruby elements do not join.
+        assert!(views(&["い(Acme"], Decode::HTML_RENDERED_ANNOTATIONS).is_empty());
+        let md = |t: &str| found(&["Acme"], t, Decode::markdown_rendered(false, true, Ruby::Both));
         assert_eq!(md("Ac*me* and A`cm`e and A\\*cme"), ["Ac*me", "A`cm`e"]);
         assert_eq!(
             md("Ac[me](https://x.example/(y)) and ![A](z)cme"),
@@ -984,11 +1134,27 @@ mod tests {
     }
 
     #[test]
-    fn widths() {
-        assert_eq!(name_width("HP"), Some(2));
-        assert_eq!(name_width("東芝"), Some(4));
-        assert_eq!(name_width("Ａｃ"), Some(2));
-        assert_eq!(name_width(" Acme Inc. "), Some(7));
-        assert_eq!(name_width("---"), None);
+    fn short_names_match_as_exact_whole_words() {
+        assert_eq!(
+            plain(&["HP"], "HP, hp's ＨＰ (HP) HP-UX"),
+            ["HP", "hp", "ＨＰ", "HP", "HP"]
+        );
+        assert!(plain(&["HP"], "H P, H-P, HPE, chip, php").is_empty());
+        assert_eq!(plain(&["三井"], "三井住友の三井"), ["三井", "三井"]);
+        assert!(plain(&["三井"], "三 井、三\n井").is_empty());
+        assert_eq!(plain(&["A&B"], "A&B and a&b"), ["A&B", "a&b"]);
+        assert!(plain(&["A&B"], "A & B").is_empty());
+        // Three characters and more keep the flexible separators.
+        assert_eq!(plain(&["三井物"], "三井 物"), ["三井 物"]);
+        // Markup between the characters still joins them, as rendered.
+        assert_eq!(found(&["HP"], "<b>H</b>P", Decode::HTML_RENDERED), ["H</b>P"]);
+    }
+
+    #[test]
+    fn same_name_compares_compiled_patterns() {
+        assert!(same_name("Acme Corp", "ACME-corp"));
+        assert!(same_name("Ｚｅｐｈｙｒ", "zephyr"));
+        assert!(!same_name("Zephyr", "Zephyrs"));
+        assert!(!same_name("---", "---"));
     }
 }

@@ -97,7 +97,9 @@ fn init_makes_a_project_that_checks_clean_and_builds_at_once() {
     );
     let (code, stdout, stderr) = run(&root, &["build", "--today", "2026-11-25"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert_eq!(stderr, "");
+    // The one thing left to set before publishing.
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("casebook.toml: warning: no base_url"), "{stderr}");
     let report = text(&root, "site/internal/clients/example-client/2026-09.html");
     assert!(
         report.contains("Qualified leads reached 58 a month"),

@@ -6,6 +6,7 @@ mod common;
 
 mod browser;
 mod client_edition;
+mod clv;
 mod demo;
 mod encodings;
 mod imports;
@@ -16,6 +17,9 @@ mod load_cache;
 mod metrics_cli;
 mod parsers_prop;
 mod pdf;
+mod prediction;
+mod public_deploy;
+mod public_leaks;
 mod public_site;
 mod reports;
 mod robustness;

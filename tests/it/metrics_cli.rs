@@ -94,7 +94,17 @@ fn metrics_json_has_every_field_of_the_spec() {
         "segment",
         "touch",
         "signals",
+        // SPEC 3.9 (version 2)
+        "contract",
+        "expected_remaining_months",
+        "predicted_value",
+        "p_alive",
+        "expected_purchases",
+        "expected_value",
     ];
+    for k in ["sbg", "bgnbd", "gamma_gamma", "notes"] {
+        assert!(v["prediction"].get(k).is_some(), "prediction.{k} missing");
+    }
     let clients = v["clients"].as_array().unwrap();
     assert_eq!(clients.len(), 21);
     let ids: Vec<&str> = clients.iter().map(|c| c["id"].as_str().unwrap()).collect();

@@ -40,10 +40,14 @@ fn only_granted_unexpired_stories_are_published() {
     let public = p.path().join("site/public");
     let files: Vec<String> = tree(&public).into_keys().collect();
     let mut want = vec![
-        "assets/style.css".to_string(),
+        "404.html".to_string(),
+        "assets/style.css".into(),
         "feed.xml".into(),
         "index.html".into(),
+        "industries/retail/index.html".into(),
         "pages/about/index.html".into(),
+        "robots.txt".into(),
+        "services/ads/index.html".into(),
         "sitemap.xml".into(),
         "stories/full-story/index.html".into(),
         format!("stories/{ANON_SLUG}/index.html"),
