@@ -309,6 +309,15 @@ pub fn build_project(
     // Reports: one per client alive in each report month, computed as of it.
     // A client whose inputs did not change since the previous build keeps
     // its pages (see crate::cache).
+    let models_key = {
+        let mut h = cache::Hasher::new();
+        for month in &report_months {
+            if let Some(mm) = computed.get(month) {
+                h.add(format!("{month} {:?}", mm.prediction).as_bytes());
+            }
+        }
+        h.hex()
+    };
     let progress = Progress::new(project.clients.len() as u64, "rendering clients", opts.progress);
     let per_client: Vec<Result<ClientOutput, BuildError>> = project
         .clients
@@ -317,7 +326,13 @@ pub fn build_project(
             let _tick = Tick(&progress);
             opts.stopped()?;
             // Projects made in code have no fingerprints: always rendered.
-            let key = project.fingerprints.get(&client.id);
+            // A client's forecast comes from models fitted over every
+            // client: its pages are kept only while those are unchanged too.
+            let key = project
+                .fingerprints
+                .get(&client.id)
+                .map(|k| format!("{k}+{models_key}"));
+            let key = key.as_ref();
             if let Some(pages) = unchanged(previous.clients.get(&client.id), key) {
                 let editions = pages.files.iter().filter(|f| f.path.starts_with("client/")).count();
                 return Ok(ClientOutput {
@@ -376,7 +391,10 @@ pub fn build_project(
                         &month_charts
                     }
                 };
-                let ctx = pages::internal::report(rc, client, cm, *month, before, Some(charts));
+                let mut ctx = pages::internal::report(rc, client, cm, *month, before, Some(charts));
+                // The forecast is the consultancy's: the briefing has it, the
+                // client edition (rendered from its own context) never does.
+                ctx["forecast"] = pages::forecast::client_forecast(rc, cm, &mm.prediction);
                 let rel = format!("internal/clients/{}/{month}.html", client.id);
                 write(&rel, render("report.html", &ctx)?.as_bytes())?;
                 files.push(rel);

@@ -206,6 +206,8 @@ pub struct Config {
     pub allow_words: Vec<String>,
     pub public: PublicSettings,
     pub brand: Brand,
+    /// Annual discount rate of predicted values (SPEC 3.9), 0 ..= 1.
+    pub discount_rate: f64,
 }
 
 impl Config {
@@ -260,6 +262,7 @@ impl Config {
             allow_words: Vec::new(),
             public: PublicSettings::default(),
             brand: Brand::default(),
+            discount_rate: 0.0,
         }
     }
 
@@ -301,6 +304,16 @@ impl Config {
         }
         if let Some(v) = f.int_in("fiscal_year_start", 1, 12, "a month number") {
             c.fiscal_year_start = v;
+        }
+        if let Some(v) = f.number("discount_rate") {
+            if (0.0..=1.0).contains(&v) {
+                c.discount_rate = v;
+            } else {
+                f.error_at(
+                    "discount_rate",
+                    format!("`discount_rate` {v} must be an annual rate from 0 to 1 (0.08 is 8 % a year)"),
+                );
+            }
         }
         if let Some(v) = f.money("default_cac") {
             c.default_cac = v;
@@ -437,6 +450,7 @@ impl Config {
             "gross_margin",
             "churn_after_months",
             "ltv_horizon_months",
+            "discount_rate",
             "default_cac",
             "cac_by_channel",
             "health",
@@ -600,6 +614,31 @@ tickets_up = 2.0
                 "{all:?}"
             );
         }
+    }
+
+    #[test]
+    fn discount_rate_is_an_annual_rate_from_0_to_1() {
+        let parse = |v: &str| {
+            let mut d = Diagnostics::new();
+            let text = format!("title = \"T\"\ncurrency = \"JPY\"\ndiscount_rate = {v}\n");
+            let c = Config::parse(&text, Path::new("casebook.toml"), &mut d);
+            (
+                c.map(|c| c.discount_rate),
+                d.into_vec().iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(parse("0.08"), (Some(0.08), vec![]));
+        assert_eq!(parse("0"), (Some(0.0), vec![]));
+        for bad in ["-0.1", "1.5"] {
+            let (_, errors) = parse(bad);
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.starts_with("casebook.toml:3:") && e.contains("discount_rate")),
+                "{bad}: {errors:?}"
+            );
+        }
+        assert_eq!(Config::with_defaults("T", "JPY").discount_rate, 0.0);
     }
 
     #[test]

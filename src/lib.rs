@@ -19,6 +19,7 @@ pub const BUILD_ID: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("CASEBOO
 pub mod build;
 pub mod cache;
 pub mod charts;
+pub mod clv;
 pub mod config;
 pub mod demo;
 pub mod diag;
@@ -39,6 +40,7 @@ pub use metrics::outcomes;
 pub mod output;
 pub mod pages;
 pub mod pdf;
+pub mod predict;
 pub mod progress;
 pub mod publish;
 pub mod render;

@@ -77,14 +77,16 @@ fn load_with(root: &Path, mut cache: LoadCache, save_cache: bool) -> Loaded {
             client_dirs.push((name, entry.path().to_path_buf()));
         }
     }
+    // Amounts are checked against the project's currency (SPEC §8).
+    let currency = config.as_ref().map(|c| c.currency.clone()).unwrap_or_default();
     let jobs: Vec<_> = client_dirs.iter().map(|(id, dir)| (id, dir, cache.take(id))).collect();
     // (the load, whether it was read from the files)
     let loads: Vec<(ClientLoad, bool)> = jobs
         .into_par_iter()
         .map(
-            |(id, dir, cached)| match cached.filter(|c| LoadCache::is_current(root, c)) {
+            |(id, dir, cached)| match cached.filter(|c| c.currency == currency && LoadCache::is_current(root, c)) {
                 Some(c) => (c, false),
-                None => (load_client_folder(root, id, dir), true),
+                None => (load_client_folder(root, id, dir, &currency), true),
             },
         )
         .collect();
@@ -289,10 +291,10 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics, rec: Option<&Rec
 
 /// Loads one client folder (and its content folder) on its own: what the
 /// load cache keeps.
-fn load_client_folder(root: &Path, id: &str, dir: &Path) -> ClientLoad {
+fn load_client_folder(root: &Path, id: &str, dir: &Path, currency: &str) -> ClientLoad {
     let mut diagnostics = Diagnostics::new();
     let rec = Recorder::default();
-    let client = load_client(root, id, dir, &mut diagnostics, &rec);
+    let client = load_client(root, id, dir, currency, &mut diagnostics, &rec);
     let Record { hash, inputs } = rec.into_inner();
     ClientLoad {
         id: id.to_string(),
@@ -300,10 +302,18 @@ fn load_client_folder(root: &Path, id: &str, dir: &Path) -> ClientLoad {
         diagnostics,
         fingerprint: hash.hex(),
         inputs,
+        currency: currency.to_string(),
     }
 }
 
-fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &Recorder) -> Option<Client> {
+fn load_client(
+    root: &Path,
+    id: &str,
+    dir: &Path,
+    currency: &str,
+    diags: &mut Diagnostics,
+    fp: &Recorder,
+) -> Option<Client> {
     let rel_dir = rel_path(root, dir);
     look(root, dir, fp);
     for entry in sorted_entries(dir, diags) {
@@ -340,7 +350,7 @@ fn load_client(root: &Path, id: &str, dir: &Path, diags: &mut Diagnostics, fp: &
     let invoices_path = dir.join("invoices.csv");
     let invoices = if look(root, &invoices_path, fp).is_file() {
         read_file(root, &invoices_path, diags, Some(fp))
-            .and_then(|b| tables::read_invoices(&b, &rel_dir.join("invoices.csv"), diags))
+            .and_then(|b| tables::read_invoices(&b, &rel_dir.join("invoices.csv"), currency, diags))
     } else {
         diags.error(
             &rel_dir.join("invoices.csv"),

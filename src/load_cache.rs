@@ -38,7 +38,7 @@ use crate::model::Client;
 
 /// Bumped with any change of what a shard holds (shards also carry
 /// [`crate::BUILD_ID`], so a casebook built from other sources ignores them).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Number of shard files.
 pub const SHARDS: usize = 16;
@@ -192,6 +192,8 @@ pub struct ClientLoad {
     /// Content hash of the files read (see `Project::fingerprints`).
     pub fingerprint: String,
     pub inputs: Inputs,
+    /// The project currency its amounts were checked against.
+    pub currency: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -345,6 +347,7 @@ mod tests {
             diagnostics: Diagnostics::new(),
             fingerprint: format!("fp-{id}"),
             inputs: Inputs { seen },
+            currency: "JPY".to_string(),
         }
     }
 

@@ -154,6 +154,11 @@ enum Command {
         after_help = "Examples:\n  casebook import invoices export.csv --client-column Client --date-column Date --amount-column Amount\n  casebook import invoices --help    (the options, and the encodings and spellings that are read)"
     )]
     Import(ImportCommand),
+    /// Predict customer lifetime value from any transaction log (BG/NBD + Gamma-Gamma), or retention from survivor counts (sBG).
+    #[command(
+        after_help = "Examples:\n  casebook clv orders.csv --freq W\n  casebook clv orders.csv --customer-column client --date-column day --amount-column total --freq M --horizon 24\n  casebook clv orders.csv --freq W --calibration-end 1997-09-30    (fit, then compare with the purchases after)\n  casebook clv --sbg 1000,631,468,382,326,289,262,241\n  casebook clv --sbg 1000,631,468 --sbg 500,320 --horizon 24\n\nJSON (default) has the fitted parameters and one row per customer; --format csv prints the customer rows.\nNo file is written. Not a project command: --root is ignored."
+    )]
+    Clv(ClvArgs),
     /// Write a synthetic demo project (the same options always give the same files).
     #[command(
         after_help = "Examples:\n  casebook demo-data --clients 1000 --out /tmp/demo\n  casebook demo-data --clients 50000 --months 36 --seed 7 --out /tmp/demo50k --invoices-csv /tmp/invoices.csv\n  casebook --root /tmp/demo build --today 2026-11-01\n\nThe months end at 2026-10, whatever today's date."
@@ -177,35 +182,60 @@ enum Command {
     },
 }
 
+/// The options of `casebook clv` (SPEC 3.9).
+#[derive(clap::Args)]
+struct ClvArgs {
+    /// A transaction log (CSV: one row per purchase); not with --sbg.
+    #[arg(value_name = "FILE", required_unless_present = "sbg", conflicts_with = "sbg")]
+    file: Option<PathBuf>,
+    /// Survivor counts of one cohort at periods 0, 1, 2, ... (repeat for more cohorts): fits sBG instead.
+    #[arg(long, value_name = "N,N,...", allow_hyphen_values = true)]
+    sbg: Vec<String>,
+    /// The column with the customer.
+    #[arg(long, default_value = "customer_id", value_name = "COLUMN")]
+    customer_column: String,
+    /// The column with the date (YYYY-MM-DD or YYYY/MM/DD).
+    #[arg(long, default_value = "date", value_name = "COLUMN")]
+    date_column: String,
+    /// The column with the amount.
+    #[arg(long, default_value = "amount", value_name = "COLUMN")]
+    amount_column: String,
+    /// The period: D (day), W (week, Monday to Sunday) or M (calendar month).
+    #[arg(long, default_value = "D", value_name = "D|W|M", value_parser = parse_period)]
+    freq: casebook::predict::summary::Period,
+    /// Fit on the transactions up to this date and compare predicted with actual purchases after it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    calibration_end: Option<jiff::civil::Date>,
+    /// The end of the observation [default: the latest transaction date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    observation_end: Option<jiff::civil::Date>,
+    /// Periods (of --freq) to predict; with --sbg, the length of the survival curve
+    /// [default: a year (365, 52 or 12); with --sbg the longest cohort].
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    horizon: Option<f64>,
+    /// Annual discount rate (0.1 is 10 %), applied month by month.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE", allow_hyphen_values = true)]
+    discount_rate: f64,
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+}
+
+fn parse_period(s: &str) -> Result<casebook::predict::summary::Period, String> {
+    casebook::predict::summary::Period::parse(s).ok_or_else(|| format!("`{s}`: expected D, W or M"))
+}
+
 #[derive(Subcommand)]
 enum ImportCommand {
     /// Split an accounting export into data/clients/<id>/invoices.csv (new clients get a client.toml).
     #[command(
-        after_help = "Examples:\n  casebook import invoices export.csv --client-column Client --date-column Date --amount-column Amount\n  casebook --root ~/clients import invoices 請求書.csv --client-column 取引先 --date-column 請求日 --amount-column 金額 --service-column 品目\n\nThe export may be CSV UTF-8, Shift_JIS (Excel's \"CSV\" in Japan) or UTF-16. Columns are named as in its\nheader line. Importing the same file again adds nothing; a row that cannot be read is reported as\nFILE:line:column and nothing is written."
+        after_help = "Examples:\n  casebook import invoices export.csv --client-column Client --date-column Date --amount-column Amount\n  casebook import invoices Invoices.csv --preset xero --dry-run\n  casebook --root ~/clients import invoices 請求書.csv --client-column 取引先 --date-column 請求日 --amount-column 小計 --number-column 請求書番号\n\nThe export may be CSV UTF-8, Shift_JIS (Excel's \"CSV\" in Japan) or UTF-16. Columns are named as in its\nheader line. Importing the same file again adds nothing; a row that cannot be read, an invoice number\nseen again with other values, or a probable duplicate is reported as FILE:line and nothing is written."
     )]
-    Invoices {
-        /// The export(s) to import.
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-        /// The column with the client's name.
-        #[arg(long, value_name = "COLUMN")]
-        client_column: String,
-        /// The column with the invoice date.
-        #[arg(long, value_name = "COLUMN")]
-        date_column: String,
-        /// The column with the amount.
-        #[arg(long, value_name = "COLUMN")]
-        amount_column: String,
-        /// The column with what was sold.
-        #[arg(long, value_name = "COLUMN")]
-        service_column: Option<String>,
-        /// The column with the kind (new, recurring, upsell, cross-sell, one-off).
-        #[arg(long, value_name = "COLUMN")]
-        kind_column: Option<String>,
-        /// The column with a description.
-        #[arg(long, value_name = "COLUMN")]
-        description_column: Option<String>,
-    },
+    Invoices(Box<casebook::import::cli::InvoiceArgs>),
+    /// Add the responses of a survey export to data/clients/<id>/nps.csv (clients matched as for invoices).
+    #[command(
+        after_help = "Examples:\n  casebook import nps survey.csv --client-column Company --date-column Date --score-column Score --comment-column Comment\n  casebook import nps survey.csv ... --dry-run"
+    )]
+    Nps(Box<casebook::import::cli::NpsArgs>),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -275,6 +305,41 @@ fn parse_base_url(s: &str) -> Result<String, String> {
 
 fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
     parse_date(s)
+}
+
+fn run_clv(args: ClvArgs) -> Result<(), u8> {
+    use casebook::clv::{ClvFormat, ClvInput, ClvOptions, run};
+    let format = match args.format {
+        Format::Json => ClvFormat::Json,
+        Format::Csv => ClvFormat::Csv,
+    };
+    let input = match args.file {
+        None => {
+            let horizon = match args.horizon {
+                None => None,
+                Some(h) if h >= 0.0 && h.fract() == 0.0 && h <= 10_000.0 => Some(h as u32),
+                Some(h) => {
+                    eprintln!("error: --horizon {h}: with --sbg, a whole number of periods from 0 to 10000");
+                    return Err(2);
+                }
+            };
+            ClvInput::Survivors(args.sbg, horizon)
+        }
+        Some(file) => ClvInput::File(
+            file,
+            ClvOptions {
+                customer_column: args.customer_column,
+                date_column: args.date_column,
+                amount_column: args.amount_column,
+                period: args.freq,
+                calibration_end: args.calibration_end,
+                observation_end: args.observation_end,
+                horizon: args.horizon,
+                discount_rate: args.discount_rate,
+            },
+        ),
+    };
+    run(input, format)
 }
 
 fn today() -> jiff::civil::Date {
@@ -377,27 +442,9 @@ fn main() -> ExitCode {
             )
         }
         Command::Init { dir } => casebook::init::run(&dir, cli.quiet),
-        Command::Import(ImportCommand::Invoices {
-            files,
-            client_column,
-            date_column,
-            amount_column,
-            service_column,
-            kind_column,
-            description_column,
-        }) => casebook::import::run_invoices(
-            &root,
-            &files,
-            &casebook::import::InvoiceColumns {
-                client: client_column,
-                date: date_column,
-                amount: amount_column,
-                service: service_column,
-                kind: kind_column,
-                description: description_column,
-            },
-            cli.quiet,
-        ),
+        Command::Import(ImportCommand::Invoices(args)) => casebook::import::cli::run_invoices(&root, &args, cli.quiet),
+        Command::Import(ImportCommand::Nps(args)) => casebook::import::cli::run_nps(&root, &args, cli.quiet),
+        Command::Clv(args) => run_clv(args),
         Command::DemoData {
             clients,
             months,

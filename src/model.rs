@@ -45,6 +45,9 @@ pub struct Client {
     pub gross_margin: Option<Decimal>,
     #[serde(with = "compact::opt_date")]
     pub ended: Option<Date>,
+    /// `contract` of client.toml (SPEC 3.9); when absent it is inferred
+    /// from the invoices (see `metrics`).
+    pub contract: Option<Contract>,
     /// The language of this client's monthly reviews (both editions), when
     /// it is not the project's.
     pub lang: Option<crate::config::Lang>,
@@ -97,6 +100,33 @@ impl InvoiceKind {
             InvoiceKind::Upsell => "upsell",
             InvoiceKind::CrossSell => "cross-sell",
             InvoiceKind::OneOff => "one-off",
+        }
+    }
+}
+
+/// How a client buys (SPEC 3.9): which predictive model serves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Contract {
+    /// A recurring contract: retention follows the sBG model.
+    Retainer,
+    /// Purchases now and then: BG/NBD and Gamma-Gamma.
+    Project,
+}
+
+impl Contract {
+    pub fn parse(text: &str) -> Option<Contract> {
+        match text.trim() {
+            "retainer" => Some(Contract::Retainer),
+            "project" => Some(Contract::Project),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Contract::Retainer => "retainer",
+            Contract::Project => "project",
         }
     }
 }
@@ -293,6 +323,7 @@ impl Client {
             cac: None,
             gross_margin: None,
             ended: None,
+            contract: None,
             lang: None,
             invoices: Vec::new(),
             nps: Vec::new(),

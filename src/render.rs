@@ -17,6 +17,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("internal_base.html", include_str!("../templates/internal_base.html")),
     ("tiles.html", include_str!("../templates/tiles.html")),
     ("chart_cards.html", include_str!("../templates/chart_cards.html")),
+    ("forecast.html", include_str!("../templates/forecast.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
     ("cohorts.html", include_str!("../templates/cohorts.html")),
     ("client.html", include_str!("../templates/client.html")),

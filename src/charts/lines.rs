@@ -251,3 +251,44 @@ pub fn multi_line(t: &Text, loc: &Locale, x: &[String], series: &[(String, Vec<O
         }
     })
 }
+
+/// Survival by months since start: the observed share (dots joined by a
+/// thin line; `None` where nothing was observed) against a fitted curve
+/// (a solid line), both fractions 0–1 drawn as 0–100 %. For the retention
+/// model of the cohorts page.
+pub fn survival_fit(
+    t: &Text,
+    x: &[String],
+    observed: &[Option<f64>],
+    fitted: &[f64],
+    observed_label: &str,
+    fitted_label: &str,
+) -> String {
+    let n = x.len().min(observed.len().max(fitted.len()));
+    let pct = |v: f64| finite(v).map(|v| v.clamp(0.0, 1.0) * 100.0);
+    let obs: Vec<Option<f64>> = (0..n)
+        .map(|i| observed.get(i).copied().flatten().and_then(pct))
+        .collect();
+    let fit: Vec<Option<f64>> = (0..n).map(|i| fitted.get(i).copied().and_then(pct)).collect();
+    let spec = XySpec {
+        t,
+        ja: looks_japanese(t),
+        x_labels: labels(x, n),
+        left: Axis::plain(Ticks::fixed(0.0, 100.0, 20.0), "%", t.y_label.clone()),
+        right: None,
+        legend: vec![
+            LegendItem::new(Swatch::Line(palette::VERMILLION), observed_label),
+            LegendItem::new(Swatch::Line(palette::BLUE), fitted_label),
+        ],
+        height: 340.0,
+        has_data: obs.iter().chain(&fit).any(Option::is_some),
+    };
+    let xy = Xy::new(&spec);
+    render(t, WIDTH, xy.height, |c| {
+        xy.draw_frame(c, &spec);
+        let ticks = &spec.left.ticks;
+        xy.draw_axis(c, &spec);
+        series_line(c, &xy.points(ticks, &fit), palette::BLUE, 2, false);
+        series_line(c, &xy.points(ticks, &obs), palette::VERMILLION, 1, true);
+    })
+}

@@ -39,7 +39,7 @@ pub use bridge::{Step, movements, score_history, waterfall};
 pub use format::compact_money;
 pub use hbars::{category_bars, health_bars};
 pub use heatmap::heatmap;
-pub use lines::{cumulative_ltv, multi_line, nps_history, outcome_line};
+pub use lines::{cumulative_ltv, multi_line, nps_history, outcome_line, survival_fit};
 
 /// Language and currency of tick labels.
 #[derive(Clone, Debug, PartialEq, Eq)]

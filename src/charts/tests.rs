@@ -765,6 +765,7 @@ fn captions_and_labels_are_escaped() {
         category_bars(&t, &[(nasty.into(), 2.0)], Some((3.0, nasty.into()))),
         heatmap(&t, &labels, &[vec![Some(1.0)], vec![Some(0.5), None]], true),
         multi_line(&t, &en(), &labels, &[(nasty.into(), vec![Some(1.0), Some(2.0)])]),
+        survival_fit(&t, &labels, &[Some(1.0), Some(0.5)], &[1.0, 0.6], nasty, nasty),
     ];
     for svg in charts {
         assert_well_formed(&svg);
@@ -972,6 +973,20 @@ fn odd_inputs_do_not_panic() {
             ),
         ));
     }
+    out.push((true, survival_fit(&t, &e, &[], &[], "o", "f")));
+    out.push((true, survival_fit(&t, &three, &[None, None], &[f64::NAN], "o", "f")));
+    out.push((false, survival_fit(&t, &one, &[Some(-3.0)], &[7.0], "o", "f")));
+    out.push((
+        false,
+        survival_fit(
+            &tj,
+            &three,
+            &[Some(1.0), None, Some(0.4), Some(0.1)],
+            &[1.0, 0.8],
+            "観測",
+            "モデル",
+        ),
+    ));
     out.push((true, health_bars(&t, &[])));
     out.push((true, health_bars(&t, &[("a".into(), None)])));
     // (the NaN row reads "No data" too)
@@ -1135,4 +1150,32 @@ fn long_labels_are_cut_not_spilled() {
             assert!((0.0..=720.0).contains(&x), "x={x} in {svg}");
         }
     }
+}
+
+/// The fitted survival curve against the observed one: fractions drawn as
+/// percentages on a fixed 0–100 % axis, observed values as dots, the same
+/// bytes every time.
+#[test]
+fn survival_fit_draws_both_curves() {
+    let t = text("Retention of retainers", "Months since start", "Still a client");
+    let x: Vec<String> = (0..6).map(|k| k.to_string()).collect();
+    let observed = [Some(1.0), Some(1.0), Some(0.9), Some(0.8), None, None];
+    let fitted = [1.0, 0.95, 0.9, 0.86, 0.82, 0.78];
+    let svg = survival_fit(&t, &x, &observed, &fitted, "Observed", "sBG model");
+    assert_well_formed(&svg);
+    check_accessible(&svg);
+    assert!(svg.contains(">100%</text>") && svg.contains(">0%</text>"), "{svg}");
+    assert!(svg.contains(">Observed</text>") && svg.contains(">sBG model</text>"));
+    // Four observed points as dots (circles), none for the missing two.
+    assert_eq!(svg.matches("r=\"2\" fill=\"#D55E00\"").count(), 4, "{svg}");
+    assert_eq!(svg, survival_fit(&t, &x, &observed, &fitted, "Observed", "sBG model"));
+    let other = survival_fit(
+        &t,
+        &x,
+        &observed,
+        &[1.0, 0.5, 0.4, 0.3, 0.2, 0.1],
+        "Observed",
+        "sBG model",
+    );
+    assert_ne!(svg, other);
 }

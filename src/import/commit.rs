@@ -15,6 +15,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// One file to write: its path and its new content.
+#[cfg(test)]
 pub struct Write {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
@@ -42,6 +43,8 @@ struct Undo {
     /// Folders created, outermost first.
     folders: Vec<PathBuf>,
     temporaries: Vec<PathBuf>,
+    /// How many of `temporaries` (the first ones) are renamed into place.
+    renamed: usize,
     /// Targets replaced: the target and its backup (`None`: it was new).
     replaced: Vec<(PathBuf, Option<PathBuf>)>,
 }
@@ -60,7 +63,7 @@ impl Undo {
                 }
             }
         }
-        for t in self.temporaries {
+        for t in self.temporaries.into_iter().skip(self.renamed) {
             let _ = fs::remove_file(t);
         }
         for f in self.folders.into_iter().rev() {
@@ -69,64 +72,109 @@ impl Undo {
     }
 }
 
-/// Writes every file of `writes`, or none of them.
-pub fn commit(writes: &[Write]) -> Result<(), CommitError> {
-    let mut undo = Undo::default();
-    match write_all(writes, &mut undo) {
-        Ok(backups) => {
-            for b in backups {
-                let _ = fs::remove_file(b);
-            }
-            Ok(())
+/// Files written under temporary names, waiting to be renamed into place
+/// together ([`Staging::commit`]); dropped without a commit, it removes
+/// them and every folder it made.
+#[derive(Default)]
+pub struct Staging {
+    /// Target and temporary file, in the order staged.
+    staged: Vec<(PathBuf, PathBuf)>,
+    undo: Undo,
+    done: bool,
+}
+
+impl Staging {
+    pub fn new() -> Staging {
+        Staging::default()
+    }
+
+    /// Writes `bytes` beside `path` under a temporary name.
+    pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<(), CommitError> {
+        let fail = |error| CommitError {
+            path: path.to_path_buf(),
+            error,
+        };
+        if let Some(parent) = path.parent() {
+            create_folders(parent, &mut self.undo).map_err(fail)?;
         }
-        Err(e) => {
-            undo.roll_back();
-            Err(e)
+        let tmp = beside(path, "import");
+        fs::write(&tmp, bytes).map_err(fail)?;
+        self.undo.temporaries.push(tmp.clone());
+        self.staged.push((path.to_path_buf(), tmp));
+        Ok(())
+    }
+
+    /// Renames every staged file over its target, or, on any failure, puts
+    /// every target back as it was.
+    pub fn commit(mut self) -> Result<(), CommitError> {
+        let staged = std::mem::take(&mut self.staged);
+        let mut undo = std::mem::take(&mut self.undo);
+        self.done = true;
+        match rename_all(&staged, &mut undo) {
+            Ok(backups) => {
+                for b in backups {
+                    let _ = fs::remove_file(b);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                undo.roll_back();
+                Err(e)
+            }
         }
     }
 }
 
-/// Does the work of [`commit`], recording in `undo` what to take back;
-/// returns the backups to remove once everything is in place.
-fn write_all(writes: &[Write], undo: &mut Undo) -> Result<Vec<PathBuf>, CommitError> {
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            std::mem::take(&mut self.undo).roll_back();
+        }
+    }
+}
+
+/// Writes every file of `writes`, or none of them.
+#[cfg(test)]
+pub fn commit(writes: &[Write]) -> Result<(), CommitError> {
+    let mut staging = Staging::new();
+    for w in writes {
+        staging.stage(&w.path, &w.bytes)?;
+    }
+    staging.commit()
+}
+
+/// Renames each temporary over its target, keeping a backup of each old
+/// file; returns the backups to remove once everything is in place.
+fn rename_all(staged: &[(PathBuf, PathBuf)], undo: &mut Undo) -> Result<Vec<PathBuf>, CommitError> {
     let fail = |path: &Path| {
         let path = path.to_path_buf();
         move |error| CommitError { path, error }
     };
-    let mut temporaries = Vec::with_capacity(writes.len());
-    for w in writes {
-        if let Some(parent) = w.path.parent() {
-            create_folders(parent, undo).map_err(fail(&w.path))?;
-        }
-        let tmp = beside(&w.path, "import");
-        fs::write(&tmp, &w.bytes).map_err(fail(&w.path))?;
-        undo.temporaries.push(tmp.clone());
-        temporaries.push(tmp);
-    }
     let mut backups = Vec::new();
-    for (w, tmp) in writes.iter().zip(&temporaries) {
-        let backup = match fs::symlink_metadata(&w.path) {
+    for (target, tmp) in staged {
+        let backup = match fs::symlink_metadata(target) {
             Ok(_) => {
-                let b = beside(&w.path, "backup");
-                fs::hard_link(&w.path, &b)
-                    .or_else(|_| fs::copy(&w.path, &b).map(|_| ()))
-                    .map_err(fail(&w.path))?;
+                let b = beside(target, "backup");
+                fs::hard_link(target, &b)
+                    .or_else(|_| fs::copy(target, &b).map(|_| ()))
+                    .map_err(fail(target))?;
                 backups.push(b.clone());
                 Some(b)
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(fail(&w.path)(e)),
+            Err(e) => return Err(fail(target)(e)),
         };
-        match fs::rename(tmp, &w.path) {
-            Ok(()) => undo.replaced.push((w.path.clone(), backup)),
+        match fs::rename(tmp, target) {
+            Ok(()) => undo.replaced.push((target.clone(), backup)),
             Err(e) => {
                 if let Some(b) = backup {
                     let _ = fs::remove_file(b);
                 }
-                return Err(fail(&w.path)(e));
+                return Err(fail(target)(e));
             }
         }
-        undo.temporaries.retain(|t| t != tmp);
+        // Staged in the order of `temporaries`.
+        undo.renamed += 1;
     }
     Ok(backups)
 }

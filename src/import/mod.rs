@@ -1,57 +1,92 @@
-//! `casebook import invoices`: splits one accounting export (or several)
-//! into `data/clients/<id>/invoices.csv`.
+//! `casebook import invoices` and `casebook import nps`: turn what other
+//! programs export into the project's files (SPEC §8).
 //!
-//! Everything is read and checked before anything is written: a row that
-//! cannot be read is reported as `FILE:line:column: message` with every
-//! other such row, and then nothing is written at all. Importing the same
-//! file again adds nothing.
+//! Everything is read and checked before anything is written, and revenue
+//! is never added twice without a word: an invoice number seen again is a
+//! duplicate or a conflict, a row with the date and amount of an existing
+//! one a probable duplicate. A row that cannot be read, a conflict or a
+//! probable duplicate is reported as `FILE:line: message` with every other
+//! one, and then nothing is written at all. Writing is all or nothing too
+//! (see `import/commit.rs`).
+//!
+//! An export is read as it streams, twice or more: once to check every
+//! row and learn its clients, then once per batch of clients whose rows fit
+//! [`BATCH_ROWS`], so that memory follows the number of clients, not of
+//! rows.
 
+pub mod cli;
+mod clients;
 mod commit;
+mod merge;
+mod nps;
+mod read;
+pub mod spec;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fs;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
-use unicode_normalization::UnicodeNormalization;
+use rust_decimal::Decimal;
+
+pub use clients::{client_id_for, fold_name, romanise};
+pub use nps::{NpsImport, import_nps};
+pub use read::Skipped;
 
 use crate::diag::{Diagnostics, format_errors};
-use crate::input::client_toml::parse_client_toml;
-use crate::input::ids::is_valid_id;
-use crate::input::rows::{self, Column, ReadOptions, Row, read_file, read_rows_with};
-use crate::input::spelling::{parse_date, parse_money};
-use crate::input::tables::{INVOICE_COLUMNS, invoices_from_rows, parse_kind};
-use crate::input::write::{CsvOut, LineEnd};
-use crate::input::{TextEncoding, decode};
-use crate::model::Invoice;
-use crate::progress::{Colour, paint};
+use read::{Line, read_export};
+use spec::Spec;
 
-/// The columns of an export that hold each part of an invoice, as named in
-/// its header line.
+/// How many export rows one batch of clients holds in memory at most.
+pub const BATCH_ROWS: usize = 250_000;
+
+/// An import of invoices: the exports, how to read them, and what to do.
 #[derive(Clone, Debug)]
-pub struct InvoiceColumns {
-    pub client: String,
-    pub date: String,
-    pub amount: String,
-    pub service: Option<String>,
-    pub kind: Option<String>,
-    pub description: Option<String>,
+pub struct InvoiceImport {
+    pub files: Vec<PathBuf>,
+    pub spec: Spec,
+    /// `--map FILE`: export name → client id.
+    pub map: Option<PathBuf>,
+    /// Report what would be added; write nothing.
+    pub dry_run: bool,
+    /// Import rows that look like duplicates of existing ones.
+    pub allow_duplicates: bool,
 }
 
-/// What an import did (or, with nothing to write, would have done).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ImportSummary {
-    /// Invoices added.
+/// What one client gets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAdded {
+    pub id: String,
     pub invoices: usize,
-    /// Clients that got at least one invoice.
-    pub clients: usize,
-    /// Clients created, with their id and name.
-    pub new_clients: Vec<(String, String)>,
+    pub total: Decimal,
+    /// A new client: its name as written.
+    pub new: Option<String>,
+    /// For a new client, an existing client whose name is close.
+    pub close_to: Option<String>,
+}
+
+/// What an import did (or, with `--dry-run`, would do).
+#[derive(Clone, Debug, Default)]
+pub struct ImportSummary {
+    /// Clients that get rows, by id.
+    pub clients: Vec<ClientAdded>,
     /// Rows already in the project.
     pub duplicates: usize,
+    pub skipped: Skipped,
     /// Files written, relative to the project folder.
     pub written: Vec<PathBuf>,
+    pub dry_run: bool,
+    /// Footer rows skipped and other warnings of reading the exports.
+    pub warnings: Vec<crate::diag::Diagnostic>,
+}
+
+impl ImportSummary {
+    pub fn invoices(&self) -> usize {
+        self.clients.iter().map(|c| c.invoices).sum()
+    }
+
+    pub fn new_clients(&self) -> usize {
+        self.clients.iter().filter(|c| c.new.is_some()).count()
+    }
 }
 
 /// Why nothing was imported.
@@ -59,7 +94,10 @@ pub struct ImportSummary {
 pub enum ImportError {
     /// `--root` is not a project folder.
     NoProject(PathBuf),
-    /// Rows or files that cannot be read (every one is listed).
+    /// A flag that cannot be used (an unknown preset, say).
+    Usage(String),
+    /// Rows or files that cannot be read, conflicts and probable
+    /// duplicates (every one is listed).
     Invalid(Diagnostics),
     Io(PathBuf, io::Error),
 }
@@ -72,13 +110,14 @@ impl std::fmt::Display for ImportError {
                 "{}: no casebook.toml; pass the project folder with --root DIR (or create one with casebook init DIR)",
                 root.display()
             ),
+            ImportError::Usage(m) => write!(f, "{m}"),
             ImportError::Invalid(d) => {
                 let n = d.errors().count();
                 write!(
                     f,
-                    "{}{n} problem{} found; nothing was imported",
+                    "{}{} found; nothing was imported",
                     format_errors(d.errors()),
-                    if n == 1 { "" } else { "s" }
+                    plural(n, "problem", "problems")
                 )
             }
             ImportError::Io(p, e) => write!(f, "{}: {e}", p.display()),
@@ -86,514 +125,184 @@ impl std::fmt::Display for ImportError {
     }
 }
 
-const HEADER: &str = "date,amount,service,kind,description";
+impl std::error::Error for ImportError {}
 
-/// What makes two rows the same invoice: the values, with amounts compared
-/// as numbers and text in NFKC with spaces collapsed.
-type InvoiceKey = (Date, String, String, &'static str, String);
-
-fn invoice_key(invoice: &Invoice) -> InvoiceKey {
-    (
-        invoice.date,
-        invoice.amount.normalize().to_string(),
-        normalise(&invoice.service),
-        kind_text(invoice),
-        normalise(&invoice.description),
-    )
+/// `1 client`, `2 clients`, `1,234 invoices` (as every command counts).
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    crate::format::count_of(n, one, many)
 }
 
-/// The `kind` as written: empty when it was left to inference.
-fn kind_text(invoice: &Invoice) -> &'static str {
-    if invoice.kind_inferred {
-        ""
-    } else {
-        invoice.kind.as_str()
+/// The project's currency, from casebook.toml.
+fn project_currency(root: &Path) -> Result<String, ImportError> {
+    let rel = Path::new("casebook.toml");
+    let text = std::fs::read_to_string(root.join(rel)).map_err(|_| ImportError::NoProject(root.to_path_buf()))?;
+    let mut diags = Diagnostics::new();
+    match crate::config::Config::parse(&text, rel, &mut diags) {
+        Some(c) if !diags.has_errors() => Ok(c.currency),
+        _ => Err(ImportError::Invalid(diags)),
     }
 }
 
-/// The text of `column` of `invoices.csv` for an invoice.
-fn column_text(invoice: &Invoice, column: &str) -> String {
-    match column {
-        "date" => invoice.date.to_string(),
-        "amount" => invoice.amount.normalize().to_string(),
-        "service" => invoice.service.clone(),
-        "kind" => kind_text(invoice).to_string(),
-        "description" => invoice.description.clone(),
-        _ => String::new(),
-    }
-}
-
-/// A row of an export, read and checked.
-struct Imported {
-    /// Which file (index into the list of files).
-    file: usize,
-    client: String,
-    invoice: Invoice,
-}
-
-/// NFKC with runs of white space collapsed to one space, for comparing
-/// services and descriptions: `ＳＥＯ　対策` and `SEO 対策` are the same.
-pub fn normalise(text: &str) -> String {
-    let nfkc: String = text.nfkc().collect();
-    nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// What makes two client names the same client: NFKC, lowercase, without
-/// white space. `ＡＢＣ商事`, `ABC商事` and `abc 商事` are one client, and so
-/// are `株式会社サンプル` and `株式会社　サンプル`.
-pub fn name_key(name: &str) -> String {
-    name.nfkc()
-        .flat_map(char::to_lowercase)
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
-/// The client id for a name: a lowercase ASCII slug of its letters and
-/// digits (`Hinode Foods Co., Ltd.` → `hinode-foods-co-ltd`, accents
-/// dropped, at most 64 characters). A name with no ASCII letter, such as
-/// `株式会社サンプル`, gets `client-` and the 8 hex digits of the 32-bit
-/// FNV-1a hash of the UTF-8 bytes of its [`name_key`], which never changes
-/// between versions or platforms.
-pub fn client_id_for(name: &str) -> String {
-    let nfkc: String = name.nfkc().collect();
-    let mut slug = String::new();
-    for c in nfkc.nfkd() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if unicode_normalization::char::is_combining_mark(c) {
-            // The accent of an accented letter: keep the letter only.
-        } else if !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let mut slug = slug.trim_matches('-').to_string();
-    if slug.len() > 64 {
-        slug.truncate(64);
-        slug = slug.trim_end_matches('-').to_string();
-    }
-    if slug.bytes().any(|b| b.is_ascii_lowercase()) {
-        slug
-    } else {
-        format!("client-{:08x}", fnv1a32(name_key(name).as_bytes()))
-    }
-}
-
-fn fnv1a32(bytes: &[u8]) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    for b in bytes {
-        hash ^= u32::from(*b);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
-    hash
-}
-
-/// `base`, or `base-2`, `base-3`, ... whichever is not taken (at most 64
-/// characters).
-fn unique_id(base: &str, taken: &BTreeSet<String>) -> String {
-    if !taken.contains(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| {
-            let suffix = format!("-{n}");
-            let stem = &base[..base.len().min(64 - suffix.len())];
-            format!("{}{suffix}", stem.trim_end_matches('-'))
-        })
-        .find(|id| !taken.contains(id))
-        .expect("some suffix is free")
-}
-
-/// The clients already in the project: folder names, and which id each
-/// name and `aka` spelling (by [`name_key`]) belongs to.
-struct Existing {
-    taken: BTreeSet<String>,
-    by_name: HashMap<String, String>,
-    by_aka: HashMap<String, Vec<String>>,
-}
-
-fn existing_clients(root: &Path) -> Result<Existing, ImportError> {
-    let mut existing = Existing {
-        taken: BTreeSet::new(),
-        by_name: HashMap::new(),
-        by_aka: HashMap::new(),
-    };
-    let dir = root.join("data/clients");
-    if !dir.is_dir() {
-        return Ok(existing);
-    }
-    let mut ids: Vec<String> = fs::read_dir(&dir)
-        .map_err(|e| ImportError::Io(dir.clone(), e))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    ids.sort();
-    for id in ids {
-        existing.taken.insert(id.clone());
-        if !is_valid_id(&id) {
-            continue;
-        }
-        let rel = Path::new("data/clients").join(&id).join("client.toml");
-        let Ok(text) = fs::read_to_string(root.join(&rel)) else {
-            continue;
-        };
-        // Problems of client.toml are `check`'s to report; its name and
-        // spellings are all that matching needs.
-        let Some(client) = parse_client_toml(&id, &text, &rel, &mut Diagnostics::new()) else {
-            continue;
-        };
-        existing
-            .by_name
-            .entry(name_key(&client.name))
-            .or_insert_with(|| id.clone());
-        for aka in &client.aka {
-            let ids = existing.by_aka.entry(name_key(aka)).or_default();
-            if !ids.contains(&id) {
-                ids.push(id.clone());
-            }
-        }
-    }
-    Ok(existing)
-}
-
-/// Reads and checks every row of the exports.
-fn read_exports(files: &[PathBuf], cols: &InvoiceColumns, diags: &mut Diagnostics) -> Vec<Imported> {
-    let mut columns = vec![
-        Column::named(cols.client.clone(), true),
-        Column::named(cols.date.clone(), true),
-        Column::named(cols.amount.clone(), true),
-    ];
-    for c in [&cols.service, &cols.kind, &cols.description].into_iter().flatten() {
-        columns.push(Column::named(c.clone(), true));
-    }
-    let options = ReadOptions {
-        warn_unknown_columns: false,
-        loose_header: true,
-        header: rows::HeaderAt::First,
-    };
-    let mut out = Vec::new();
-    for (file, path) in files.iter().enumerate() {
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                diags.error(path, None, None, format!("cannot read: {e}"));
-                continue;
-            }
-        };
-        let Some(rows) = read_rows_with(&bytes, path, &columns, options, diags) else {
-            continue;
-        };
-        for row in rows {
-            if let Some((client, invoice)) = read_export_row(&row, cols, diags) {
-                out.push(Imported { file, client, invoice });
-            }
-        }
-    }
-    out
-}
-
-fn read_export_row(row: &Row, cols: &InvoiceColumns, diags: &mut Diagnostics) -> Option<(String, Invoice)> {
-    let client = row.field(&cols.client, |t| non_empty_name(t, &cols.client), diags);
-    let date = row.field(&cols.date, parse_date, diags);
-    let amount = row.field(&cols.amount, parse_money, diags);
-    let text = |col: &Option<String>| col.as_deref().map(|c| row.get(c).to_string()).unwrap_or_default();
-    let kind = match &cols.kind {
-        Some(c) => row.optional(c, parse_kind, diags)?,
-        None => None,
-    };
-    Some((
-        client?,
-        Invoice {
-            date: date?,
-            amount: amount?,
-            service: text(&cols.service),
-            kind: kind.unwrap_or(crate::model::InvoiceKind::Recurring),
-            kind_inferred: kind.is_none(),
-            description: text(&cols.description),
-            line: row.line,
-        },
-    ))
-}
-
-fn non_empty_name(text: &str, column: &str) -> Result<String, String> {
-    match text.trim() {
-        "" => Err(format!("no client name in column `{column}`")),
-        name => Ok(name.to_string()),
-    }
-}
-
-/// A client's invoices.csv as it is before the import.
-struct Target {
-    /// The file's text, to which rows are appended (UTF-8; a file in
-    /// another encoding is converted).
-    base: Vec<u8>,
-    /// The header's column names, in order.
-    header: Vec<String>,
-    delimiter: u8,
-    line_end: LineEnd,
-    /// How many times each invoice appears in it.
-    counts: HashMap<InvoiceKey, usize>,
-}
-
-impl Target {
-    fn empty() -> Target {
-        Target {
-            base: Vec::new(),
-            header: HEADER.split(',').map(String::from).collect(),
-            delimiter: b',',
-            line_end: LineEnd::Lf,
-            counts: HashMap::new(),
-        }
-    }
-}
-
-/// Reads an existing invoices.csv; its problems are errors, since rows that
-/// cannot be read cannot be compared either.
-fn read_target(root: &Path, rel: &Path, diags: &mut Diagnostics) -> Result<Target, ImportError> {
-    let path = root.join(rel);
-    let bytes = match fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target::empty()),
-        Err(e) => return Err(ImportError::Io(path, e)),
-    };
-    let decoded = match decode(&bytes) {
-        Ok(d) => d,
-        Err(e) => {
-            diags.error(rel, Some(e.line), Some(e.column), e.message);
-            return Ok(Target::empty());
-        }
-    };
-    if decoded.text.trim().is_empty() {
-        return Ok(Target::empty());
-    }
-    let mut file_diags = Diagnostics::new();
-    let file = read_file(&bytes, rel, INVOICE_COLUMNS, ReadOptions::default(), &mut file_diags);
-    let mut counts = HashMap::new();
-    let (header, delimiter) = match file {
-        Some(file) => {
-            for invoice in invoices_from_rows(&file.rows, &mut file_diags) {
-                *counts.entry(invoice_key(&invoice)).or_insert(0) += 1;
-            }
-            (file.header, file.delimiter)
-        }
-        None => (Vec::new(), b','),
-    };
-    for e in file_diags.errors() {
-        diags.error(&e.path, e.line, e.column, e.message.clone());
-    }
-    let text: &str = &decoded.text;
-    let base = match decoded.encoding {
-        TextEncoding::Utf8 | TextEncoding::Utf8Bom => bytes.clone(),
-        _ => text.as_bytes().to_vec(),
-    };
-    Ok(Target {
-        base,
-        header,
-        delimiter,
-        line_end: if text.contains("\r\n") {
-            LineEnd::CrLf
-        } else {
-            LineEnd::Lf
-        },
-        counts,
-    })
-}
-
-/// Imports the invoices of `files` into the project at `root`. Nothing is
-/// written unless every row of every file can be read.
-pub fn import_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns) -> Result<ImportSummary, ImportError> {
+/// Imports the invoices of the exports into the project at `root`.
+pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary, ImportError> {
     if !root.join("casebook.toml").is_file() {
         return Err(ImportError::NoProject(root.to_path_buf()));
     }
+    let currency = project_currency(root)?;
     let mut diags = Diagnostics::new();
-    let rows = read_exports(files, cols, &mut diags);
+    let mut summary = ImportSummary {
+        dry_run: job.dry_run,
+        ..Default::default()
+    };
+
+    // Pass 1: check every row, learn the clients' names and row counts.
+    let mut names: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut folded = FoldCache::default();
+    for (i, path) in job.files.iter().enumerate() {
+        read_export(
+            i,
+            path,
+            &job.spec,
+            &currency,
+            &mut summary.skipped,
+            &mut diags,
+            &mut |line| {
+                let entry = names
+                    .entry(folded.get(&line.client).to_string())
+                    .or_insert_with(|| (line.client.clone(), 0));
+                entry.1 += 1;
+            },
+        );
+    }
+    let warnings: Vec<_> = diags.warnings().cloned().collect();
+    summary.warnings = warnings.clone();
     if diags.has_errors() {
         diags.sort();
         return Err(ImportError::Invalid(diags));
     }
 
-    // Names to ids: an existing client with that name, else the one client
-    // with that `aka`, else a new id (given in name order, so that the same
-    // names get the same ids whatever the order of the rows).
-    let mut existing = existing_clients(root)?;
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for r in &rows {
-        names.entry(name_key(&r.client)).or_insert_with(|| r.client.clone());
+    let mut existing = clients::Existing::read(root).map_err(|e| ImportError::Io(root.join("data/clients"), e))?;
+    let map = match &job.map {
+        Some(path) => clients::read_map(path, &existing.taken, &mut diags),
+        None => HashMap::new(),
+    };
+    if diags.has_errors() {
+        diags.sort();
+        return Err(ImportError::Invalid(diags));
     }
-    let mut id_of: HashMap<String, String> = HashMap::new();
-    let mut new_clients: BTreeMap<String, String> = BTreeMap::new();
-    for (key, name) in &names {
-        let known = existing
-            .by_name
-            .get(key)
-            .cloned()
-            .or_else(|| match existing.by_aka.get(key) {
-                Some(ids) if ids.len() == 1 => Some(ids[0].clone()),
-                _ => None,
+    let first_names: BTreeMap<String, String> = names.iter().map(|(k, (n, _))| (k.clone(), n.clone())).collect();
+    let resolved = clients::resolve(&first_names, &mut existing, &map);
+
+    let batches = batches(&names, &resolved.id_of);
+    let mut staging = commit::Staging::new();
+    for batch in batches.iter().filter(|b| !b.is_empty()) {
+        let lines = lines_of(batch, job, &currency, &resolved.id_of);
+        for (id, lines) in batch.iter().zip(lines) {
+            let rel = Path::new("data/clients").join(id).join("invoices.csv");
+            let target = merge::read_target(root, &rel, &currency, &mut diags)
+                .map_err(|e| ImportError::Io(root.join(&rel), e))?;
+            let merged = merge::merge(
+                lines,
+                &target,
+                job.spec.amount_per,
+                job.allow_duplicates,
+                &job.files,
+                &mut diags,
+            );
+            summary.duplicates += merged.duplicates;
+            let Some(bytes) = merged.bytes else { continue };
+            let new = resolved.new.get(*id);
+            summary.clients.push(ClientAdded {
+                id: id.to_string(),
+                invoices: merged.added.len(),
+                total: crate::money::total(merged.added.iter().map(|n| n.invoice.amount)),
+                new: new.map(|(name, _)| name.clone()),
+                close_to: new.and_then(|(_, close)| close.clone()),
             });
-        let id = known.unwrap_or_else(|| {
-            let id = unique_id(&client_id_for(name), &existing.taken);
-            existing.taken.insert(id.clone());
-            new_clients.insert(id.clone(), name.clone());
-            id
-        });
-        id_of.insert(key.clone(), id);
-    }
-
-    // Each file adds the rows that the project does not hold yet: a row that
-    // an export lists twice is kept twice, and importing it again adds
-    // nothing.
-    let mut by_client: BTreeMap<&str, Vec<&Imported>> = BTreeMap::new();
-    for r in &rows {
-        by_client.entry(&id_of[&name_key(&r.client)]).or_default().push(r);
-    }
-    let mut summary = ImportSummary::default();
-    let mut writes: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for (id, imported) in by_client {
-        let rel = Path::new("data/clients").join(id).join("invoices.csv");
-        let mut target = read_target(root, &rel, &mut diags)?;
-        let mut added: Vec<&Invoice> = Vec::new();
-        for file in 0..files.len() {
-            let mut in_file: HashMap<_, usize> = HashMap::new();
-            for r in imported.iter().filter(|r| r.file == file) {
-                let key = invoice_key(&r.invoice);
-                let seen = in_file.entry(key.clone()).or_insert(0);
-                *seen += 1;
-                let have = target.counts.entry(key).or_insert(0);
-                if *seen > *have {
-                    *have += 1;
-                    added.push(&r.invoice);
-                } else {
-                    summary.duplicates += 1;
-                }
+            if job.dry_run || diags.has_errors() {
+                continue;
             }
-        }
-        if added.is_empty() {
-            continue;
-        }
-        added.sort_by_key(|i| i.date);
-        for column in ["service", "kind", "description"] {
-            if added.iter().any(|i| !column_text(i, column).is_empty()) && !target.header.iter().any(|h| h == column) {
-                diags.error(
-                    &rel,
-                    Some(1),
-                    None,
-                    format!("has no `{column}` column, but the import has a {column} for this client; add `{column}` to its header line"),
-                );
+            if let Some((name, _)) = new {
+                let toml_rel = Path::new("data/clients").join(id).join("client.toml");
+                let toml = format!("name = {}\n", toml::Value::String(name.clone()));
+                stage(&mut staging, root, &toml_rel, toml.as_bytes())?;
+                summary.written.push(toml_rel);
             }
+            stage(&mut staging, root, &rel, &bytes)?;
+            summary.written.push(rel);
         }
-        let mut bytes = target.base;
-        let line_end: &[u8] = match target.line_end {
-            LineEnd::Lf => b"\n",
-            LineEnd::CrLf => b"\r\n",
-        };
-        if bytes.is_empty() {
-            bytes.extend_from_slice(HEADER.as_bytes());
-            bytes.extend_from_slice(line_end);
-        } else if !bytes.ends_with(b"\n") && !bytes.ends_with(b"\r") {
-            bytes.extend_from_slice(line_end);
-        }
-        let mut rows = CsvOut::with(target.delimiter, target.line_end);
-        for invoice in &added {
-            rows.row(target.header.iter().map(|h| column_text(invoice, h)));
-        }
-        let rel_bytes = rows.into_bytes().map_err(|e| ImportError::Io(root.join(&rel), e))?;
-        bytes.extend_from_slice(&rel_bytes);
-        if let Some(name) = new_clients.get(id) {
-            let toml = format!("name = {}\n", toml::Value::String(name.clone()));
-            writes.push((
-                Path::new("data/clients").join(id).join("client.toml"),
-                toml.into_bytes(),
-            ));
-        }
-        writes.push((rel, bytes));
-        summary.invoices += added.len();
-        summary.clients += 1;
     }
     if diags.has_errors() {
+        for w in warnings {
+            diags.warning(&w.path, w.line, w.column, w.message);
+        }
         diags.sort();
         return Err(ImportError::Invalid(diags));
     }
-    let files: Vec<commit::Write> = writes
-        .iter()
-        .map(|(rel, bytes)| commit::Write {
-            path: root.join(rel),
-            bytes: bytes.clone(),
-        })
-        .collect();
-    commit::commit(&files).map_err(|e| ImportError::Io(e.path, e.error))?;
-    summary.new_clients = new_clients.into_iter().collect();
-    summary.written = writes.into_iter().map(|(rel, _)| rel).collect();
+    if !job.dry_run {
+        staging.commit().map_err(|e| ImportError::Io(e.path, e.error))?;
+    }
     Ok(summary)
 }
 
-/// The `import invoices` command: imports and prints a summary.
-pub fn run_invoices(root: &Path, files: &[PathBuf], cols: &InvoiceColumns, quiet: bool) -> Result<(), u8> {
-    match import_invoices(root, files, cols) {
-        Ok(s) => {
-            if !quiet {
-                for (id, name) in &s.new_clients {
-                    println!("new client {id}: {name}");
-                }
-                use crate::format::count_of;
-                println!(
-                    "imported {} for {} ({}, {} skipped)",
-                    count_of(s.invoices, "invoice", "invoices"),
-                    count_of(s.clients, "client", "clients"),
-                    count_of(s.new_clients.len(), "new client", "new clients"),
-                    count_of(s.duplicates, "duplicate", "duplicates")
-                );
-            }
-            Ok(())
+/// The clients in id order, cut into batches whose rows fit
+/// [`BATCH_ROWS`].
+fn batches<'a>(names: &BTreeMap<String, (String, usize)>, id_of: &'a HashMap<String, String>) -> Vec<Vec<&'a str>> {
+    let mut rows_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (key, (_, rows)) in names {
+        *rows_of.entry(id_of[key].as_str()).or_insert(0) += rows;
+    }
+    let mut batches: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut in_batch = 0;
+    for (id, rows) in rows_of {
+        if in_batch > 0 && in_batch + rows > BATCH_ROWS {
+            batches.push(Vec::new());
+            in_batch = 0;
         }
-        Err(e) => {
-            let text = e.to_string();
-            let mut lines: Vec<&str> = text.lines().collect();
-            let last = lines.pop().unwrap_or("");
-            for line in lines {
-                eprintln!("{line}");
-            }
-            eprintln!("{}", paint(&format!("error: {last}"), Colour::Red));
-            Err(1)
+        in_batch += rows;
+        if let Some(b) = batches.last_mut() {
+            b.push(id);
         }
     }
+    batches
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Reads the exports again and keeps the lines of the clients of `batch`
+/// (in its order); every row was checked by the first pass.
+fn lines_of(batch: &[&str], job: &InvoiceImport, currency: &str, id_of: &HashMap<String, String>) -> Vec<Vec<Line>> {
+    let members: HashMap<&str, usize> = batch.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut lines: Vec<Vec<Line>> = vec![Vec::new(); batch.len()];
+    let (mut again, mut ignored) = (Diagnostics::new(), Skipped::default());
+    let mut folded = FoldCache::default();
+    for (i, path) in job.files.iter().enumerate() {
+        read_export(i, path, &job.spec, currency, &mut ignored, &mut again, &mut |line| {
+            if let Some(&slot) = id_of
+                .get(folded.get(&line.client))
+                .and_then(|id| members.get(id.as_str()))
+            {
+                lines[slot].push(line);
+            }
+        });
+    }
+    lines
+}
 
-    #[test]
-    fn ids_from_names() {
-        assert_eq!(client_id_for("Hinode Foods Co., Ltd."), "hinode-foods-co-ltd");
-        assert_eq!(client_id_for("  Café Müller  "), "cafe-muller");
-        assert_eq!(client_id_for("ＡＢＣ商事"), "abc");
-        assert_eq!(client_id_for("株式会社ABC"), "abc");
-        assert_eq!(client_id_for(&"x".repeat(100)).len(), 64);
-        assert_eq!(client_id_for(&format!("{}-{}", "a".repeat(63), "b")), "a".repeat(63));
-        // No ASCII letter: a hash of the normalised name, fixed forever.
-        assert_eq!(client_id_for("株式会社サンプル"), "client-016baff3");
-        assert_eq!(client_id_for("株式会社　サンプル"), "client-016baff3");
-        assert_eq!(name_key("ＡＢＣ　Ｉｎｃ．"), name_key("abc inc."));
-        assert_eq!(client_id_for("2024"), format!("client-{:08x}", fnv1a32(b"2024")));
-        for name in ["株式会社サンプル", "Hinode", "㈱テスト", "", "---"] {
-            assert!(is_valid_id(&client_id_for(name)), "{name}");
+fn stage(staging: &mut commit::Staging, root: &Path, rel: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+    staging
+        .stage(&root.join(rel), bytes)
+        .map_err(|e| ImportError::Io(e.path, e.error))
+}
+
+/// [`fold_name`] of each name as written, computed once: an export
+/// repeats its few thousand names on a million rows.
+#[derive(Default)]
+struct FoldCache(HashMap<String, String>);
+
+impl FoldCache {
+    fn get(&mut self, name: &str) -> &str {
+        if !self.0.contains_key(name) {
+            self.0.insert(name.to_string(), fold_name(name));
         }
-    }
-
-    #[test]
-    fn fnv1a_matches_the_reference_vectors() {
-        assert_eq!(fnv1a32(b""), 0x811c_9dc5);
-        assert_eq!(fnv1a32(b"a"), 0xe40c_292c);
-        assert_eq!(fnv1a32(b"foobar"), 0xbf9c_f968);
-    }
-
-    #[test]
-    fn unique_ids_get_a_suffix() {
-        let taken: BTreeSet<String> = ["abc".to_string(), "abc-2".to_string()].into();
-        assert_eq!(unique_id("abc", &taken), "abc-3");
-        assert_eq!(unique_id("xyz", &taken), "xyz");
-        let long = "a".repeat(64);
-        let taken: BTreeSet<String> = [long.clone()].into();
-        assert_eq!(unique_id(&long, &taken), format!("{}-2", "a".repeat(62)));
+        &self.0[name]
     }
 }

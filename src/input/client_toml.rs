@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::tomlish::Fields;
 use crate::diag::Diagnostics;
-use crate::model::Client;
+use crate::model::{Client, Contract};
 
 /// Reads a client's settings; `None` when the file cannot be parsed or has
 /// no `name`. The client has no invoices or other data yet.
@@ -20,6 +20,16 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
     let cac = f.money("cac");
     let gross_margin = f.fraction("gross_margin");
     let ended = f.date("ended");
+    let contract = f.string("contract").and_then(|v| {
+        let parsed = Contract::parse(&v);
+        if parsed.is_none() {
+            f.error_at(
+                "contract",
+                format!("unknown contract `{v}`; expected \"retainer\" or \"project\" (or leave it out to infer it)"),
+            );
+        }
+        parsed
+    });
     let lang = f.string("lang").and_then(|code| {
         let lang = crate::config::Lang::parse(&code);
         if lang.is_none() {
@@ -37,6 +47,7 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
         "cac",
         "gross_margin",
         "ended",
+        "contract",
         "lang",
     ]);
     Some(Client {
@@ -50,6 +61,7 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
         cac,
         gross_margin,
         ended,
+        contract,
         lang,
         invoices: Vec::new(),
         nps: Vec::new(),

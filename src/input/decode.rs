@@ -136,6 +136,164 @@ fn decode_strict(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> Resu
     }
 }
 
+/// The lines of a text file, read as the file streams in: an export of a
+/// million rows is never held in memory whole. UTF-8 (with or without BOM)
+/// and Shift_JIS are streamed; a UTF-16 file, rare and small, is decoded
+/// whole. The encoding is settled by one pass over the file before the
+/// first line is given, with the rules of [`decode`].
+pub struct FileLines {
+    source: Source,
+    /// Lines split off a read that held lone `\r` line ends.
+    pending: std::collections::VecDeque<String>,
+    bytes: Vec<u8>,
+}
+
+enum Source {
+    Stream {
+        reader: std::io::BufReader<std::fs::File>,
+        shift_jis: bool,
+    },
+    Memory {
+        text: String,
+        at: usize,
+    },
+}
+
+const CHUNK: usize = 1 << 20;
+
+/// Opens `path` for reading line by line: the error of a file that cannot
+/// be opened, or the [`DecodeError`] of one that is not text.
+pub fn open_lines(path: &std::path::Path) -> std::io::Result<Result<FileLines, DecodeError>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut head = [0u8; 3];
+    let n = read_up_to(&mut file, &mut head)?;
+    let head = &head[..n];
+    let whole = |path: &std::path::Path| -> std::io::Result<Result<FileLines, DecodeError>> {
+        let bytes = std::fs::read(path)?;
+        Ok(decode(&bytes).map(|d| FileLines::memory(d.text.into_owned())))
+    };
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return whole(path);
+    }
+    let bom = head == b"\xEF\xBB\xBF";
+    // One pass to settle the encoding: UTF-8 if every byte is, else
+    // Shift_JIS if every byte is, else the precise error of `decode`.
+    let mut file = std::fs::File::open(path)?;
+    let mut chunk = vec![0u8; CHUNK];
+    let mut carry: Vec<u8> = Vec::new();
+    let mut utf8 = true;
+    let mut sjis = SHIFT_JIS.new_decoder_without_bom_handling();
+    let mut sjis_ok = true;
+    let mut scratch = String::new();
+    loop {
+        let n = file.read(&mut chunk)?;
+        let last = n == 0;
+        if utf8 {
+            carry.extend_from_slice(&chunk[..n]);
+            match std::str::from_utf8(&carry) {
+                Ok(_) => carry.clear(),
+                Err(e) if e.error_len().is_none() && !last => {
+                    carry.drain(..e.valid_up_to());
+                }
+                Err(_) => utf8 = false,
+            }
+        }
+        if sjis_ok && !bom {
+            scratch.clear();
+            scratch.reserve(n * 3 + 16);
+            let (result, _) = sjis.decode_to_string_without_replacement(&chunk[..n], &mut scratch, last);
+            if let DecoderResult::Malformed(..) = result {
+                sjis_ok = false;
+            }
+        }
+        if last || (!utf8 && (!sjis_ok || bom)) {
+            break;
+        }
+    }
+    if !utf8 && (bom || !sjis_ok) {
+        return whole(path);
+    }
+    let mut reader = std::io::BufReader::with_capacity(CHUNK, std::fs::File::open(path)?);
+    if bom {
+        let mut skip = [0u8; 3];
+        reader.read_exact(&mut skip)?;
+    }
+    Ok(Ok(FileLines {
+        source: Source::Stream {
+            reader,
+            shift_jis: !utf8,
+        },
+        pending: std::collections::VecDeque::new(),
+        bytes: Vec::new(),
+    }))
+}
+
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+impl FileLines {
+    fn memory(text: String) -> FileLines {
+        FileLines {
+            source: Source::Memory { text, at: 0 },
+            pending: std::collections::VecDeque::new(),
+            bytes: Vec::new(),
+        }
+    }
+}
+
+impl super::records::LineSource for FileLines {
+    fn next_line(&mut self, buf: &mut String) -> Result<bool, String> {
+        use std::io::BufRead;
+        buf.clear();
+        if let Some(l) = self.pending.pop_front() {
+            buf.push_str(&l);
+            return Ok(true);
+        }
+        match &mut self.source {
+            Source::Memory { text, at } => {
+                let mut lines = super::records::TextLines::new(&text[*at..]);
+                let more = lines.next_line(buf)?;
+                *at = text.len() - lines.rest_len();
+                Ok(more)
+            }
+            Source::Stream { reader, shift_jis } => {
+                self.bytes.clear();
+                let n = reader
+                    .read_until(b'\n', &mut self.bytes)
+                    .map_err(|e| format!("cannot read: {e}"))?;
+                if n == 0 {
+                    return Ok(false);
+                }
+                let line: &[u8] = self.bytes.strip_suffix(b"\n").unwrap_or(&self.bytes);
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let text = if *shift_jis {
+                    SHIFT_JIS
+                        .decode_without_bom_handling_and_without_replacement(line)
+                        .ok_or_else(|| NOT_TEXT.to_string())?
+                        .into_owned()
+                } else {
+                    String::from_utf8(line.to_vec()).map_err(|_| NOT_TEXT.to_string())?
+                };
+                // A lone CR ends a line too.
+                let mut parts = text.split('\r');
+                buf.push_str(parts.next().unwrap_or(""));
+                self.pending.extend(parts.map(String::from));
+                Ok(true)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

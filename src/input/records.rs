@@ -33,6 +33,13 @@ impl<'a> TextLines<'a> {
     }
 }
 
+impl TextLines<'_> {
+    /// How many bytes of the text are still to be read.
+    pub fn rest_len(&self) -> usize {
+        self.rest.len()
+    }
+}
+
 impl LineSource for TextLines<'_> {
     fn next_line(&mut self, buf: &mut String) -> Result<bool, String> {
         buf.clear();

@@ -21,12 +21,15 @@ use crate::diag::Diagnostics;
 pub struct Column {
     pub name: Cow<'static, str>,
     pub required: bool,
+    /// Other header names that mean this column (rows are read by `name`).
+    pub aliases: Vec<String>,
 }
 
 pub const fn req(name: &'static str) -> Column {
     Column {
         name: Cow::Borrowed(name),
         required: true,
+        aliases: Vec::new(),
     }
 }
 
@@ -34,6 +37,7 @@ pub const fn opt(name: &'static str) -> Column {
     Column {
         name: Cow::Borrowed(name),
         required: false,
+        aliases: Vec::new(),
     }
 }
 
@@ -44,7 +48,22 @@ impl Column {
         Column {
             name: Cow::Owned(name.into()),
             required,
+            aliases: Vec::new(),
         }
+    }
+
+    /// This column under any of `names` (the first is its name).
+    pub fn any_of(names: &[&str], required: bool) -> Column {
+        Column {
+            name: Cow::Owned(names.first().copied().unwrap_or("").to_string()),
+            required,
+            aliases: names.iter().skip(1).map(|n| n.to_string()).collect(),
+        }
+    }
+
+    /// Every header name that means this column.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_ref()).chain(self.aliases.iter().map(String::as_str))
     }
 }
 
@@ -72,6 +91,9 @@ pub struct ReadOptions {
     /// forms (`Ｄａｔｅ` matches `date`); for files casebook did not define.
     pub loose_header: bool,
     pub header: HeaderAt,
+    /// Read a row with fewer fields than the header as if the missing ones
+    /// were empty (report layouts whose group rows are short).
+    pub pad_short_rows: bool,
 }
 
 impl Default for ReadOptions {
@@ -81,6 +103,7 @@ impl Default for ReadOptions {
             warn_unknown_columns: true,
             loose_header: false,
             header: HeaderAt::First,
+            pad_short_rows: false,
         }
     }
 }
@@ -176,6 +199,7 @@ pub struct CsvReader<S> {
     /// For each known column the file has, the index of its field.
     index: Vec<usize>,
     row_header: Arc<RowHeader>,
+    pad_short_rows: bool,
 }
 
 impl<S: LineSource> CsvReader<S> {
@@ -192,7 +216,9 @@ impl<S: LineSource> CsvReader<S> {
         let mut records = Records::new(source);
         let key = |name: &str| -> String {
             if options.loose_header {
-                fold_width(name).trim().to_lowercase()
+                // `*ContactName`: import templates mark required columns.
+                let folded = fold_width(name).trim().to_lowercase();
+                folded.strip_prefix('*').unwrap_or(&folded).to_string()
             } else {
                 name.to_string()
             }
@@ -202,7 +228,7 @@ impl<S: LineSource> CsvReader<S> {
             columns
                 .iter()
                 .filter(|c| c.required)
-                .all(|c| keys.contains(&key(&c.name)))
+                .all(|c| c.names().any(|n| keys.contains(&key(n))))
         };
         let mut title_rows = 0;
         let mut first_record: Option<RawRecord> = None;
@@ -239,18 +265,22 @@ impl<S: LineSource> CsvReader<S> {
                 break (None, delimiter);
             }
         };
-        let Some(header) = header else {
-            let message = match (options.header, first_record) {
-                (HeaderAt::Find, Some(first)) => format!(
-                    "no row among the first {HEADER_SEARCH_ROWS} has the columns {} (the first row has: {})",
-                    required_list(columns),
-                    texts(&first).join(", ")
-                ),
-                (HeaderAt::Line(n), Some(_)) => format!("the file ends before line {n}, the header line"),
-                _ => header_hint("the file is empty", columns),
-            };
-            diags.error(path, Some(1), Some(1), message);
-            return None;
+        // No row holds every column: take the first one, so that the
+        // missing columns are named against it.
+        let header = match (header, options.header, first_record) {
+            (Some(h), _, _) => h,
+            (None, HeaderAt::Find, Some(first)) => {
+                title_rows = 0;
+                first
+            }
+            (None, at, first) => {
+                let message = match (at, first) {
+                    (HeaderAt::Line(n), Some(_)) => format!("the file ends before line {n}, the header line"),
+                    _ => header_hint("the file is empty", columns),
+                };
+                diags.error(path, Some(1), Some(1), message);
+                return None;
+            }
         };
         if let HeaderAt::Line(n) = options.header {
             if header.line != n {
@@ -266,7 +296,13 @@ impl<S: LineSource> CsvReader<S> {
         let mut names = Vec::new();
         let mut ok = true;
         for c in columns {
-            let want = key(&c.name);
+            let wanted: Vec<String> = c.names().map(key).collect();
+            // The first of its names that the header has.
+            let want = wanted
+                .iter()
+                .find(|w| header_keys.contains(w))
+                .cloned()
+                .unwrap_or_else(|| key(&c.name));
             let mut found = header_keys
                 .iter()
                 .enumerate()
@@ -304,7 +340,7 @@ impl<S: LineSource> CsvReader<S> {
         }
         if options.warn_unknown_columns {
             for (i, h) in headers.iter().enumerate() {
-                if columns.iter().any(|c| key(&c.name) == header_keys[i]) {
+                if columns.iter().any(|c| c.names().any(|n| key(n) == header_keys[i])) {
                     continue;
                 }
                 let known: Vec<&str> = columns.iter().map(|c| c.name.as_ref()).collect();
@@ -331,6 +367,7 @@ impl<S: LineSource> CsvReader<S> {
                 path: path.to_path_buf(),
                 names,
             }),
+            pad_short_rows: options.pad_short_rows,
         })
     }
 
@@ -349,6 +386,17 @@ impl<S: LineSource> CsvReader<S> {
             };
             if record.fields.iter().all(|f| f.text.trim().is_empty()) {
                 continue;
+            }
+            let mut record = record;
+            if self.pad_short_rows && record.fields.len() < self.headers.len() {
+                let line = record.line;
+                record
+                    .fields
+                    .resize_with(self.headers.len(), || super::records::RawField {
+                        text: String::new(),
+                        line,
+                        column: 1,
+                    });
             }
             if record.fields.len() != self.headers.len() {
                 diags.error(
@@ -421,15 +469,6 @@ fn trimmed(text: String) -> String {
     } else {
         text.trim().to_string()
     }
-}
-
-fn required_list(columns: &[Column]) -> String {
-    let names: Vec<String> = columns
-        .iter()
-        .filter(|c| c.required)
-        .map(|c| format!("`{}`", c.name))
-        .collect();
-    names.join(", ")
 }
 
 /// A CSV file in memory, read whole.
@@ -614,6 +653,7 @@ mod tests {
             warn_unknown_columns: false,
             loose_header: true,
             header: HeaderAt::First,
+            pad_short_rows: false,
         };
         let mut d = Diagnostics::new();
         let rows = read_rows_with(
@@ -640,6 +680,7 @@ mod tests {
             warn_unknown_columns: false,
             loose_header: true,
             header: HeaderAt::Find,
+            pad_short_rows: false,
         };
         let mut d = Diagnostics::new();
         let file = read_file(text.as_bytes(), Path::new("e.csv"), &cols, find, &mut d).unwrap();
@@ -669,7 +710,7 @@ mod tests {
         assert!(read_file(far.as_bytes(), Path::new("e.csv"), &cols, find, &mut d).is_none());
         assert_eq!(
             d.into_vec()[0].to_string(),
-            "e.csv:1:1: no row among the first 20 has the columns `Date`, `Amount` (the first row has: title)"
+            "e.csv:1:1: missing required column `Date` (the header has: title)"
         );
     }
 }

@@ -32,9 +32,29 @@ pub fn fold_width(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// Currency symbols and codes accepted (and ignored) around an amount.
-/// (`￥` is folded to `¥` before they are looked for.)
-const SYMBOLS: &[&str] = &["¥", "$", "€", "£", "円", "JPY", "USD", "EUR", "GBP"];
+/// Currency symbols and codes accepted around an amount, with the
+/// currency each one names. (`￥` is folded to `¥` before they are looked
+/// for; `\` is the yen sign of Shift_JIS, byte 0x5C, which decodes as a
+/// backslash.) `$` names any dollar: see [`currency_matches`].
+const SYMBOLS: &[(&str, &str)] = &[
+    ("¥", "JPY"),
+    ("\\", "JPY"),
+    ("円", "JPY"),
+    ("$", "$"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("JPY", "JPY"),
+    ("USD", "USD"),
+    ("EUR", "EUR"),
+    ("GBP", "GBP"),
+    ("AUD", "AUD"),
+    ("CAD", "CAD"),
+    ("NZD", "NZD"),
+    ("SGD", "SGD"),
+    ("HKD", "HKD"),
+    ("CHF", "CHF"),
+    ("CNY", "CNY"),
+];
 
 /// Signs that make an amount negative: the minus, the Unicode minus `−`,
 /// and `▲` / `△`, which Japanese accounts and Excel formats print before a
@@ -46,10 +66,31 @@ pub fn strip_minus(text: &str) -> Option<&str> {
     text.strip_prefix(MINUS_SIGNS)
 }
 
+/// An amount and the currency its text names, if any (`"JPY"`, `"EUR"`,
+/// ..., or `"$"` for a dollar sign).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Amount {
+    pub value: Decimal,
+    pub currency: Option<&'static str>,
+}
+
+/// Does a currency named in an amount (a code, or `"$"`) fit the project's
+/// currency code? A `$` fits every dollar (USD, AUD, CAD, NZD, ...).
+pub fn currency_matches(named: &str, project: &str) -> bool {
+    let project = project.trim().to_ascii_uppercase();
+    if named == "$" {
+        project.ends_with('D') && ["USD", "AUD", "CAD", "NZD", "SGD", "HKD", "TWD", "MXD"].contains(&project.as_str())
+    } else {
+        named.eq_ignore_ascii_case(&project)
+    }
+}
+
 /// Parses an amount such as `12000`, `12,000`, `¥12,000`, `$1,200.50`,
-/// `-5000`, `▲5,000` or, as a Japanese keyboard types it, `１２，０００円`
-/// and `￥１２，０００`. Thousands separators must group three digits.
-pub fn parse_money(text: &str) -> Result<Decimal, String> {
+/// `-5000`, `▲5,000`, `(5,000)` (an accountant's negative) or, as a
+/// Japanese keyboard types it, `１２，０００円` and `￥１２，０００`.
+/// Thousands separators must group three digits. The currency symbol or
+/// code, if any, is returned, not checked: see [`parse_money_in`].
+pub fn parse_amount(text: &str) -> Result<Amount, String> {
     let original = text.trim();
     let bad = |why: &str| format!("`{original}` is not an amount: {why}");
     if original.is_empty() {
@@ -58,16 +99,26 @@ pub fn parse_money(text: &str) -> Result<Decimal, String> {
     let folded = fold_width(original);
     let mut s: &str = folded.trim();
     let mut negative = false;
+    if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        negative = true;
+        s = inner.trim();
+    }
     if let Some(rest) = strip_minus(s) {
+        if negative {
+            return Err(bad("two minus signs"));
+        }
         negative = true;
         s = rest.trim_start();
     }
-    for sym in SYMBOLS {
+    let mut currency = None;
+    for (sym, code) in SYMBOLS {
         if let Some(rest) = s.strip_prefix(sym) {
             s = rest.trim_start();
+            currency = Some(*code);
         }
         if let Some(rest) = s.strip_suffix(sym) {
             s = rest.trim_end();
+            currency = Some(*code);
         }
     }
     if let Some(rest) = strip_minus(s) {
@@ -102,7 +153,30 @@ pub fn parse_money(text: &str) -> Result<Decimal, String> {
         None => digits,
     };
     let value = Decimal::from_str(&joined).map_err(|_| bad("too large or too precise"))?;
-    within_bounds(if negative { -value } else { value }, original)
+    let value = within_bounds(if negative { -value } else { value }, original)?;
+    Ok(Amount { value, currency })
+}
+
+/// [`parse_amount`] without its currency: for settings, whose currency is
+/// the project's by definition.
+pub fn parse_money(text: &str) -> Result<Decimal, String> {
+    parse_amount(text).map(|a| a.value)
+}
+
+/// [`parse_amount`] in a project whose currency is `project`: an amount
+/// that names another currency (`$1,200` in a JPY project) is an error,
+/// since casebook never converts.
+pub fn parse_money_in(text: &str, project: &str) -> Result<Decimal, String> {
+    let amount = parse_amount(text)?;
+    match amount.currency {
+        Some(named) if !currency_matches(named, project) => Err(format!(
+            "`{}` is in {}, but the project's currency is {}; casebook does not convert currencies",
+            text.trim(),
+            if named == "$" { "dollars" } else { named },
+            project.trim().to_ascii_uppercase()
+        )),
+        _ => Ok(amount.value),
+    }
 }
 
 /// The largest amount casebook reads, in any currency: 10^15. Every total
@@ -162,42 +236,155 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Parses a calendar date written `YYYY-MM-DD`, `YYYY/MM/DD` or, as Japanese
-/// spreadsheets show dates, `YYYY年M月D日`; full-width digits and separators
-/// (`２０２６／１０／０１`) are read like ordinary ones.
+/// English month names and their usual abbreviations.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The message for a date that is not one.
+fn not_a_date(t: &str) -> String {
+    format!("`{t}` is not a date; expected YYYY-MM-DD (or YYYY/MM/DD, YYYY年M月D日, 1 Oct 2026, Oct 1, 2026)")
+}
+
+/// Parses a calendar date written `YYYY-MM-DD`, `YYYY/MM/DD`, as Japanese
+/// spreadsheets show dates (`YYYY年M月D日`), or with an English month name
+/// (`01 Oct 2026`, `1 October 2026`, `Oct 1, 2026`). A time after the date
+/// (`2026/09/30 0:00:00`, Excel's date-time; `2026-09-30 14:03` or
+/// `2026-09-30T14:03:00Z`) is ignored: the date is taken as written.
+/// Full-width digits and separators (`２０２６／１０／０１`) are read like
+/// ordinary ones. A date with the day or month first (`07/15/2026`) is
+/// never guessed: see [`parse_date_with`].
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let t = text.trim();
-    let bad = || format!("`{t}` is not a date; expected YYYY-MM-DD (or YYYY/MM/DD, YYYY年M月D日)");
     let folded = fold_width(t);
-    let s = folded.trim();
+    let s = strip_time(folded.trim());
+    if let Some(date) = named_month_date(s) {
+        return date.map_err(|_| format!("`{t}` is not a calendar date (no such day)"));
+    }
     let (y, m, d) = if let Some(rest) = s.strip_suffix('日') {
-        let (y, rest) = rest.split_once('年').ok_or_else(bad)?;
-        let (m, d) = rest.split_once('月').ok_or_else(bad)?;
+        let (y, rest) = rest.split_once('年').ok_or_else(|| not_a_date(t))?;
+        let (m, d) = rest.split_once('月').ok_or_else(|| not_a_date(t))?;
         (y.trim(), m.trim(), d.trim())
     } else {
         let sep = if s.contains('/') { '/' } else { '-' };
         let mut parts = s.split(sep);
         let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-            return Err(bad());
+            return Err(not_a_date(t));
         };
         (y, m, d)
     };
-    if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
-        return Err(bad());
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if y.len() <= 2 && d.len() == 4 && all_digits(y) && all_digits(m) && all_digits(d) {
+        return Err(format!(
+            "`{t}` has the day or the month first, which casebook never guesses: write it as YYYY-MM-DD, or (importing) pass --date-format, e.g. --date-format %m/%d/%Y or %d/%m/%Y"
+        ));
     }
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+        return Err(not_a_date(t));
+    }
     if !(all_digits(y) && all_digits(m) && all_digits(d)) {
-        return Err(bad());
+        return Err(not_a_date(t));
     }
     let (y, m, d): (i16, i8, i8) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
+        y.parse().map_err(|_| not_a_date(t))?,
+        m.parse().map_err(|_| not_a_date(t))?,
+        d.parse().map_err(|_| not_a_date(t))?,
     );
     if y < 1 {
-        return Err(bad());
+        return Err(not_a_date(t));
     }
     Date::new(y, m, d).map_err(|_| format!("`{t}` is not a calendar date (no such day)"))
+}
+
+/// `s` without a time of day after its date: ` 0:00:00`, ` 14:03`,
+/// `T14:03:00Z`, ` 14:03:00 +09:00`.
+fn strip_time(s: &str) -> &str {
+    let cut = s.find([' ', 'T']).filter(|&i| {
+        let rest = s[i + 1..].trim_start();
+        let mut hm = rest.splitn(2, ':');
+        let h = hm.next().unwrap_or("");
+        let m = hm.next().unwrap_or("");
+        !h.is_empty()
+            && h.len() <= 2
+            && h.bytes().all(|b| b.is_ascii_digit())
+            && m.len() >= 2
+            && m.as_bytes()[..2].iter().all(|b| b.is_ascii_digit())
+    });
+    match cut {
+        Some(i) => s[..i].trim_end(),
+        None => s,
+    }
+}
+
+/// `01 Oct 2026`, `1 October 2026`, `Oct 1, 2026`, `October 1 2026`:
+/// `None` when `s` has no English month name in one of these orders.
+fn named_month_date(s: &str) -> Option<Result<Date, ()>> {
+    let words: Vec<&str> = s.split([' ', ',', '-']).filter(|w| !w.is_empty()).collect();
+    let [a, b, c] = words.as_slice() else {
+        return None;
+    };
+    let month = |w: &str| {
+        let w = w.trim_end_matches('.').to_ascii_lowercase();
+        (w.len() >= 3)
+            .then(|| {
+                MONTHS
+                    .iter()
+                    .position(|m| m.starts_with(&w) && (w.len() == 3 || *m == w || w == "sept"))
+            })
+            .flatten()
+            .map(|i| i as i8 + 1)
+    };
+    let number = |w: &str| {
+        (!w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| w.parse::<i16>().ok())
+            .flatten()
+    };
+    let (day, m, year) = if let Some(m) = month(b) {
+        (number(a)?, m, *c)
+    } else if let Some(m) = month(a) {
+        (number(b)?, m, *c)
+    } else {
+        return None;
+    };
+    if year.len() != 4 {
+        return None;
+    }
+    let year = number(year)?;
+    let Ok(day) = i8::try_from(day) else {
+        return Some(Err(()));
+    };
+    Some(Date::new(year, m, day).map_err(|_| ()))
+}
+
+/// [`parse_date`], trying first a strftime-style `format` such as
+/// `%m/%d/%Y` or `%d/%m/%Y` (given with `--date-format`); one-digit days
+/// and months (`7/09/2026`) are read too.
+pub fn parse_date_with(text: &str, format: Option<&str>) -> Result<Date, String> {
+    let Some(format) = format else {
+        return parse_date(text);
+    };
+    let folded = fold_width(text.trim());
+    let s = strip_time(folded.trim());
+    match jiff::fmt::strtime::parse(format, s).and_then(|t| t.to_date()) {
+        Ok(d) => Ok(d),
+        Err(_) => parse_date(text).map_err(|_| {
+            format!(
+                "`{}` is not a date in the format {format} (nor YYYY-MM-DD)",
+                text.trim()
+            )
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -249,7 +436,7 @@ mod tests {
 
     #[test]
     fn rejects_lookalikes_that_full_nfkc_would_turn_into_digits() {
-        for bad in ["①", "1²", "½", "▲▲5", "▲-5", "1,2000円", "(5,000)"] {
+        for bad in ["①", "1²", "½", "▲▲5", "▲-5", "1,2000円"] {
             assert!(parse_money(bad).is_err(), "{bad}");
         }
         assert_eq!(
@@ -272,14 +459,7 @@ mod tests {
         assert_eq!(parse_date("2026-10-01").unwrap(), jiff::civil::date(2026, 10, 1));
         assert_eq!(parse_date("2026/10/01").unwrap(), jiff::civil::date(2026, 10, 1));
         assert_eq!(parse_date(" 2026/1/5 ").unwrap(), jiff::civil::date(2026, 1, 5));
-        for bad in [
-            "2026-02-30",
-            "2026-10",
-            "10/01/2026",
-            "2026-10-01T00:00",
-            "x",
-            "2026-1a-01",
-        ] {
+        for bad in ["2026-02-30", "2026-10", "10/01/2026", "x", "2026-1a-01"] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }
@@ -326,6 +506,59 @@ mod tests {
         ] {
             assert!(parse_money(big).unwrap_err().contains("is too large"), "{big}");
         }
+    }
+
+    #[test]
+    fn spellings_of_exports() {
+        // The yen sign of Shift_JIS decodes as a backslash.
+        assert_eq!(
+            parse_amount("\\220,000").unwrap(),
+            Amount {
+                value: d("220000"),
+                currency: Some("JPY")
+            }
+        );
+        assert_eq!(parse_money("(1,000)").unwrap(), d("-1000"));
+        assert_eq!(parse_money("($1,000.50)").unwrap(), d("-1000.50"));
+        assert!(parse_money("(-1,000)").is_err());
+        assert_eq!(parse_money_in("$4,500.00", "USD").unwrap(), d("4500.00"));
+        assert_eq!(parse_money_in("$4,500.00", "nzd").unwrap(), d("4500.00"));
+        assert_eq!(
+            parse_money_in("$4,500.00", "JPY").unwrap_err(),
+            "`$4,500.00` is in dollars, but the project's currency is JPY; casebook does not convert currencies"
+        );
+        assert!(parse_money_in("4,500 EUR", "JPY").unwrap_err().contains("is in EUR"));
+        assert_eq!(parse_money_in("\\4,500", "JPY").unwrap(), d("4500"));
+        let oct1 = jiff::civil::date(2026, 10, 1);
+        for text in [
+            "2026/10/01 0:00:00",
+            "2026-10-01 14:03",
+            "2026-10-01T14:03:00Z",
+            "01 Oct 2026",
+            "1 October 2026",
+            "Oct 1, 2026",
+            "October 1, 2026",
+            "1-Oct-2026",
+        ] {
+            assert_eq!(parse_date(text).unwrap(), oct1, "{text}");
+        }
+        assert!(parse_date("07/15/2026").unwrap_err().contains("--date-format"));
+        assert!(parse_date("Foo 1, 2026").is_err());
+        assert!(parse_date("Feb 30, 2026").unwrap_err().contains("no such day"));
+        assert_eq!(
+            parse_date_with("7/09/2026", Some("%d/%m/%Y")).unwrap(),
+            jiff::civil::date(2026, 9, 7)
+        );
+        assert_eq!(
+            parse_date_with("07/15/2026", Some("%m/%d/%Y")).unwrap(),
+            jiff::civil::date(2026, 7, 15)
+        );
+        assert_eq!(parse_date_with("2026-10-01", Some("%m/%d/%Y")).unwrap(), oct1);
+        assert!(
+            parse_date_with("15/07/2026", Some("%m/%d/%Y"))
+                .unwrap_err()
+                .contains("format %m/%d/%Y")
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::rows::{Column, Row, opt, read_rows, req};
-use super::spelling::{decimals_written, fold_width, parse_date, parse_money, parse_number};
+use super::spelling::{decimals_written, fold_width, parse_date, parse_money_in, parse_number};
 use crate::diag::Diagnostics;
 use crate::model::{ActivityRow, Invoice, InvoiceKind, NpsResponse, OutcomeRow};
 use crate::month::Month;
@@ -17,6 +17,7 @@ pub const INVOICE_COLUMNS: &[Column] = &[
     opt("service"),
     opt("kind"),
     opt("description"),
+    opt("number"),
 ];
 pub const NPS_COLUMNS: &[Column] = &[req("date"), req("score"), opt("respondent"), opt("comment")];
 pub const ACTIVITY_COLUMNS: &[Column] = &[req("date"), req("metric"), req("value")];
@@ -31,33 +32,67 @@ pub const OUTCOME_COLUMNS: &[Column] = &[
 ];
 
 /// Reads `invoices.csv`, sorted by date and line. An empty `kind` is left
-/// to [`infer_kinds`] (`kind_inferred`).
-pub fn read_invoices(bytes: &[u8], path: &Path, diags: &mut Diagnostics) -> Option<Vec<Invoice>> {
+/// to [`infer_kinds`] (`kind_inferred`). Amounts must be in the project's
+/// `currency`; invoice numbers, where given, unique.
+pub fn read_invoices(bytes: &[u8], path: &Path, currency: &str, diags: &mut Diagnostics) -> Option<Vec<Invoice>> {
     let rows = read_rows(bytes, path, INVOICE_COLUMNS, diags)?;
-    Some(invoices_from_rows(&rows, diags))
+    Some(
+        invoices_from_rows(&rows, currency, diags)
+            .into_iter()
+            .map(|n| n.invoice)
+            .collect(),
+    )
+}
+
+/// An invoice and its number (empty when the file has none for it).
+#[derive(Clone, Debug)]
+pub struct NumberedInvoice {
+    pub invoice: Invoice,
+    pub number: String,
 }
 
 /// The invoices of rows read with [`INVOICE_COLUMNS`], sorted by date and
-/// line; rows that cannot be read are reported and left out.
-pub fn invoices_from_rows(rows: &[Row], diags: &mut Diagnostics) -> Vec<Invoice> {
+/// line; rows that cannot be read are reported and left out. Two rows with
+/// the same `number` are an error at the second (SPEC §8).
+pub fn invoices_from_rows(rows: &[Row], currency: &str, diags: &mut Diagnostics) -> Vec<NumberedInvoice> {
     let mut out = Vec::with_capacity(rows.len());
+    let mut numbers: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     for row in rows {
         let date = row.field("date", parse_date, diags);
-        let amount = row.field("amount", parse_money, diags);
+        let amount = row.field("amount", |t| parse_money_in(t, currency), diags);
         let kind = row.optional("kind", parse_kind, diags);
-        if let (Some(date), Some(amount), Some(kind)) = (date, amount, kind) {
-            out.push(Invoice {
-                date,
-                amount,
-                service: row.get("service").to_string(),
-                kind: kind.unwrap_or(InvoiceKind::Recurring),
-                kind_inferred: kind.is_none(),
-                description: row.get("description").to_string(),
-                line: row.line,
+        let number = row.get("number");
+        let unique = number.is_empty()
+            || match numbers.get(number) {
+                Some(first) => {
+                    row.error(
+                        "number",
+                        format!("invoice number `{number}` is already on line {first}; each invoice of a client has its own number"),
+                        diags,
+                    );
+                    false
+                }
+                None => {
+                    numbers.insert(number, row.line);
+                    true
+                }
+            };
+        if let (Some(date), Some(amount), Some(kind), true) = (date, amount, kind, unique) {
+            out.push(NumberedInvoice {
+                invoice: Invoice {
+                    date,
+                    amount,
+                    service: row.get("service").to_string(),
+                    kind: kind.unwrap_or(InvoiceKind::Recurring),
+                    kind_inferred: kind.is_none(),
+                    description: row.get("description").to_string(),
+                    line: row.line,
+                },
+                number: number.to_string(),
             });
         }
     }
-    out.sort_by_key(|i| (i.date, i.line));
+    out.sort_by_key(|n| (n.invoice.date, n.invoice.line));
     out
 }
 
@@ -227,7 +262,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let bytes =
             b"date,amount,service,kind\n2026-02-01,5,b,\n2026-01-01,5,a,\n2026-03-01,5,c,upsell\n2026-03-02,5,c,big\n";
-        let mut inv = read_invoices(bytes, Path::new("i.csv"), &mut d).unwrap();
+        let mut inv = read_invoices(bytes, Path::new("i.csv"), "JPY", &mut d).unwrap();
         assert_eq!(
             d.into_vec()[0].to_string(),
             format!("i.csv:5:16: {}", InvoiceKind::unknown("big"))

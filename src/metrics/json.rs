@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::money::round_to_minor;
 
+use super::prediction::Prediction;
 use super::{Bridge, ChannelMetrics, ClientMetrics, Metrics, MonthRow};
 
 /// A JSON value with its numbers already written out.
@@ -159,6 +160,7 @@ pub fn to_json(m: &Metrics) -> String {
         ("monthly", monthly),
         ("cohorts", cohorts),
         ("clients", clients),
+        ("prediction", prediction_json(&m.prediction)),
     ]);
     let mut out = String::new();
     write(&mut out, &root, 0);
@@ -221,9 +223,56 @@ pub(super) fn client_record(w: &Writer<'_>, c: &ClientMetrics) -> Vec<(&'static 
         ("segment", text(c.segment.as_str())),
         ("touch", opt_text(c.touch.map(|t| t.as_str()))),
         ("signals", J::Arr(c.signals.iter().map(|s| text(s.code())).collect())),
+        // SPEC 3.9 and 3.8 (version 2), in SPEC 4's order.
+        ("contract", opt_text(c.prediction.contract.map(|k| k.as_str()))),
         ("bridge_t12_kind", opt_text(c.bridge_t12_kind.map(|k| k.as_str()))),
         ("bridge_t12_amount", w.opt_money(c.bridge_t12_amount)),
+        (
+            "expected_remaining_months",
+            opt_rate(c.prediction.expected_remaining_months),
+        ),
+        ("predicted_value", w.opt_money(c.prediction.predicted_value)),
+        ("p_alive", opt_rate(c.prediction.p_alive)),
+        ("expected_purchases", opt_rate(c.prediction.expected_purchases)),
+        ("expected_value", w.opt_money(c.prediction.expected_value)),
     ]
+}
+
+/// `prediction` (SPEC 3.9 and 4): the fitted parameters, null for a model
+/// that was not fitted, and the notes.
+fn prediction_json(p: &Prediction) -> J {
+    let sbg = p.sbg.as_ref().map_or(J::Null, |s| {
+        J::Obj(vec![
+            ("alpha", opt_rate(s.alpha)),
+            ("beta", opt_rate(s.beta)),
+            ("monthly_churn", opt_rate(s.monthly_churn)),
+            ("log_likelihood", rate(s.log_likelihood)),
+            ("survival", J::Arr(s.survival.iter().map(|v| rate(*v)).collect())),
+        ])
+    });
+    let bgnbd = p.bgnbd.as_ref().map_or(J::Null, |f| {
+        J::Obj(vec![
+            ("r", rate(f.model.r)),
+            ("alpha", rate(f.model.alpha)),
+            ("a", rate(f.model.a)),
+            ("b", rate(f.model.b)),
+            ("log_likelihood", rate(f.log_likelihood)),
+        ])
+    });
+    let gamma_gamma = p.gamma_gamma.as_ref().map_or(J::Null, |f| {
+        J::Obj(vec![
+            ("p", rate(f.model.p)),
+            ("q", rate(f.model.q)),
+            ("gamma", rate(f.model.gamma)),
+            ("log_likelihood", rate(f.log_likelihood)),
+        ])
+    });
+    J::Obj(vec![
+        ("sbg", sbg),
+        ("bgnbd", bgnbd),
+        ("gamma_gamma", gamma_gamma),
+        ("notes", J::Arr(p.notes.iter().map(|n| text(n.as_str())).collect())),
+    ])
 }
 
 fn is_scalar(j: &J) -> bool {
@@ -289,7 +338,7 @@ fn write(out: &mut String, j: &J, level: usize) {
 }
 
 /// The clients columns (the keys of [`client_record`], checked by a test).
-pub(super) const HEADER: [&str; 24] = [
+pub(super) const HEADER: [&str; 30] = [
     "id",
     "name",
     "channel",
@@ -312,8 +361,14 @@ pub(super) const HEADER: [&str; 24] = [
     "segment",
     "touch",
     "signals",
+    "contract",
     "bridge_t12_kind",
     "bridge_t12_amount",
+    "expected_remaining_months",
+    "predicted_value",
+    "p_alive",
+    "expected_purchases",
+    "expected_value",
 ];
 
 #[cfg(test)]
@@ -504,10 +559,22 @@ mod tests {
       "segment": "loyal",
       "touch": "high",
       "signals": [],
+      "contract": "retainer",
       "bridge_t12_kind": "new",
-      "bridge_t12_amount": 1200.75
+      "bridge_t12_amount": 1200.75,
+      "expected_remaining_months": null,
+      "predicted_value": null,
+      "p_alive": null,
+      "expected_purchases": null,
+      "expected_value": null
     }
-  ]
+  ],
+  "prediction": {
+    "sbg": null,
+    "bgnbd": null,
+    "gamma_gamma": null,
+    "notes": ["sBG not fitted: 0 cohorts of retainer clients with an observed churn (at least 2 needed)", "BG/NBD and Gamma-Gamma not fitted: no project clients"]
+  }
 }
 "#;
         assert_eq!(to_json(&tiny()), expected);
@@ -517,8 +584,8 @@ mod tests {
     fn csv_by_hand() {
         let expected = "id,name,channel,start_month,last_revenue_month,alive,tenure_months,revenue_ltv,profit_ltv,cac,\
 ltv_cac_ratio,avg_invoice,invoices_per_month,revenue_month,revenue_t3,revenue_p3,revenue_t12,nps_latest,health,segment,touch,signals,\
-bridge_t12_kind,bridge_t12_amount
-acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.04,20,600.38,1,400.25,1200.75,0,1200.75,9,95,loyal,high,,new,1200.75
+contract,bridge_t12_kind,bridge_t12_amount,expected_remaining_months,predicted_value,p_alive,expected_purchases,expected_value
+acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.04,20,600.38,1,400.25,1200.75,0,1200.75,9,95,loyal,high,,retainer,new,1200.75,,,,,
 ";
         assert_eq!(clients_csv(&tiny()), expected);
     }
@@ -548,7 +615,7 @@ acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.0
         // d holds all of the T12 revenue (150 of 150): high touch.
         // d: no revenue a year before, 150 in T12 and started in it: new 150.
         assert!(
-            lines[1].ends_with(",at_risk,high,revenue_drop;no_revenue,new,150"),
+            lines[1].ends_with(",at_risk,high,revenue_drop;no_revenue,retainer,new,150,,,,,"),
             "{}",
             lines[1]
         );
@@ -558,7 +625,7 @@ acme,\"Acme \"\"Tools\"\"\",referral,2025-01,2025-02,true,2,1200.75,1140.71,60.0
         // movement (0 in both windows): kind and amount empty
         assert_eq!(
             lines[2],
-            "n,Client n,,2025-06,,true,1,0,0,0,,,0,0,0,0,0,,,at_risk,tech,no_revenue,,"
+            "n,Client n,,2025-06,,true,1,0,0,0,,,0,0,0,0,0,,,at_risk,tech,no_revenue,retainer,,,,,,,"
         );
     }
 

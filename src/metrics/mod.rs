@@ -35,6 +35,7 @@ mod health;
 mod json;
 pub mod outcomes;
 mod portfolio;
+pub mod prediction;
 mod segments;
 mod series;
 mod tables;
@@ -80,6 +81,8 @@ pub struct Metrics {
     pub cohorts: Vec<Cohort>,
     /// Every client that exists as of `as_of` (start month on or before it), sorted by id.
     pub clients: Vec<ClientMetrics>,
+    /// Predictive lifetime value (SPEC 3.9): the fitted models and notes.
+    pub prediction: prediction::Prediction,
 }
 
 /// The portfolio block of SPEC §4 (field names and order as there).
@@ -218,6 +221,9 @@ pub struct ClientMetrics {
     pub nps_previous: Option<u8>,
     /// The client's gross margin (its own, else the project's) used for its LTV.
     pub gross_margin: Decimal,
+    /// SPEC 3.9's per-client fields (`contract`, `expected_remaining_months`,
+    /// ...), written to JSON and CSV after `signals`.
+    pub prediction: prediction::ClientPrediction,
 }
 
 /// One component of a client's health score.
@@ -394,6 +400,12 @@ pub fn compute(project: &Project, as_of: Month) -> Metrics {
 
     let mut client_metrics: Vec<ClientMetrics> = series.par_iter().map(|s| client_metrics(project, s)).collect();
     segments::assign_touch(&mut client_metrics, &config.touch);
+    let margins: Vec<Decimal> = client_metrics.iter().map(|c| c.gross_margin).collect();
+    let (prediction, per_client) =
+        prediction::predict(&series, &margins, config.ltv_horizon_months, config.discount_rate);
+    for (c, p) in client_metrics.iter_mut().zip(per_client) {
+        c.prediction = p;
+    }
 
     let mut monthly = timeline.month_rows();
     for (row, b) in monthly
@@ -409,6 +421,7 @@ pub fn compute(project: &Project, as_of: Month) -> Metrics {
         monthly,
         cohorts: cohorts::cohorts(&series),
         clients: client_metrics,
+        prediction,
     }
 }
 
@@ -463,6 +476,7 @@ fn client_metrics(project: &Project, s: &ClientSeries<'_>) -> ClientMetrics {
         revenue_by_month: s.by_month(),
         nps_previous: a.nps_previous,
         gross_margin: g,
+        prediction: prediction::ClientPrediction::default(),
     }
 }
 

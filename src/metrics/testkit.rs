@@ -118,6 +118,11 @@ impl ClientBuilder {
         self
     }
 
+    pub fn contract(mut self, contract: crate::model::Contract) -> Self {
+        self.c.contract = Some(contract);
+        self
+    }
+
     pub fn margin(mut self, g: &str) -> Self {
         self.c.gross_margin = Some(dec(g));
         self

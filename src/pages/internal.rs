@@ -702,6 +702,7 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
         })
         .collect();
 
+    let forecasts = super::forecast::dashboard_tables(c, m);
     let as_of = f.month(m.as_of);
     let chart_names = [
         "revenue-24-months",
@@ -806,8 +807,49 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
             "clients_table": table_with_csv(&clients_table, "clients-table"),
             "filters": client_filters(c, &clients),
             "downloads": downloads,
+            "forecast_tables": forecast_tables(c, &forecasts),
+            "forecasts": forecasts,
         }),
     )
+}
+
+/// The dashboard's two forecast tables (see [`super::forecast`]) as CSV
+/// tables, with the columns the template shows.
+fn forecast_tables(c: &Common, forecasts: &Value) -> Value {
+    let table = |key: &str, head: &[&str], cells: &[&str]| Table {
+        head: head.iter().map(|k| c.t(k).to_string()).collect(),
+        rows: forecasts[key]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        cells
+                            .iter()
+                            .map(|k| r[*k].as_str().unwrap_or_default().to_string())
+                            .collect()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    json!({
+        "top_value": table_with_csv(
+            &table(
+                "top_value",
+                &["client", "contract", "predicted_value", "outlook"],
+                &["name", "contract", "value", "outlook"],
+            ),
+            "top-predicted-value",
+        ),
+        "lowest_p_active": table_with_csv(
+            &table(
+                "lowest_p_active",
+                &["client", "p_active", "expected_purchases", "last_revenue"],
+                &["name", "p_active", "purchases", "last_revenue"],
+            ),
+            "lowest-p-active",
+        ),
+    })
 }
 
 /// The file name of a full metrics table written beside the dashboard.
@@ -963,7 +1005,7 @@ pub fn cohorts(c: &Common, m: &Metrics) -> Value {
             })
             .collect(),
     };
-    let charts_out = vec![
+    let mut charts_out = vec![
         Chart {
             svg: charts::heatmap(
                 &text(
@@ -1021,7 +1063,14 @@ pub fn cohorts(c: &Common, m: &Metrics) -> Value {
             }),
         },
     ];
-    let names = ["client-retention", "revenue-retention", "cumulative-revenue-per-client"].map(String::from);
+    charts_out.extend(super::forecast::survival_chart(c, m));
+    let names = [
+        "client-retention",
+        "revenue-retention",
+        "cumulative-revenue-per-client",
+        "retainer-survival",
+    ]
+    .map(String::from);
     with(
         c.base(c.t("cohorts"), "../", &f.month(m.as_of)),
         json!({ "charts": charts_with_csv(&charts_out, &names) }),
@@ -1176,6 +1225,7 @@ pub fn client_overview(
             "reports": reports,
             "reports_table": table_with_csv(&reports_table, "reports"),
             "next_step": next_step(c, cm),
+            "forecast": super::forecast::client_forecast(c, cm, &m.prediction),
         }),
     )
 }

@@ -8,6 +8,7 @@
 pub mod bridge;
 pub mod client_edition;
 pub mod downloads;
+pub mod forecast;
 pub mod internal;
 pub mod public;
 pub mod trends;

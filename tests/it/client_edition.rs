@@ -71,6 +71,11 @@ const PRIVATE_WORDS: &[&str] = &[
     "社外秘",
     "Health",
     "Segment",
+    // The predictive models' forecasts (SPEC 3.9) are the consultancy's view too.
+    "P(active)",
+    "Expected to stay",
+    "継続確率",
+    "継続が見込まれます",
 ];
 
 fn private_words() -> Vec<String> {

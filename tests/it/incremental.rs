@@ -250,3 +250,32 @@ fn the_number_of_threads_never_changes_the_output() {
     assert!(a.len() > 200);
     assert!(a == b && b == c, "the output depends on --jobs");
 }
+
+/// A client's forecast comes from models fitted over every client: when
+/// another client's invoices change the fitted churn, an unchanged client's
+/// pages are rendered again, not reused with the old forecast.
+#[test]
+fn forecasts_follow_other_clients_data() {
+    let p = copy_project(&repo());
+    let root = p.path();
+    assert_incremental_equals_clean(root, "the first build");
+    let page = root.join("site/internal/clients/hinode-foods/index.html");
+    let before = fs::read_to_string(&page).unwrap();
+    // Umi Hotels stops paying after 2026-03: one more first churn.
+    let invoices = root.join("data/clients/umi-hotels/invoices.csv");
+    let text = fs::read_to_string(&invoices).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            ![
+                "2026/04", "2026/05", "2026/06", "2026/07", "2026/08", "2026/09", "2026/10",
+            ]
+            .iter()
+            .any(|m| l.starts_with(m))
+        })
+        .collect();
+    fs::write(&invoices, kept.join("\n") + "\n").unwrap();
+    assert_incremental_equals_clean(root, "another client's churn");
+    let after = fs::read_to_string(&page).unwrap();
+    assert_ne!(before, after, "hinode-foods' forecast did not change");
+}

@@ -158,18 +158,15 @@ fn import_splits_an_export_into_clients_and_check_stays_clean() {
     assert_eq!(stderr, "");
     assert_eq!(
         stdout,
-        "new client acme-inc: Acme Inc.\n\
-         new client client-016baff3: 株式会社サンプル\n\
-         imported 7 invoices for 3 clients (2 new clients, 1 duplicate skipped)\n"
+        "new client acme: Acme Inc.\n\
+         new client sanpuru: 株式会社サンプル\n\
+         imported 7 invoices for 3 clients (2 new clients); skipped 1 duplicate\n"
     );
     // A new client: a minimal client.toml with the real name, and the rows
     // sorted by date, with plain amounts.
+    assert_eq!(text(root, "data/clients/acme/client.toml"), "name = \"Acme Inc.\"\n");
     assert_eq!(
-        text(root, "data/clients/acme-inc/client.toml"),
-        "name = \"Acme Inc.\"\n"
-    );
-    assert_eq!(
-        text(root, "data/clients/acme-inc/invoices.csv"),
+        text(root, "data/clients/acme/invoices.csv"),
         "date,amount,service,kind,description\n\
          2026-09-01,120000,Audit,,\"Audit, phase 1\"\n\
          2026-10-05,120000,Audit,,\"Audit, phase 1\"\n\
@@ -177,11 +174,11 @@ fn import_splits_an_export_into_clients_and_check_stays_clean() {
     );
     // A Japanese name: the stable fallback id, the name kept as written.
     assert_eq!(
-        text(root, "data/clients/client-016baff3/client.toml"),
+        text(root, "data/clients/sanpuru/client.toml"),
         "name = \"株式会社サンプル\"\n"
     );
     assert_eq!(
-        text(root, "data/clients/client-016baff3/invoices.csv"),
+        text(root, "data/clients/sanpuru/invoices.csv"),
         "date,amount,service,kind,description\n2026-10-06,110000,顧問料,,10月分\n2026-11-06,110000,顧問料,,11月分\n"
     );
     // The existing client, found by its name and by an `aka` spelling:
@@ -202,10 +199,7 @@ fn import_splits_an_export_into_clients_and_check_stays_clean() {
     assert_eq!(stdout, "ok: 3 clients, 15 invoices, 2 NPS responses, 1 note, 1 story\n");
     let (code, _, stderr) = run(root, &["build", "--today", "2026-11-25"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(
-        root.join("site/internal/clients/client-016baff3/2026-11.html")
-            .is_file()
-    );
+    assert!(root.join("site/internal/clients/sanpuru/2026-11.html").is_file());
 }
 
 #[test]
@@ -218,10 +212,7 @@ fn importing_the_same_file_twice_adds_nothing() {
     let after_first = tree(root);
     let (code, stdout, stderr) = import(root, "export.csv", MORE);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(
-        stdout,
-        "imported 0 invoices for 0 clients (0 new clients, 8 duplicates skipped)\n"
-    );
+    assert_eq!(stdout, "imported 0 invoices for 0 clients; skipped 8 duplicates\n");
     assert_eq!(tree(root), after_first, "the second import changed the project");
 }
 
@@ -259,7 +250,7 @@ fn overlapping_exports_add_each_invoice_once_and_repeated_rows_are_kept() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        "new client acme: Acme\nimported 4 invoices for 1 client (1 new client, 3 duplicates skipped)\n"
+        "new client acme: Acme\nimported 4 invoices for 1 client (1 new client); skipped 3 duplicates\n"
     );
     assert_eq!(
         text(root, "data/clients/acme/invoices.csv"),
@@ -348,22 +339,18 @@ fn japanese_names_get_stable_ids_and_one_client_per_spelling() {
     assert_eq!(
         stdout,
         "new client abc: ＡＢＣ商事\n\
-         new client client-016baff3: 株式会社サンプル\n\
-         new client client-7d4e6f05: ひので食品株式会社\n\
-         imported 5 invoices for 3 clients (3 new clients, 0 duplicates skipped)\n"
+         new client hinode: ひので食品株式会社\n\
+         new client sanpuru: 株式会社サンプル\n\
+         imported 5 invoices for 3 clients (3 new clients)\n"
     );
     // The name as first written.
     assert_eq!(text(root, "data/clients/abc/client.toml"), "name = \"ＡＢＣ商事\"\n");
     assert_eq!(
-        text(root, "data/clients/client-016baff3/invoices.csv"),
+        text(root, "data/clients/sanpuru/invoices.csv"),
         "date,amount,service,kind,description\n2026-10-03,300,,,\n2026-10-04,400,,,\n"
     );
     // A client renamed by hand keeps its folder: the name finds the id.
-    fs::rename(
-        root.join("data/clients/client-016baff3"),
-        root.join("data/clients/sample"),
-    )
-    .unwrap();
+    fs::rename(root.join("data/clients/sanpuru"), root.join("data/clients/sample")).unwrap();
     fs::write(
         root.join("november.csv"),
         "Client,Date,Amount\n株式会社サンプル,2026-11-03,300\n",
@@ -371,12 +358,9 @@ fn japanese_names_get_stable_ids_and_one_client_per_spelling() {
     .unwrap();
     let (code, stdout, _) = import(root, "november.csv", &[]);
     assert_eq!(code, 0);
-    assert_eq!(
-        stdout,
-        "imported 1 invoice for 1 client (0 new clients, 0 duplicates skipped)\n"
-    );
+    assert_eq!(stdout, "imported 1 invoice for 1 client\n");
     assert!(text(root, "data/clients/sample/invoices.csv").ends_with("2026-11-03,300,,,\n"));
-    assert!(!root.join("data/clients/client-016baff3").exists());
+    assert!(!root.join("data/clients/sanpuru").exists());
     check_clean(root);
 }
 
@@ -406,26 +390,26 @@ fn a_shift_jis_export_from_japanese_accounting_software() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        "new client client-016baff3: 株式会社サンプル\n\
-         new client client-3efd5bb7: ㈱髙橋商店\n\
-         new client hinode-foods-co-ltd: Hinode Foods Co., Ltd.\n\
-         imported 5 invoices for 3 clients (3 new clients, 0 duplicates skipped)\n"
+        "new client client-e9f156f6: ㈱髙橋商店\n\
+         new client hinode-foods: Hinode Foods Co., Ltd.\n\
+         new client sanpuru: 株式会社サンプル\n\
+         imported 5 invoices for 3 clients (3 new clients)\n"
     );
     assert_eq!(
-        text(root, "data/clients/client-3efd5bb7/invoices.csv"),
+        text(root, "data/clients/client-e9f156f6/invoices.csv"),
         "date,amount,service,kind,description\n2026-09-05,330000,ウェブ制作,,サイト改修 ①\n2026-10-20,-33000,ウェブ制作,,値引き\n"
     );
     assert_eq!(
-        text(root, "data/clients/client-3efd5bb7/client.toml"),
+        text(root, "data/clients/client-e9f156f6/client.toml"),
         "name = \"㈱髙橋商店\"\n"
     );
     assert_eq!(
-        text(root, "data/clients/hinode-foods-co-ltd/invoices.csv"),
+        text(root, "data/clients/hinode-foods/invoices.csv"),
         "date,amount,service,kind,description\n2026-10-10,550000,広告運用,,10月分\n"
     );
     // What casebook then reads is exactly what the export said.
     let project = casebook::load::load(root).project.expect("the project loads");
-    let takahashi = project.clients.iter().find(|c| c.id == "client-3efd5bb7").unwrap();
+    let takahashi = project.clients.iter().find(|c| c.id == "client-e9f156f6").unwrap();
     let amounts: Vec<Decimal> = takahashi.invoices.iter().map(|i| i.amount).collect();
     assert_eq!(amounts, [Decimal::from(330_000), Decimal::from_str("-33000").unwrap()]);
     check_clean(root);
@@ -433,7 +417,7 @@ fn a_shift_jis_export_from_japanese_accounting_software() {
     let before = tree(root);
     let (code, stdout, _) = run_in(root, &args);
     assert_eq!(code, 0);
-    assert!(stdout.ends_with("(0 new clients, 5 duplicates skipped)\n"), "{stdout}");
+    assert!(stdout.ends_with("; skipped 5 duplicates\n"), "{stdout}");
     assert_eq!(tree(root), before);
 }
 
@@ -467,7 +451,10 @@ fn an_existing_shift_jis_invoices_file_is_kept_and_converted_to_utf8() {
     .unwrap();
     let (code, stdout, stderr) = import(root, "export.csv", &["--service-column", "Item"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.ends_with("imported 1 invoice for 1 client (0 new clients, 1 duplicate skipped)\n"));
+    assert!(
+        stdout.ends_with("imported 1 invoice for 1 client; skipped 1 duplicate\n"),
+        "{stdout}"
+    );
     // The file's own lines as they were (now UTF-8, CRLF kept), the new row
     // in its column order.
     assert_eq!(

@@ -100,9 +100,19 @@ fn metrics_json_has_every_field_of_the_spec() {
         "segment",
         "touch",
         "signals",
+        // SPEC 3.9 (version 2)
+        "contract",
+        "expected_remaining_months",
+        "predicted_value",
+        "p_alive",
+        "expected_purchases",
+        "expected_value",
         "bridge_t12_kind",
         "bridge_t12_amount",
     ];
+    for k in ["sbg", "bgnbd", "gamma_gamma", "notes"] {
+        assert!(v["prediction"].get(k).is_some(), "prediction.{k} missing");
+    }
     let bridge_keys = [
         "start",
         "new",

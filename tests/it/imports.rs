@@ -1,0 +1,628 @@
+//! Imports a bookkeeper can trust (issue 14, SPEC §8): invoice numbers,
+//! duplicates and conflicts, statuses, presets tested against files laid
+//! out as the real exports are (tests/fixtures/imports/), spellings, client
+//! matching, dry runs and NPS surveys.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::common::*;
+
+/// Runs casebook in `dir` (so that file names in messages are as typed).
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = casebook().current_dir(dir).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A fresh project in `currency`, by `casebook init`.
+fn project(currency: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run_in(dir.path(), &["init", "."]);
+    assert_eq!(code, 0, "{stderr}");
+    let toml = dir.path().join("casebook.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    let text: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("currency") {
+                format!("currency = \"{currency}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    fs::write(&toml, text.join("\n") + "\n").unwrap();
+    dir
+}
+
+/// Copies a fixture of tests/fixtures/imports into the project folder.
+fn fixture(root: &Path, name: &str) {
+    fs::copy(repo().join("tests/fixtures/imports").join(name), root.join(name)).unwrap();
+}
+
+/// The project's data folder, file by file.
+fn data(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(root).into_iter().filter(|(p, _)| p.starts_with("data/")).collect()
+}
+
+fn invoices(root: &Path, id: &str) -> String {
+    fs::read_to_string(root.join("data/clients").join(id).join("invoices.csv")).unwrap_or_else(|e| panic!("{id}: {e}"))
+}
+
+fn check_clean(root: &Path) {
+    let (code, stdout, stderr) = run_in(root, &["check", "--today", "2026-11-25"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn xero_line_items_make_one_invoice_each_and_credit_notes_are_negative() {
+    let p = project("NZD");
+    let root = p.path();
+    fixture(root, "xero-invoices.csv");
+    let (code, stdout, stderr) = run_in(root, &["import", "invoices", "xero-invoices.csv", "--preset", "xero"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "new client kauri-design: Kauri Design Ltd\n\
+         new client pohutukawa-cafe: Pohutukawa Cafe\n\
+         imported 3 invoices for 2 clients (2 new clients); skipped 1 Deleted, 1 Draft, 1 Voided\n"
+    );
+    // INV-0001 has two lines repeating Total 2300.00 and TaxTotal 300.00:
+    // taken once, before GST; the credit note is negative; `7/09/2026` is
+    // 7 September.
+    assert_eq!(
+        invoices(root, "kauri-design"),
+        "date,amount,service,kind,description,number\n\
+         2026-09-07,2000,,,\"Website, phase 1\",INV-0001\n\
+         2026-09-15,-100,,,Refund hosting,CN-0001\n"
+    );
+    check_clean(root);
+    // The same export again adds nothing.
+    let before = data(root);
+    let (code, stdout, _) = run_in(root, &["import", "invoices", "xero-invoices.csv", "--preset", "xero"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.ends_with("imported 0 invoices for 0 clients; skipped 1 Deleted, 1 Draft, 1 Voided, 3 duplicates\n"),
+        "{stdout}"
+    );
+    assert_eq!(data(root), before);
+}
+
+#[test]
+fn stripe_takes_total_minus_tax_and_skips_drafts_voids_and_bad_debts() {
+    let p = project("USD");
+    let root = p.path();
+    fixture(root, "stripe-invoices.csv");
+    let (code, stdout, stderr) = run_in(
+        root,
+        &["import", "invoices", "stripe-invoices.csv", "--preset", "stripe"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout
+            .ends_with("imported 3 invoices for 2 clients (2 new clients); skipped 1 draft, 1 uncollectible, 1 void\n"),
+        "{stdout}"
+    );
+    // Subtotal 100, 20% off, tax 8, Total 88: revenue before tax is 80 (not
+    // the Subtotal, which is before the discount); `Date (UTC)` has a time.
+    assert_eq!(
+        invoices(root, "harbour-analytics"),
+        "date,amount,service,kind,description,number\n\
+         2026-09-30,80,,,Annual plan (20% off),A1B2C3D4-0001\n\
+         2026-10-31,50,,,Seats,A1B2C3D4-0002\n"
+    );
+    check_clean(root);
+    // A USD export in a JPY project is refused, naming both currencies.
+    let jpy = project("JPY");
+    fixture(jpy.path(), "stripe-invoices.csv");
+    let before = data(jpy.path());
+    let (code, _, stderr) = run_in(
+        jpy.path(),
+        &["import", "invoices", "stripe-invoices.csv", "--preset", "stripe"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("stripe-invoices.csv:2:81: this invoice is in USD, but the project's currency is JPY"),
+        "{stderr}"
+    );
+    assert_eq!(data(jpy.path()), before);
+}
+
+#[test]
+fn quickbooks_sales_by_customer_detail_groups_titles_and_totals() {
+    let p = project("USD");
+    let root = p.path();
+    fixture(root, "quickbooks-sales-by-customer-detail.csv");
+    let (code, stdout, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "quickbooks-sales-by-customer-detail.csv",
+            "--preset",
+            "quickbooks",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr
+            .contains("quickbooks-sales-by-customer-detail.csv:14: warning: footer row `TOTAL` (no client) is skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.ends_with("imported 3 invoices for 2 clients (2 new clients); skipped 1 footer row; 3 title rows\n"),
+        "{stdout}"
+    );
+    // The customer comes from its group row; invoice 1021's two lines are
+    // summed; the Credit Memo is negative; dates are month-first.
+    assert_eq!(
+        invoices(root, "amy-s-bird-sanctuary"),
+        "date,amount,service,kind,description,number\n\
+         2026-10-01,175,Design,,Custom design,1021\n\
+         2026-10-15,-25,Design,,Refund,1022\n"
+    );
+    assert_eq!(
+        invoices(root, "bill-s-windsurf-shop"),
+        "date,amount,service,kind,description,number\n2026-11-02,3000,Lessons,,Weekend lessons,1030\n"
+    );
+    check_clean(root);
+}
+
+#[test]
+fn money_forward_vertical_csv_in_shift_jis_with_the_yen_byte() {
+    let p = project("JPY");
+    let root = p.path();
+    fixture(root, "moneyforward-vertical.csv");
+    let bytes = fs::read(root.join("moneyforward-vertical.csv")).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture is Shift_JIS");
+    assert!(
+        bytes.windows(8).any(|w| w == b"\x5c110,000"),
+        "amounts carry the yen byte 0x5C"
+    );
+    let (code, stdout, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "moneyforward-vertical.csv",
+            "--preset",
+            "moneyforward",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with("imported 2 invoices for 2 clients (2 new clients); skipped 1 下書き\n"),
+        "{stdout}"
+    );
+    // 小計 (before consumption tax) of the invoice row, once; the item rows
+    // below it are not added again.
+    assert_eq!(
+        invoices(root, "sanpuru"),
+        "date,amount,service,kind,description,number\n2026-09-30,110000,,,9月分顧問料,MF-0001\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("data/clients/tesuto/client.toml")).unwrap(),
+        "name = \"㈱テスト 御中\"\n"
+    );
+    check_clean(root);
+}
+
+const FREEE_LIKE: &str = "請求書番号,請求日,取引先,件名,小計,合計金額,ステータス\n\
+    INV-1,2026/09/30,株式会社サンプル,顧問料,\"100,000\",\"110,000\",送付済み\n\
+    INV-2,2026/10/31,株式会社サンプル,顧問料,\"100,000\",\"110,000\",取消\n\
+    INV-3,2026/10/31,株式会社サンプル,顧問料,\"50,000\",\"55,000\",下書き\n\
+    INV-4,2026/11/30,(株)サンプル,顧問料,\"100,000\",\"110,000\",送付済み\n";
+
+fn import_jp(root: &Path, amount: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "import",
+        "invoices",
+        "export.csv",
+        "--client-column",
+        "取引先",
+        "--date-column",
+        "請求日",
+        "--amount-column",
+        amount,
+        "--number-column",
+        "請求書番号",
+        "--status-column",
+        "ステータス",
+        "--skip-status",
+        "取消,下書き",
+    ];
+    args.extend_from_slice(extra);
+    run_in(root, &args)
+}
+
+#[test]
+fn reimporting_with_the_other_amount_column_is_a_conflict_and_writes_nothing() {
+    let p = project("JPY");
+    let root = p.path();
+    fs::write(root.join("export.csv"), FREEE_LIKE).unwrap();
+    let (code, stdout, stderr) = import_jp(root, "合計金額", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // Cancelled and draft invoices are left out and counted.
+    assert_eq!(
+        stdout,
+        "new client sanpuru: 株式会社サンプル\nimported 2 invoices for 1 client (1 new client); skipped 1 下書き, 1 取消\n"
+    );
+    let before = data(root);
+    let (code, stdout, stderr) = import_jp(root, "小計", &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stderr.contains("export.csv:2: invoice number `INV-1` is already in data/clients/sanpuru/invoices.csv:2 with other values (amount 110000 there, 100000 here)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("export.csv:5: invoice number `INV-4`"), "{stderr}");
+    assert!(
+        stderr.ends_with("error: 2 problems found; nothing was imported\n"),
+        "{stderr}"
+    );
+    assert_eq!(data(root), before, "the data folder is byte-identical");
+    // The same column again: duplicates, skipped.
+    let (code, stdout, _) = import_jp(root, "合計金額", &[]);
+    assert_eq!(code, 0);
+    assert!(stdout.ends_with("skipped 1 下書き, 1 取消, 2 duplicates\n"), "{stdout}");
+    assert_eq!(data(root), before);
+}
+
+#[test]
+fn a_row_with_the_date_and_amount_of_another_is_a_probable_duplicate() {
+    let p = project("JPY");
+    let root = p.path();
+    let args = [
+        "--client-column",
+        "Client",
+        "--date-column",
+        "Date",
+        "--amount-column",
+        "Amount",
+        "--description-column",
+        "Memo",
+    ];
+    fs::write(
+        root.join("a.csv"),
+        "Client,Date,Amount,Memo\nAcme,2026-10-01,500,Audit\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &[&["import", "invoices", "a.csv"][..], &args].concat());
+    assert_eq!(code, 0, "{stderr}");
+    fs::write(
+        root.join("b.csv"),
+        "Client,Date,Amount,Memo\nAcme,2026-10-01,500,Audit (phase 1)\n",
+    )
+    .unwrap();
+    let before = data(root);
+    let (code, _, stderr) = run_in(root, &[&["import", "invoices", "b.csv"][..], &args].concat());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("b.csv:2: probably a duplicate of data/clients/acme/invoices.csv:2, which has the same date (2026-10-01) and amount (500) but other values; pass --allow-duplicates"),
+        "{stderr}"
+    );
+    assert_eq!(data(root), before);
+    let (code, stdout, stderr) = run_in(
+        root,
+        &[&["import", "invoices", "b.csv", "--allow-duplicates"][..], &args].concat(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "imported 1 invoice for 1 client\n");
+    assert_eq!(invoices(root, "acme").lines().count(), 3);
+}
+
+#[test]
+fn legal_forms_and_honorifics_do_not_make_new_clients() {
+    let p = project("JPY");
+    let root = p.path();
+    fs::write(
+        root.join("export.csv"),
+        "Client,Date,Amount\n(株)サクラ,2026-09-01,100\n株式会社サクラ 御中,2026-10-01,200\nサクラ,2026-11-01,300\n㈱サクラ,2026-11-02,400\nｻｸﾗ 様,2026-11-03,500\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "export.csv",
+            "--client-column",
+            "Client",
+            "--date-column",
+            "Date",
+            "--amount-column",
+            "Amount",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "new client sakura: (株)サクラ\nimported 5 invoices for 1 client (1 new client)\n"
+    );
+    assert_eq!(invoices(root, "sakura").lines().count(), 6);
+    // The existing client is found by its name without `Co., Ltd.`, and a
+    // close spelling is pointed at it.
+    fs::write(
+        root.join("more.csv"),
+        "Client,Date,Amount\nEXAMPLE CLIENT,2026-11-10,1\nExampel Client Co.,2026-11-11,2\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "more.csv",
+            "--client-column",
+            "Client",
+            "--date-column",
+            "Date",
+            "--amount-column",
+            "Amount",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout
+            .contains("new client exampel-client: Exampel Client Co. (did you mean example-client? map it with --map)"),
+        "{stdout}"
+    );
+    assert!(invoices(root, "example-client").contains("2026-11-10,1,"));
+    // --map decides: the typo goes to the existing client.
+    fs::remove_dir_all(root.join("data/clients/exampel-client")).unwrap();
+    fs::write(root.join("map.csv"), "name,id\nExampel Client Co.,example-client\n").unwrap();
+    fs::write(
+        root.join("typo.csv"),
+        "Client,Date,Amount\nExampel Client Co.,2026-11-12,3\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "typo.csv",
+            "--client-column",
+            "Client",
+            "--date-column",
+            "Date",
+            "--amount-column",
+            "Amount",
+            "--map",
+            "map.csv",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "imported 1 invoice for 1 client\n");
+    assert!(invoices(root, "example-client").contains("2026-11-12,3,"));
+}
+
+#[test]
+fn dry_run_prints_what_would_be_added_and_writes_nothing() {
+    let p = project("JPY");
+    let root = p.path();
+    fs::write(root.join("export.csv"), FREEE_LIKE).unwrap();
+    let before = tree(root);
+    let (code, stdout, stderr) = import_jp(root, "小計", &["--dry-run"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "new client sanpuru: 株式会社サンプル\n\
+         sanpuru: 2 invoices, total 200000 (new client)\n\
+         would import 2 invoices for 1 client (1 new client); skipped 1 下書き, 1 取消\n"
+    );
+    assert_eq!(tree(root), before, "a dry run changes no file");
+}
+
+#[test]
+fn spellings_of_exports_titles_footers_and_date_formats() {
+    let p = project("JPY");
+    let root = p.path();
+    // A title above the header, a total below, `(1,000)`, Excel's
+    // date-time and English month names.
+    fs::write(
+        root.join("report.csv"),
+        "Invoices October 2026\nPrinted 2026-11-01\nCustomer,Date,Amount\nAcme,2026/10/01 0:00:00,\"1,000\"\nAcme,01 Oct 2026,(500)\nAcme,\"Oct 2, 2026\",\"¥2,000\"\n,Total,\"2,500\"\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "report.csv",
+            "--client-column",
+            "Customer",
+            "--date-column",
+            "Date",
+            "--amount-column",
+            "Amount",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("report.csv:7: warning: footer row `Total` (no client) is skipped"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stdout,
+        "new client acme: Acme\nimported 3 invoices for 1 client (1 new client); skipped 1 footer row; 2 title rows\n"
+    );
+    assert_eq!(
+        invoices(root, "acme"),
+        "date,amount,service,kind,description\n2026-10-01,1000,,,\n2026-10-01,-500,,,\n2026-10-02,2000,,,\n"
+    );
+    // A month-first date is never guessed; --date-format reads it.
+    fs::write(root.join("us.csv"), "Client,Date,Amount\nBeta,07/15/2026,5\n").unwrap();
+    let base = [
+        "import",
+        "invoices",
+        "us.csv",
+        "--client-column",
+        "Client",
+        "--date-column",
+        "Date",
+        "--amount-column",
+        "Amount",
+    ];
+    let (code, _, stderr) = run_in(root, &base);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("us.csv:2:6: `07/15/2026` has the day or the month first, which casebook never guesses"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--date-format"), "{stderr}");
+    let (code, _, stderr) = run_in(root, &[&base[..], &["--date-format", "%m/%d/%Y"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(invoices(root, "beta").contains("2026-07-15,5,"));
+    // $ in a JPY project.
+    fs::write(
+        root.join("usd.csv"),
+        "Client,Date,Amount\nBeta,2026-10-01,\"$4,500.00\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "usd.csv",
+            "--client-column",
+            "Client",
+            "--date-column",
+            "Date",
+            "--amount-column",
+            "Amount",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("usd.csv:2:17: `$4,500.00` is in dollars, but the project's currency is JPY"),
+        "{stderr}"
+    );
+    // --header-row names the header line.
+    let (code, _, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "report.csv",
+            "--client-column",
+            "Customer",
+            "--date-column",
+            "Date",
+            "--amount-column",
+            "Amount",
+            "--header-row",
+            "2",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("report.csv:2:1: missing required column `Customer`"),
+        "{stderr}"
+    );
+    // Presets whose layout could not be confirmed say so.
+    let (code, _, stderr) = run_in(root, &["import", "invoices", "report.csv", "--preset", "freee"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("could not be confirmed from a public source"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn invoice_numbers_in_invoices_csv_are_unique_per_client() {
+    let p = project("JPY");
+    let root = p.path();
+    fs::write(
+        root.join("data/clients/example-client/invoices.csv"),
+        "date,amount,number\n2026-09-01,100,A-1\n2026-09-02,100,A-2\n2026-09-03,100,A-1\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &["check", "--today", "2026-11-25"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("data/clients/example-client/invoices.csv:4:16: invoice number `A-1` is already on line 2"),
+        "{stderr}"
+    );
+    // Any currency named in a project file must be the project's.
+    fs::write(
+        root.join("data/clients/example-client/invoices.csv"),
+        "date,amount\n2026-09-01,\"$1,200\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(root, &["check", "--today", "2026-11-25"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("invoices.csv:2:12: `$1,200` is in dollars, but the project's currency is JPY"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn nps_survey_exports_are_imported_once() {
+    let p = project("JPY");
+    let root = p.path();
+    fs::write(
+        root.join("survey.csv"),
+        "Company,Submitted,Score,Why\nExample Client Co.,2026-10-20,9,\"Great, thanks\"\nEXAMPLE CLIENT,2026-11-20,10,\n",
+    )
+    .unwrap();
+    let args = [
+        "import",
+        "nps",
+        "survey.csv",
+        "--client-column",
+        "Company",
+        "--date-column",
+        "Submitted",
+        "--score-column",
+        "Score",
+        "--comment-column",
+        "Why",
+    ];
+    let before = tree(root);
+    let (code, stdout, stderr) = run_in(root, &[&args[..], &["--dry-run"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "would import 2 NPS responses for 1 client\n");
+    assert_eq!(tree(root), before);
+    let (code, stdout, stderr) = run_in(root, &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "imported 2 NPS responses for 1 client\n");
+    let nps = fs::read_to_string(root.join("data/clients/example-client/nps.csv")).unwrap();
+    assert!(
+        nps.ends_with("2026-10-20,9,,\"Great, thanks\"\n2026-11-20,10,,\n"),
+        "{nps}"
+    );
+    let (code, stdout, _) = run_in(root, &args);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, "imported 0 NPS responses for 0 clients; skipped 2 duplicates\n");
+    check_clean(root);
+    // A name that matches no client.
+    fs::write(
+        root.join("other.csv"),
+        "Company,Submitted,Score\nNobody Ltd,2026-10-20,9\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "nps",
+            "other.csv",
+            "--client-column",
+            "Company",
+            "--date-column",
+            "Submitted",
+            "--score-column",
+            "Score",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no client matches `Nobody Ltd`"), "{stderr}");
+}
