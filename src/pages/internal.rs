@@ -814,11 +814,11 @@ pub fn dashboard(c: &Common, inputs: &PortfolioInputs) -> Value {
 }
 
 /// The dashboard's two forecast tables (see [`super::forecast`]) as CSV
-/// tables, with the columns the template shows.
+/// tables, with the columns the template shows; null for a table the page
+/// leaves out (no rows).
 fn forecast_tables(c: &Common, forecasts: &Value) -> Value {
-    let table = |key: &str, head: &[&str], cells: &[&str]| Table {
-        head: head.iter().map(|k| c.t(k).to_string()).collect(),
-        rows: forecasts[key]
+    let table = |key: &str, head: &[&str], cells: &[&str], name: &str| -> Value {
+        let rows: Vec<Vec<String>> = forecasts[key]
             .as_array()
             .map(|rows| {
                 rows.iter()
@@ -830,23 +830,24 @@ fn forecast_tables(c: &Common, forecasts: &Value) -> Value {
                     })
                     .collect()
             })
-            .unwrap_or_default(),
+            .unwrap_or_default();
+        if rows.is_empty() {
+            return Value::Null;
+        }
+        let head = head.iter().map(|k| c.t(k).to_string()).collect();
+        table_with_csv(&Table { head, rows }, name)
     };
     json!({
-        "top_value": table_with_csv(
-            &table(
-                "top_value",
-                &["client", "contract", "predicted_value", "outlook"],
-                &["name", "contract", "value", "outlook"],
-            ),
+        "top_value": table(
+            "top_value",
+            &["client", "contract", "predicted_value", "outlook"],
+            &["name", "contract", "value", "outlook"],
             "top-predicted-value",
         ),
-        "lowest_p_active": table_with_csv(
-            &table(
-                "lowest_p_active",
-                &["client", "p_active", "expected_purchases", "last_revenue"],
-                &["name", "p_active", "purchases", "last_revenue"],
-            ),
+        "lowest_p_active": table(
+            "lowest_p_active",
+            &["client", "p_active", "expected_purchases", "last_revenue"],
+            &["name", "p_active", "purchases", "last_revenue"],
             "lowest-p-active",
         ),
     })

@@ -139,7 +139,8 @@ fn csv_has_the_prediction_columns() {
     let header = stdout.lines().next().unwrap();
     assert!(
         header
-            .ends_with(",contract,expected_remaining_months,predicted_value,p_alive,expected_purchases,expected_value"),
+            // SPEC 4's order: contract, the bridge's two, then the forecasts.
+            .ends_with(",contract,bridge_t12_kind,bridge_t12_amount,expected_remaining_months,predicted_value,p_alive,expected_purchases,expected_value"),
         "{header}"
     );
 }
