@@ -294,8 +294,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "movements_title",
-        "Revenue movements by month, last 24 months",
-        "月別の売上増減 (直近24か月)",
+        "Revenue movements, last 24 months",
+        "売上の増減 (直近24か月)",
     ),
     (
         "movements_desc",

@@ -145,7 +145,7 @@ fn the_bridge_on_the_dashboard_is_the_metrics_bridge() {
     }
     let html = fs::read_to_string(site.join("index.html")).unwrap();
     assert!(html.contains("Revenue bridge, 12 months"));
-    assert!(html.contains("Revenue movements by month, last 24 months"));
+    assert!(html.contains("Revenue movements, last 24 months"));
     assert!(html.contains("Revenue FY2026 to date"));
     // Trends on the tiles: two lines each (the fiscal year's tile has one).
     let tiles = html.matches("<div class=\"tile\">").count();
@@ -216,7 +216,7 @@ fn fiscal_years_from_april_and_a_japanese_dashboard() {
     let html = fs::read_to_string(site.join("index.html")).unwrap();
     for ja in [
         "売上ブリッジ (12か月)",
-        "月別の売上増減",
+        "売上の増減 (直近24か月)",
         "FY2026 累計売上",
         "第1四半期 (4–6月)",
         "前月比",
