@@ -17,7 +17,7 @@ use crate::load::{Loaded, counts, load, load_cached};
 use crate::metrics::{self, Metrics};
 use crate::model::Project;
 use crate::month::Month;
-use crate::output::{self, Live, Staging};
+use crate::output::{self, Live, OutputDir, Staging};
 use crate::pages::{self, Common};
 use crate::progress::{Colour, Progress, paint};
 use crate::publish;
@@ -97,6 +97,9 @@ pub enum BuildError {
     Commit(PathBuf, std::io::Error),
     /// Stopped on request (see [`BuildOptions::stop`]).
     Stopped,
+    /// The output path may not be built into (see [`output::check_output`]);
+    /// nothing was written.
+    Output(output::Refused),
     /// The public site's folder cannot be used (it overlaps the output).
     PublicOut(PathBuf, String),
 }
@@ -125,6 +128,7 @@ impl std::fmt::Display for BuildError {
             }
             BuildError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             BuildError::Stopped => write!(f, "the build was stopped"),
+            BuildError::Output(refused) => write!(f, "{refused}"),
             BuildError::PublicOut(p, why) => write!(f, "{}: {why}", p.display()),
             BuildError::Commit(p, e) => write!(
                 f,
@@ -135,12 +139,29 @@ impl std::fmt::Display for BuildError {
     }
 }
 
-/// The as-of month: the one asked for, else the latest with an invoice,
-/// else the build date's month (a project without invoices).
+/// The as-of month: the one asked for, else the latest with an invoice
+/// on or before the build date, else the build date's month (a project
+/// without such invoices).
 fn as_of_month(project: &Project, asked: Option<Month>, today: Date) -> Month {
     asked
-        .or_else(|| metrics::default_as_of(project))
+        .or_else(|| metrics::default_as_of(project, today))
         .unwrap_or_else(|| Month::of(today))
+}
+
+/// How far after the build date `--month` may be: a year.
+pub const MAX_MONTHS_AHEAD: i32 = 12;
+
+/// Refuses an as-of month more than [`MAX_MONTHS_AHEAD`] months after the
+/// build date's month (a mistyped year would compute every report for
+/// decades of empty months).
+pub fn check_month(month: Option<Month>, today: Date) -> Result<(), String> {
+    match month {
+        Some(m) if m > Month::of(today).plus(MAX_MONTHS_AHEAD) => Err(format!(
+            "--month {m} is more than a year after the build date {today}; the latest as-of month allowed is {}",
+            Month::of(today).plus(MAX_MONTHS_AHEAD)
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Loads the project with cross-file validation (with `cache`, unchanged
@@ -162,6 +183,9 @@ pub fn build_project(
         timings.push((stage, clock.elapsed()));
         clock = std::time::Instant::now();
     };
+    // Before anything else: a build never writes over the project or over
+    // a folder casebook did not make.
+    let target = output::check_output(&opts.out, &project.root).map_err(BuildError::Output)?;
     let renderer = Renderer::new(&project.root, warnings).ok_or_else(|| {
         let mut only_errors = Diagnostics::new();
         for e in warnings.errors() {
@@ -169,13 +193,14 @@ pub fn build_project(
         }
         BuildError::Invalid(only_errors)
     })?;
+    warnings.extend(crate::load::future_dates(project, opts.today));
     let as_of = as_of_month(project, opts.month, opts.today);
     let cfg = &project.config;
     let common = Common::new(cfg.lang, &cfg.currency, &cfg.title);
     // An output folder that is a link (site -> /var/www/html) is built where
     // it points: the link stays, the folder it names gets the new site.
-    let out = output::through_link(&opts.out);
-    let staging = Staging::new(&out).map_err(|e| BuildError::Io(out.clone(), e))?;
+    let out = target.path().to_path_buf();
+    let staging = Staging::new(&target).map_err(|e| BuildError::Io(out.clone(), e))?;
     let write = |rel: &str, bytes: &[u8]| {
         staging
             .write(rel, bytes)
@@ -471,7 +496,7 @@ pub fn build_project(
     // swapped in the same way.
     let public_out = public_folder(project, opts, &out)?;
     let public_staging = match &public_out {
-        Some(dir) => Some(Staging::new(dir).map_err(|e| BuildError::Io(dir.clone(), e))?),
+        Some(dir) => Some(Staging::new(dir).map_err(|e| BuildError::Io(dir.path().to_path_buf(), e))?),
         None => None,
     };
     summary.stories = write_public_site(
@@ -500,7 +525,9 @@ pub fn build_project(
         publish::scan_dir_except(&public_dir, &forbidden, clean).map_err(|e| BuildError::Io(public_dir.clone(), e))?;
     if !scanned.leaks.is_empty() {
         // Name the files where they would have been published.
-        let public = public_out.clone().unwrap_or_else(|| out.join("public"));
+        let public = public_out
+            .as_ref()
+            .map_or_else(|| out.join("public"), |d| d.path().to_path_buf());
         let leaks = scanned
             .leaks
             .into_iter()
@@ -540,7 +567,7 @@ pub fn build_project(
         None => staging.commit().map_err(|e| BuildError::Io(out.clone(), e))?,
     }
     if let (Some(s), Some(dir)) = (public_staging, &public_out) {
-        s.commit().map_err(|e| BuildError::Io(dir.clone(), e))?;
+        s.commit().map_err(|e| BuildError::Io(dir.path().to_path_buf(), e))?;
     }
     if opts.incremental {
         // A cache that cannot be written only costs the next build time.
@@ -654,22 +681,14 @@ fn write_public_site(
 /// (as given), else `[public] out` (relative to the project root). It may
 /// not be the output folder, lie inside it (other than as `public/`) or
 /// contain it: one build would replace the other's files.
-fn public_folder(project: &Project, opts: &BuildOptions, out: &Path) -> Result<Option<PathBuf>, BuildError> {
+fn public_folder(project: &Project, opts: &BuildOptions, out: &Path) -> Result<Option<OutputDir>, BuildError> {
     let asked = match (&opts.public_out, &project.config.public.out) {
         (Some(dir), _) => dir.clone(),
         (None, Some(dir)) => project.root.join(dir),
         (None, None) => return Ok(None),
     };
-    let absolute = |p: &Path| {
-        let p = output::through_link(p);
-        let p = if p.is_absolute() {
-            p
-        } else {
-            std::env::current_dir().map(|d| d.join(&p)).unwrap_or(p)
-        };
-        normalise(&p)
-    };
-    let (dir, site) = (absolute(&asked), absolute(out));
+    let resolved = |p: &Path| output::resolve(p).map_err(|e| BuildError::Io(p.to_path_buf(), e));
+    let (dir, site) = (resolved(&asked)?, resolved(out)?);
     if dir == site.join("public") {
         return Ok(None);
     }
@@ -682,45 +701,11 @@ fn public_folder(project: &Project, opts: &BuildOptions, out: &Path) -> Result<O
             ),
         ));
     }
-    // Never the project's own files, and never a folder of something else.
-    let root = absolute(&project.root);
-    let project_part = ["casebook.toml", "data", "content", "templates", "static"]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|p| dir.starts_with(p) || p.starts_with(&dir));
-    if let Some(part) = project_part {
-        return Err(BuildError::PublicOut(
-            asked,
-            format!(
-                "the public site's folder would replace the project's own {}; choose a folder of its own (e.g. public/ in the project)",
-                part.display()
-            ),
-        ));
-    }
-    let has_entries = std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some());
-    let built_before = dir.join("index.html").is_file() && dir.join("assets/style.css").is_file();
-    if has_entries && !built_before {
-        return Err(BuildError::PublicOut(
-            asked,
-            "the folder holds files that casebook did not write, and a build replaces everything in it; choose an empty or new folder".to_string(),
-        ));
-    }
-    Ok(Some(dir))
-}
-
-/// `path` with `.` and `..` resolved without touching the disk.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
+    // The rule of every output folder: never the project's own files,
+    // never a folder that casebook did not make.
+    output::check_output(&asked, &project.root)
+        .map(Some)
+        .map_err(BuildError::Output)
 }
 
 /// Counts a client as done when its work ends, however it ends.
@@ -818,6 +803,7 @@ fn load_or_report(root: &Path, ui: Ui) -> Result<(Project, Diagnostics), u8> {
 
 pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) -> Result<(), u8> {
     let (project, _) = load_or_report(root, ui)?;
+    print_warnings(&crate::load::future_dates(&project, today), ui);
     let mut leaks = Diagnostics::new();
     for leak in publish::edition_leaks(&project) {
         leak.report(&mut leaks, true);
@@ -890,21 +876,52 @@ pub fn run_check(root: &Path, public_out: Option<&Path>, today: Date, ui: Ui) ->
     Ok(())
 }
 
+/// Threads per core that `--jobs` may ask for: more only cost memory
+/// (100,000 threads took minutes to start).
+pub const MAX_JOBS_PER_CORE: usize = 8;
+
+/// `--jobs n`, at least 1 and at most [`MAX_JOBS_PER_CORE`] per core of
+/// this machine, and a warning when it had to be lowered.
+pub fn clamp_jobs(n: usize) -> (usize, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let max = MAX_JOBS_PER_CORE * cores;
+    if n > max {
+        let warning = format!(
+            "--jobs {n} is more than {MAX_JOBS_PER_CORE} threads per core ({max} on this machine of {cores} core{}); using {max}",
+            if cores == 1 { "" } else { "s" }
+        );
+        (max, Some(warning))
+    } else {
+        (n.max(1), None)
+    }
+}
+
 pub fn run_build(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
-    match opts.jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
-            Ok(pool) => pool.install(|| run_build_here(opts, ui)),
-            Err(e) => {
-                print_failure(&format!("cannot start {n} threads: {e}"));
-                Err(FAILED)
-            }
-        },
-        None => run_build_here(opts, ui),
+    let Some(asked) = opts.jobs else {
+        return run_build_here(opts, ui);
+    };
+    let (n, warning) = clamp_jobs(asked);
+    if let (Some(w), false) = (warning, ui.quiet) {
+        eprintln!("{}", paint(&format!("warning: {w}"), Colour::Yellow));
+    }
+    match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+        Ok(pool) => pool.install(|| run_build_here(opts, ui)),
+        Err(e) => {
+            print_failure(&format!("cannot start {n} threads: {e}"));
+            Err(FAILED)
+        }
     }
 }
 
 fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
     let started = std::time::Instant::now();
+    // Refuse a forbidden output before spending time on loading (the build
+    // checks again before it writes).
+    refuse_output(&opts.out, &opts.root)?;
+    if let Err(e) = check_month(opts.month, opts.today) {
+        print_failure(&e);
+        return Err(FAILED);
+    }
     let (project, mut diags) = load_or_report(&opts.root, ui)?;
     let loaded_in = started.elapsed();
     let warnings_before = diags.warnings().count();
@@ -964,11 +981,24 @@ fn run_build_here(opts: &BuildOptions, ui: Ui) -> Result<(), u8> {
     }
 }
 
+/// Prints why `out` may not be a build's output folder, if it may not.
+pub(crate) fn refuse_output(out: &Path, root: &Path) -> Result<(), u8> {
+    match output::check_output(out, root) {
+        Ok(_) => Ok(()),
+        Err(refused) => {
+            print_error_lines(&refused.to_string());
+            print_failure("nothing was built");
+            Err(FAILED)
+        }
+    }
+}
+
 /// `casebook metrics`: the JSON or one CSV table, to stdout or, with
 /// `output`, to that file (written whole or not at all).
 pub fn run_metrics(
     root: &Path,
     month: Option<Month>,
+    today: Date,
     format: MetricsFormat,
     output: Option<&Path>,
     ui: Ui,
@@ -979,9 +1009,16 @@ pub fn run_metrics(
             return Err(FAILED);
         }
     }
+    if let Err(e) = check_month(month, today) {
+        print_failure(&e);
+        return Err(FAILED);
+    }
     let (project, _) = load_or_report(root, ui)?;
-    let Some(as_of) = month.or_else(|| metrics::default_as_of(&project)) else {
-        print_failure("the project has no invoice; pass --month YYYY-MM");
+    print_warnings(&crate::load::future_dates(&project, today), ui);
+    let Some(as_of) = month.or_else(|| metrics::default_as_of(&project, today)) else {
+        print_failure(&format!(
+            "the project has no invoice dated on or before {today}; pass --month YYYY-MM"
+        ));
         return Err(FAILED);
     };
     let m = metrics::compute(&project, as_of);

@@ -23,9 +23,34 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// `text` with every control character (NUL, newline, escape, ...) and
+/// every Unicode bidirectional control written as an escape (`\0`, `\n`,
+/// `\u{1b}`), so that a value quoted from a file prints as one line and can
+/// neither hide text nor drive the terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let special = |c: char| {
+        c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(special) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\0' => out.push_str("\\0"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if special(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", escape_controls(&self.path.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
@@ -36,7 +61,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
-        write!(f, ": {label}{}", self.message)
+        write!(f, ": {label}{}", escape_controls(&self.message))
     }
 }
 
@@ -169,6 +194,25 @@ mod tests {
         let v = d.into_vec();
         assert_eq!(v[0].to_string(), "data/clients/a/invoices.csv:3:12: bad amount");
         assert_eq!(v[1].to_string(), "x.csv: warning: unknown column");
+    }
+
+    #[test]
+    fn control_characters_in_messages_are_escaped() {
+        let mut d = Diagnostics::new();
+        d.error(
+            Path::new("data/clients/a\nb/invoices.csv"),
+            Some(2),
+            Some(1),
+            "`20\u{0}26-1\r\n0-01\t\u{1b}[31mred\u{202e}` is not a date",
+        );
+        let text = d.into_vec()[0].to_string();
+        assert_eq!(
+            text,
+            "data/clients/a\\nb/invoices.csv:2:1: `20\\026-1\\r\\n0-01\\t\\u{1b}[31mred\\u{202e}` is not a date"
+        );
+        assert_eq!(text.lines().count(), 1);
+        assert!(!text.chars().any(|c| c.is_control()));
+        assert!(matches!(escape_controls("日本語 ok"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod i18n;
 pub mod import;
 pub mod init;
 pub mod input;
+pub mod links;
 pub mod load;
 pub mod load_cache;
 pub mod markdown;

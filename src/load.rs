@@ -44,6 +44,19 @@ pub fn load_cached(root: &Path) -> Loaded {
 
 fn load_with(root: &Path, mut cache: LoadCache, save_cache: bool) -> Loaded {
     let mut diags = Diagnostics::new();
+    for part in ROOT_PATHS {
+        if let Some(problem) = crate::links::problem_at(root, &root.join(part)) {
+            diags.error(Path::new(part), None, None, problem);
+        }
+    }
+    if diags.has_errors() {
+        return Loaded {
+            project: None,
+            diagnostics: diags,
+            client_folders: 0,
+            clients_cached: 0,
+        };
+    }
     let (config, config_fingerprint) = load_config(root, &mut diags);
 
     let clients_dir = root.join("data/clients");
@@ -56,7 +69,7 @@ fn load_with(root: &Path, mut cache: LoadCache, save_cache: bool) -> Loaded {
             "folder not found; a project keeps one folder per client in data/clients/<id>/ (is --root the project folder?)",
         );
     } else {
-        for entry in sorted_entries(&clients_dir, &mut diags) {
+        for entry in sorted_entries(root, &clients_dir, &mut diags) {
             let name = entry.file_name().to_string_lossy().to_string();
             let rel = rel_path(root, entry.path());
             if !entry.file_type().is_dir() {
@@ -195,7 +208,8 @@ fn load_logo(root: &Path, brand: &mut crate::config::Brand, diags: &mut Diagnost
 struct Listed {
     name: std::ffi::OsString,
     path: PathBuf,
-    /// Of the entry itself (a link is a link, as in a listing).
+    /// Of the entry, or of what it names when it is a symbolic link that
+    /// stays inside the project (see [`crate::links`]).
     kind: fs::FileType,
 }
 
@@ -213,30 +227,66 @@ impl Listed {
     }
 }
 
-/// The entries of one folder, sorted by name. (`read_dir` rather than
-/// walkdir: a depth-1 walk still opens every subfolder it yields, which is
-/// 10,000 needless opens on data/clients of a 10,000-client project.)
-fn sorted_entries(dir: &Path, diags: &mut Diagnostics) -> Vec<Listed> {
+/// The entries of one folder of the project at `root`, sorted by name. A
+/// symbolic link is listed as what it names when the project's link rule
+/// allows it ([`crate::links`]); otherwise it is an error and left out.
+/// (`read_dir` rather than walkdir: a depth-1 walk still opens every
+/// subfolder it yields, which is 10,000 needless opens on data/clients of
+/// a 10,000-client project.)
+fn sorted_entries(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Listed> {
     let mut out = Vec::new();
-    let mut fail = |e: std::io::Error| diags.error(dir, None, None, format!("cannot list the folder: {e}"));
+    let fail = |e: std::io::Error, diags: &mut Diagnostics| {
+        diags.error(dir, None, None, format!("cannot list the folder: {e}"))
+    };
     match fs::read_dir(dir) {
         Ok(entries) => {
             for entry in entries {
                 match entry.and_then(|e| Ok((e.file_type()?, e))) {
+                    Ok((kind, e)) if kind.is_symlink() => {
+                        let path = e.path();
+                        if let Some(problem) = crate::links::problem(root, &path) {
+                            diags.error(&rel_path(root, &path), None, None, problem);
+                            continue;
+                        }
+                        match fs::metadata(&path) {
+                            Ok(target) => out.push(Listed {
+                                name: e.file_name(),
+                                path,
+                                kind: target.file_type(),
+                            }),
+                            Err(e) => fail(e, diags),
+                        }
+                    }
                     Ok((kind, e)) => out.push(Listed {
                         name: e.file_name(),
                         path: e.path(),
                         kind,
                     }),
-                    Err(e) => fail(e),
+                    Err(e) => fail(e, diags),
                 }
             }
         }
-        Err(e) => fail(e),
+        Err(e) => fail(e, diags),
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
 }
+
+fn is_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The fixed paths of a project that the loader reaches without listing a
+/// folder; a symbolic link among them that leaves the project stops the
+/// load (nothing behind it is read).
+const ROOT_PATHS: [&str; 6] = [
+    "casebook.toml",
+    "data",
+    "data/clients",
+    "content",
+    "content/clients",
+    "content/pages",
+];
 
 fn rel_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
@@ -316,7 +366,7 @@ fn load_client(
 ) -> Option<Client> {
     let rel_dir = rel_path(root, dir);
     look(root, dir, fp);
-    for entry in sorted_entries(dir, diags) {
+    for entry in sorted_entries(root, dir, diags) {
         let name = entry.file_name().to_string_lossy().to_string();
         if !CLIENT_FILES.contains(&name.as_str()) && name != ".DS_Store" {
             let what = if entry.file_type().is_dir() { "folder" } else { "file" };
@@ -337,6 +387,9 @@ fn load_client(
     let mut client = if look(root, &toml_path, fp).is_file() {
         let text = read_text(root, &toml_path, diags, Some(fp))?;
         client_toml::parse_client_toml(id, &text, &rel_toml, diags)
+    } else if is_link(&toml_path) {
+        // Refused by the link rule; the folder's listing said why.
+        None
     } else {
         diags.error(
             &rel_toml,
@@ -351,6 +404,8 @@ fn load_client(
     let invoices = if look(root, &invoices_path, fp).is_file() {
         read_file(root, &invoices_path, diags, Some(fp))
             .and_then(|b| tables::read_invoices(&b, &rel_dir.join("invoices.csv"), currency, diags))
+    } else if is_link(&invoices_path) {
+        None
     } else {
         diags.error(
             &rel_dir.join("invoices.csv"),
@@ -380,7 +435,7 @@ fn load_client(
 
     let content_dir = root.join("content/clients").join(id);
     if look(root, &content_dir, fp).is_dir() {
-        for entry in sorted_entries(&content_dir, diags) {
+        for entry in sorted_entries(root, &content_dir, diags) {
             let name = entry.file_name().to_string_lossy().to_string();
             let known =
                 (name == "story.md" && entry.file_type().is_file()) || (name == "notes" && entry.file_type().is_dir());
@@ -424,16 +479,27 @@ fn load_client(
     client
 }
 
+/// The front matter and body of a markdown file; `false` when either is
+/// wrong (reported), including a body beyond the nesting limits of
+/// [`crate::markdown::check_limits`].
 fn front_matter<'t>(text: &'t str, rel: &Path, diags: &mut Diagnostics) -> (Option<Table>, &'t str, bool) {
     let split = split_front_matter(text);
-    match split.front {
-        None => (None, split.body, true),
-        Some(Ok(t)) => (Some(t), split.body, true),
+    let (front, ok) = match split.front {
+        None => (None, true),
+        Some(Ok(t)) => (Some(t), true),
         Some(Err((line, col, msg))) => {
             diags.error(rel, Some(line), Some(col), msg);
-            (None, split.body, false)
+            (None, false)
         }
+    };
+    if let Err((at, msg)) = crate::markdown::check_limits(split.body) {
+        // The body is the end of the text: lines before it are front matter.
+        let lines_before = text[..text.len() - split.body.len()].matches('\n').count() as u64;
+        let (line, col) = crate::diag::line_col(split.body, at);
+        diags.error(rel, Some(lines_before + line), Some(col), msg);
+        return (front, split.body, false);
     }
+    (front, split.body, ok)
 }
 
 fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Recorder) -> Vec<Note> {
@@ -441,7 +507,7 @@ fn load_notes(root: &Path, dir: &Path, diags: &mut Diagnostics, fp: &Recorder) -
         return Vec::new();
     }
     let mut notes = Vec::new();
-    for entry in sorted_entries(dir, diags) {
+    for entry in sorted_entries(root, dir, diags) {
         let rel = rel_path(root, entry.path());
         let name = entry.file_name().to_string_lossy().to_string();
         let month = name.strip_suffix(".md").and_then(|m| Month::parse(m).ok());
@@ -551,7 +617,12 @@ fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Story>
                     scope_ok = false;
                 }
             }
-            c.warn_unknown(&["status", "granted_on", "approved_by", "expires", "scope"]);
+            // An error, not a warning: a misspelt `expires` must not publish
+            // a story after its consent ended.
+            c.refuse_unknown(
+                &["status", "granted_on", "approved_by", "expires", "scope"],
+                "[consent]",
+            );
             match (status, scope_ok) {
                 (Some(status), true) => Some(Consent {
                     status,
@@ -585,7 +656,7 @@ fn check_orphan_content(root: &Path, known: &std::collections::HashSet<&str>, di
     if !dir.is_dir() {
         return;
     }
-    for entry in sorted_entries(&dir, diags) {
+    for entry in sorted_entries(root, &dir, diags) {
         let name = entry.file_name().to_string_lossy().to_string();
         if entry.file_type().is_dir() && !known.contains(name.as_str()) {
             diags.error(
@@ -611,7 +682,7 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
         return Vec::new();
     }
     let mut pages = Vec::new();
-    for entry in sorted_entries(&dir, diags) {
+    for entry in sorted_entries(root, &dir, diags) {
         let rel = rel_path(root, entry.path());
         let name = entry.file_name().to_string_lossy().to_string();
         let Some(slug) = name.strip_suffix(".md").filter(|_| entry.file_type().is_file()) else {
@@ -649,6 +720,52 @@ fn load_pages(root: &Path, diags: &mut Diagnostics) -> Vec<Page> {
         });
     }
     pages
+}
+
+/// How many days after the build date a row may be dated without a warning
+/// (an invoice issued ahead for next month is normal; 9999-12-31 is not).
+pub const FUTURE_MARGIN_DAYS: i32 = 31;
+
+/// Warnings for rows dated more than [`FUTURE_MARGIN_DAYS`] after `today`
+/// (the build date): one per file, at the first such row, with the number
+/// of others. Computed after loading because the load cache keeps no build
+/// date.
+pub fn future_dates(project: &Project, today: jiff::civil::Date) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let Ok(limit) = today.checked_add(jiff::Span::new().days(FUTURE_MARGIN_DAYS)) else {
+        return diags;
+    };
+    for c in &project.clients {
+        let dir = Path::new("data/clients").join(&c.id);
+        let files: [(&str, Vec<(u64, jiff::civil::Date)>); 4] = [
+            ("invoices.csv", c.invoices.iter().map(|r| (r.line, r.date)).collect()),
+            ("nps.csv", c.nps.iter().map(|r| (r.line, r.date)).collect()),
+            ("activity.csv", c.activity.iter().map(|r| (r.line, r.date)).collect()),
+            ("outcomes.csv", c.outcomes.iter().map(|r| (r.line, r.date)).collect()),
+        ];
+        for (file, rows) in files {
+            let mut late: Vec<(u64, jiff::civil::Date)> = rows.into_iter().filter(|(_, d)| *d > limit).collect();
+            late.sort();
+            let Some(&(line, date)) = late.first() else {
+                continue;
+            };
+            let others = match late.len() - 1 {
+                0 => String::new(),
+                1 => " (and 1 more row of this file)".to_string(),
+                n => format!(" (and {n} more rows of this file)"),
+            };
+            diags.warning(
+                &dir.join(file),
+                Some(line),
+                None,
+                format!(
+                    "date {date} is more than {FUTURE_MARGIN_DAYS} days after the build date {today}{others}; \
+                     is the year right? Reports are as of the latest month with an invoice on or before the build date"
+                ),
+            );
+        }
+    }
+    diags
 }
 
 /// Counts for `casebook check`'s summary line.

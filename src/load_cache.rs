@@ -71,7 +71,25 @@ pub struct Times {
 impl Stamp {
     /// The stamp of `path` now (following links, as reading does).
     pub fn of(path: &Path) -> Stamp {
-        match fs::metadata(path) {
+        Stamp::from_metadata(fs::metadata(path))
+    }
+
+    /// The stamp of `path` in the project at `root`: a symbolic link is
+    /// followed only as far as the project's link rule allows
+    /// ([`crate::links`]); one that leaves the project is
+    /// [`Stamp::Other`], never read and never cached.
+    pub fn of_in(root: &Path, path: &Path) -> Stamp {
+        match fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => match crate::links::problem(root, path) {
+                None => Stamp::of(path),
+                Some(_) => Stamp::Other,
+            },
+            other => Stamp::from_metadata(other),
+        }
+    }
+
+    fn from_metadata(meta: io::Result<fs::Metadata>) -> Stamp {
+        match meta {
             Ok(m) => {
                 let times = times(&m);
                 if m.is_dir() {
@@ -148,9 +166,10 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Stats `path` (under `root`), records it and returns its stamp.
+    /// Stats `path` (under `root`, see [`Stamp::of_in`]), records it and
+    /// returns its stamp.
     pub fn look(&mut self, root: &Path, path: &Path) -> Stamp {
-        let stamp = Stamp::of(path);
+        let stamp = Stamp::of_in(root, path);
         let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
         self.seen.push(Seen { path: rel, stamp });
         stamp
@@ -168,7 +187,7 @@ impl Inputs {
                 && checked.iter().any(|c| {
                     Some(c.path.as_path()) == s.path.parent() && matches!(c.stamp, Stamp::Dir(_) | Stamp::Missing)
                 });
-            if !parent_vouches && Stamp::of(&root.join(&s.path)) != s.stamp {
+            if !parent_vouches && Stamp::of_in(root, &root.join(&s.path)) != s.stamp {
                 return false;
             }
             checked.push(s);

@@ -43,10 +43,10 @@ enum Command {
         /// Output folder [default: <root>/site].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// The as-of month (YYYY-MM) [default: the latest month with an invoice].
+        /// The as-of month (YYYY-MM), at most a year after --today [default: the latest month with an invoice on or before --today].
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<Month>,
-        /// The build date for consent expiry (YYYY-MM-DD) [default: today].
+        /// The build date for consent expiry and the default as-of month (YYYY-MM-DD) [default: today].
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
         today: Option<jiff::civil::Date>,
         /// Write a report for every month of every client's life, not only the as-of month.
@@ -82,9 +82,12 @@ enum Command {
         after_help = "Examples:\n  casebook metrics\n  casebook metrics --month 2026-06 --format csv > clients.csv\n  casebook metrics --table monthly --bom -o monthly.csv    (for Excel: Japanese names intact)\n  casebook metrics --table cohorts -o cohorts.csv\n\nCSV rounds rates and ratios to 4 decimal places; the JSON keeps them unrounded."
     )]
     Metrics {
-        /// The as-of month (YYYY-MM) [default: the latest month with an invoice].
+        /// The as-of month (YYYY-MM) [default: the latest month with an invoice on or before --today].
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<Month>,
+        /// The build date (YYYY-MM-DD): bounds the default as-of month and --month [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        today: Option<jiff::civil::Date>,
         /// json, or csv for one table [default: json; csv when --table is given].
         #[arg(long, value_enum)]
         format: Option<Format>,
@@ -133,10 +136,10 @@ enum Command {
         /// Output folder [default: <root>/site].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// The as-of month (YYYY-MM) [default: the latest month with an invoice].
+        /// The as-of month (YYYY-MM) [default: the latest month with an invoice on or before the build date].
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<Month>,
-        /// The build date for consent expiry (YYYY-MM-DD) [default: the day of each build].
+        /// The build date for consent expiry and the default month (YYYY-MM-DD) [default: the day of each build].
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
         today: Option<jiff::civil::Date>,
     },
@@ -392,12 +395,13 @@ fn main() -> ExitCode {
         }
         Command::Metrics {
             month,
+            today: day,
             format,
             table,
             bom,
             output,
         } => match metrics_format(format, table, bom) {
-            Ok(format) => build::run_metrics(&root, month, format, output.as_deref(), ui),
+            Ok(format) => build::run_metrics(&root, month, day.unwrap_or_else(today), format, output.as_deref(), ui),
             Err(msg) => Cli::command()
                 .error(clap::error::ErrorKind::ArgumentConflict, msg)
                 .exit(),

@@ -307,6 +307,19 @@ impl Project {
             .map(|i| Month::of(i.date))
             .max()
     }
+
+    /// The latest month with an invoice dated on or before `day`.
+    pub fn latest_invoice_month_until(&self, day: jiff::civil::Date) -> Option<Month> {
+        self.clients
+            .iter()
+            .filter_map(|c| {
+                // Invoices are sorted by date.
+                let n = c.invoices.partition_point(|i| i.date <= day);
+                c.invoices[..n].last()
+            })
+            .map(|i| Month::of(i.date))
+            .max()
+    }
 }
 
 impl Client {

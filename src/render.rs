@@ -45,9 +45,25 @@ impl Renderer {
     /// the override's path.
     pub fn new(root: &Path, diags: &mut Diagnostics) -> Option<Renderer> {
         let dir = root.join("templates");
+        // The project's link rule (crate::links): nothing is read through
+        // a link that leaves the project.
+        let refused = |path: &Path, diags: &mut Diagnostics| match crate::links::problem_at(root, path) {
+            Some(problem) => {
+                diags.error(path.strip_prefix(root).unwrap_or(path), None, None, problem);
+                true
+            }
+            None => false,
+        };
+        if refused(&dir, diags) || refused(&dir.join("assets"), diags) || refused(&dir.join("assets/style.css"), diags)
+        {
+            return None;
+        }
         let mut sources: Vec<(String, String)> = Vec::new();
         for (name, builtin) in BUILTIN {
             let custom = dir.join(name);
+            if refused(&custom, diags) {
+                continue;
+            }
             let source = if custom.is_file() {
                 match std::fs::read_to_string(&custom) {
                     Ok(s) => s,

@@ -114,6 +114,16 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
         build::print_failure(&format!("{}: no such folder", opts.root.display()));
         return Err(FAILED);
     }
+    // Never serve (nor build into) the project itself or a folder that
+    // casebook did not make.
+    build::refuse_output(&opts.out, &opts.root)?;
+    if let Err(e) = build::check_month(
+        opts.month,
+        opts.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+    ) {
+        build::print_failure(&e);
+        return Err(FAILED);
+    }
     // Ctrl-C (or SIGTERM) asks everything to stop, a running build too (it
     // ends at its next client and removes its unfinished folder); a second
     // one stops at once.
@@ -162,7 +172,11 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
         status: status_rx,
         stop: stop_rx.clone(),
     });
-    let router = Router::new().route(EVENTS, get(events)).fallback(file).with_state(app);
+    let router = Router::new()
+        .route(EVENTS, get(events))
+        .fallback(file)
+        .layer(axum::middleware::from_fn_with_state(addr.port(), only_local_hosts))
+        .with_state(app);
     let mut server_stop = stop_rx.clone();
     let server = axum::serve(listener, router).with_graceful_shutdown(async move {
         let _ = server_stop.wait_for(|s| *s).await;
@@ -522,6 +536,37 @@ struct App {
     stop: watch::Receiver<bool>,
 }
 
+/// Whether a request's `Host` header names this server on the loopback
+/// address: `127.0.0.1:PORT`, `localhost:PORT` or `[::1]:PORT`. A page of
+/// another site that a rebinding DNS points at 127.0.0.1 sends its own
+/// name, and must not read the private dashboard.
+fn local_host(host: Option<&HeaderValue>, port: u16) -> bool {
+    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let Some((name, p)) = host.rsplit_once(':') else {
+        return false;
+    };
+    p == port.to_string() && (name == "127.0.0.1" || name == "[::1]" || name.eq_ignore_ascii_case("localhost"))
+}
+
+/// Answers 403 to every request whose `Host` is not [`local_host`].
+async fn only_local_hosts(
+    State(port): State<u16>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if local_host(request.headers().get(header::HOST), port) {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            format!("casebook serve answers only http://127.0.0.1:{port}/ and http://localhost:{port}/\n"),
+        )
+            .into_response()
+    }
+}
+
 /// Server-sent events: `build` with the build generation, at once and after
 /// every build. A page reloads when it differs from the one it was served at.
 async fn events(State(app): State<Arc<App>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -831,6 +876,31 @@ mod tests {
         ] {
             assert!(f.relevant(Path::new(no)).is_none(), "{no}");
         }
+    }
+
+    #[test]
+    fn only_loopback_host_names_with_the_port_are_answered() {
+        let host = |h: &str| local_host(Some(&HeaderValue::from_str(h).unwrap()), 8000);
+        for ok in ["127.0.0.1:8000", "localhost:8000", "LocalHost:8000", "[::1]:8000"] {
+            assert!(host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:8000",
+            "evil.example",
+            "127.0.0.1",
+            "localhost",
+            "127.0.0.1:8001",
+            "localhost.:8000",
+            "127.0.0.2:8000",
+            "0.0.0.0:8000",
+            "[::1]",
+            "localhost:8000.evil.example",
+            "127.0.0.1:8000:8000",
+            "",
+        ] {
+            assert!(!host(bad), "{bad}");
+        }
+        assert!(!local_host(None, 8000));
     }
 
     #[test]

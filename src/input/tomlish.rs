@@ -441,6 +441,41 @@ impl<'a, 'd> Fields<'a, 'd> {
     }
 }
 
+impl Fields<'_, '_> {
+    /// An error for every key that is neither known nor was read: for
+    /// tables where an ignored key could fail open (a misspelt `expires`
+    /// in `[consent]` would publish a story past its expiry).
+    pub fn refuse_unknown(&mut self, known: &[&str], table: &str) {
+        for (key, node) in self.table {
+            if !known.contains(&key.as_str()) && !self.seen.contains(key) {
+                let hint = match known.iter().find(|k| edit_distance(k, key) <= 2) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("expected one of {}", known.join(", ")),
+                };
+                let msg = format!("unknown key `{key}` in {table}: {hint}");
+                self.diags
+                    .error(self.path, node.line.or_else(|| key_line(self.text, key)), None, msg);
+            }
+        }
+    }
+}
+
+/// Levenshtein distance of two short strings (by characters).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// Parses a whole TOML file into a table, reporting a syntax error.
 pub fn parse_table(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Table> {
     match parse_toml(text, 1) {
@@ -455,6 +490,16 @@ pub fn parse_table(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("expires", "expires"), 0);
+        assert_eq!(edit_distance("expires", "expire"), 1);
+        assert_eq!(edit_distance("expires", "expiers"), 2);
+        assert_eq!(edit_distance("scope", "scopes"), 1);
+        assert_eq!(edit_distance("status", "expires"), 6);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 
     #[test]
     fn toml_positions_point_at_values() {

@@ -347,10 +347,12 @@ impl Metrics {
     }
 }
 
-/// The default as-of month: the latest month with an invoice (SPEC §2);
-/// `None` for a project without invoices.
-pub fn default_as_of(project: &Project) -> Option<Month> {
-    project.latest_invoice_month()
+/// The default as-of month: the latest month with an invoice (SPEC §2)
+/// dated on or before `today`, the build date, so that one mistyped
+/// far-future date (9999-12-31) does not move every report into the
+/// future; `None` when no invoice is dated on or before `today`.
+pub fn default_as_of(project: &Project, today: jiff::civil::Date) -> Option<Month> {
+    project.latest_invoice_month_until(today)
 }
 
 /// `R(c, m)` for every month `from ..= to` (credit notes included); only

@@ -1170,11 +1170,33 @@ fn no_client_exists_before_the_first_start() {
 #[test]
 fn default_as_of_is_the_latest_invoice_month() {
     let p = scenario().build();
-    assert_eq!(default_as_of(&p), Some(month("2025-06")));
+    let today = jiff::civil::date(2026, 12, 2);
+    assert_eq!(default_as_of(&p, today), Some(month("2025-06")));
     assert_eq!(
-        default_as_of(&project().client(client("x").acquired("2025-01-01")).build()),
+        default_as_of(&project().client(client("x").acquired("2025-01-01")).build(), today),
         None
     );
+}
+
+#[test]
+fn default_as_of_ignores_invoices_after_the_build_date() {
+    let p = project()
+        .client(client("a").inv("2026-10-05", 10).inv("9999-12-31", 10))
+        .client(client("b").inv("2026-11-30", 10).inv("2026-12-03", 10))
+        .build();
+    assert_eq!(
+        default_as_of(&p, jiff::civil::date(2026, 12, 2)),
+        Some(month("2026-11"))
+    );
+    assert_eq!(
+        default_as_of(&p, jiff::civil::date(2026, 12, 3)),
+        Some(month("2026-12"))
+    );
+    assert_eq!(
+        default_as_of(&p, jiff::civil::date(2026, 11, 29)),
+        Some(month("2026-10"))
+    );
+    assert_eq!(default_as_of(&p, jiff::civil::date(2026, 10, 4)), None);
 }
 
 #[test]

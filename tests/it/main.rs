@@ -4,12 +4,14 @@
 
 mod common;
 
+mod adversarial;
 mod bridge_pages;
 mod browser;
 mod client_edition;
 mod clv;
 mod demo;
 mod encodings;
+mod fuzz_seeded;
 mod imports;
 mod incremental;
 mod init_import;
@@ -17,6 +19,7 @@ mod input_layer;
 mod load_cache;
 mod metrics_cli;
 mod metrics_csv;
+mod output_folder;
 mod parsers_prop;
 mod pdf;
 mod prediction;

@@ -637,9 +637,9 @@ fn the_public_site_can_have_a_folder_of_its_own() {
     fs::create_dir_all(p.path().join("documents")).unwrap();
     fs::write(p.path().join("documents/letter.txt"), "keep me").unwrap();
     for (bad, why) in [
-        ("data", "project's own"),
-        ("content/clients", "project's own"),
-        ("static", "project's own"),
+        ("data", "the project's data/ folder"),
+        ("content/clients", "inside the project's content/ folder"),
+        ("static", "the project's static/ folder"),
         ("documents", "did not write"),
     ] {
         let dir = p.path().join(bad);

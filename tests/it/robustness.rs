@@ -97,7 +97,8 @@ fn garbled_inputs_give_errors_not_panics() {
         fs::write(file, mutate(&original, &mut rng)).unwrap();
         let loaded = casebook::load::load(root);
         if let Some(p) = &loaded.project {
-            let month = casebook::metrics::default_as_of(p).unwrap_or(casebook::month::Month::new(2026, 10).unwrap());
+            let month = casebook::metrics::default_as_of(p, jiff::civil::date(2026, 11, 25))
+                .unwrap_or(casebook::month::Month::new(2026, 10).unwrap());
             let m = casebook::metrics::compute(p, month);
             let _ = casebook::metrics::to_json(&m);
         } else {

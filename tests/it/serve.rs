@@ -93,14 +93,14 @@ impl Server {
 
     /// GET `path`: (status, headers, body).
     fn get(&self, path: &str) -> (u16, String, String) {
+        self.get_with(path, &format!("Host: {}\r\n", self.addr))
+    }
+
+    /// GET `path` with the header lines `headers` (each ending in CRLF).
+    fn get_with(&self, path: &str, headers: &str) -> (u16, String, String) {
         let mut stream = TcpStream::connect(&self.addr).expect("connect");
         stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n").unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).expect("response");
         let raw = String::from_utf8_lossy(&raw).into_owned();
@@ -321,6 +321,42 @@ fn only_files_of_the_site_are_served() {
     let (status, _, body) = server.get("/internal/clients/no-such-client/");
     assert_eq!(status, 404);
     assert!(body.contains(RELOAD), "a missing page reloads once it is built");
+}
+
+/// DNS rebinding: a page of another site whose name a hostile DNS points at
+/// 127.0.0.1 sends its own name as `Host`, and gets nothing.
+#[test]
+fn only_requests_for_the_loopback_names_are_answered() {
+    let project = crate::common::copy_project(&crate::common::repo());
+    let server = Server::start(project.path());
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, _, body) = server.get_with(REPORT, &format!("Host: {host}\r\n"));
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("Hinode"), "{host}");
+    }
+    for host in [
+        format!("attacker.example:{port}"),
+        "attacker.example".to_string(),
+        "localhost".to_string(),
+        format!("127.0.0.1:{}", port.parse::<u32>().unwrap() + 1),
+    ] {
+        for path in [REPORT, "/internal/metrics.json", "/__casebook/events", "/"] {
+            let (status, _, body) = server.get_with(path, &format!("Host: {host}\r\n"));
+            assert_eq!(status, 403, "{host} {path}");
+            assert!(
+                !body.contains("Hinode") && !body.contains(RELOAD),
+                "{host} {path}: {body}"
+            );
+        }
+    }
+    // No Host at all (HTTP/1.1 requires one).
+    let (status, _, _) = server.get_with("/internal/metrics.json", "");
+    assert!(status == 403 || status == 400, "{status}");
 }
 
 /// Ctrl-C while the first build runs stops that build at its next client:

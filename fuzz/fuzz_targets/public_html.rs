@@ -1,0 +1,8 @@
+//! libFuzzer target: [`targets::public_html`] (see `fuzz/targets.rs`).
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::public_html(data));
