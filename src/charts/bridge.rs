@@ -122,7 +122,7 @@ pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str;
         }
         let zero = xv(0.0_f64.clamp(ticks.lo, ticks.hi));
         c.line(&[(zero, top), (zero, bottom)], palette::AXIS, 1);
-        let layout = RowLayout {
+        let layout = WaterfallLayout {
             label_right: left - 10.0,
             label_w,
             value_right: width - PAD,
@@ -177,7 +177,7 @@ fn waterfall_rows(loc: &Locale, bars: &[(String, Step)]) -> Vec<WaterfallRow> {
 /// Where a waterfall row's texts go: its label right-aligned at
 /// `label_right` within `label_w`, its amount right-aligned at
 /// `value_right`; the first row below `top`.
-struct RowLayout {
+struct WaterfallLayout {
     label_right: f64,
     label_w: f64,
     value_right: f64,
@@ -186,7 +186,7 @@ struct RowLayout {
 
 /// Each row from the top down: its label, its bar (`x` maps an amount to a
 /// position), a connector to the next row and its amount.
-fn draw_waterfall_rows(c: &mut Canvas<'_>, rows: &[WaterfallRow], x: &impl Fn(f64) -> f64, layout: &RowLayout) {
+fn draw_waterfall_rows(c: &mut Canvas<'_>, rows: &[WaterfallRow], x: &impl Fn(f64) -> f64, layout: &WaterfallLayout) {
     for (i, row) in rows.iter().enumerate() {
         let y = layout.top + ROW * (i as f64 + 0.5);
         c.text(

@@ -85,7 +85,7 @@ fn hbars(s: HSpec<'_>) -> String {
             );
         }
         let zero = xv(0.0_f64.clamp(s.ticks.lo, s.ticks.hi));
-        let layout = RowLayout {
+        let layout = HBarLayout {
             label_right: left - 10.0,
             label_w,
             zero,
@@ -105,7 +105,7 @@ fn hbars(s: HSpec<'_>) -> String {
 
 /// Where a row goes: its label right-aligned at `label_right` within
 /// `label_w`, its bar from `zero`, the first row below `top`.
-struct RowLayout {
+struct HBarLayout {
     label_right: f64,
     label_w: f64,
     zero: f64,
@@ -114,7 +114,7 @@ struct RowLayout {
 
 /// Each row: its label, its track, its bar (`x` maps a value to a position)
 /// with the value beside the bar's end, or `missing` where there is none.
-fn draw_rows(c: &mut Canvas<'_>, s: &HSpec<'_>, x: &impl Fn(f64) -> f64, layout: &RowLayout, missing: &str) {
+fn draw_rows(c: &mut Canvas<'_>, s: &HSpec<'_>, x: &impl Fn(f64) -> f64, layout: &HBarLayout, missing: &str) {
     for (i, ((label, v), vl)) in s.rows.iter().zip(&s.value_labels).enumerate() {
         let y = layout.top + ROW * (i as f64 + 0.5);
         c.text(
