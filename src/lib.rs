@@ -24,6 +24,7 @@ pub mod config;
 pub mod demo;
 pub mod diag;
 pub mod format;
+pub mod hash;
 pub mod i18n;
 pub mod import;
 pub mod init;

@@ -61,26 +61,9 @@ fn signed_money(v: f64, loc: &Locale) -> String {
 pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str; 3]) -> String {
     let width = NARROW;
     let ja = loc.lang == Lang::Ja || looks_japanese(t);
-    // (label, from, to, colour, value text)
-    let mut level = 0.0;
-    let mut rows: Vec<(String, f64, f64, RGBColor, String)> = Vec::new();
-    for (label, step) in bars {
-        let (from, to, colour, value) = match *step {
-            Step::Total(v) => {
-                let v = finite(v).unwrap_or(0.0);
-                (0.0, v, TOTAL, compact_money(v, loc))
-            }
-            Step::Delta(d) => {
-                let d = finite(d).unwrap_or(0.0);
-                let colour = if d < 0.0 { DOWN } else { UP };
-                (level, level + d, colour, signed_money(d, loc))
-            }
-        };
-        level = to;
-        rows.push((clean(label), from, to, colour, value));
-    }
-    let has_data = any_data(rows.iter().flat_map(|r| [r.1, r.2]));
-    let (lo, hi) = min_max(rows.iter().flat_map(|r| [r.1, r.2]).chain([0.0]));
+    let rows = waterfall_rows(loc, bars);
+    let has_data = any_data(rows.iter().flat_map(|r| [r.from, r.to]));
+    let (lo, hi) = min_max(rows.iter().flat_map(|r| [r.from, r.to]).chain([0.0]));
     let ticks = Ticks::nice(lo, hi, 4, money_step(loc));
     let tick_labels = money_ticks(&ticks, loc);
     let header = Header::with_width(
@@ -95,12 +78,12 @@ pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str;
     let x_title = clean(&t.x_label);
     let label_w = rows
         .iter()
-        .map(|r| text_width(&r.0, ROW_LABEL_SIZE))
+        .map(|r| text_width(&r.label, ROW_LABEL_SIZE))
         .fold(0.0, f64::max)
         .min(width * 0.34);
     let value_w = rows
         .iter()
-        .map(|r| text_width(&r.4, ROW_LABEL_SIZE))
+        .map(|r| text_width(&r.value, ROW_LABEL_SIZE))
         .fold(0.0, f64::max)
         .max(24.0);
     let left = PAD + label_w + 10.0;
@@ -139,31 +122,97 @@ pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str;
         }
         let zero = xv(0.0_f64.clamp(ticks.lo, ticks.hi));
         c.line(&[(zero, top), (zero, bottom)], palette::AXIS, 1);
-        for (i, (label, from, to, colour, value)) in rows.iter().enumerate() {
-            let y = top + ROW * (i as f64 + 0.5);
-            c.text(
-                &fit(label, ROW_LABEL_SIZE, label_w),
-                left - 10.0,
-                y,
-                Font::new(ROW_LABEL_SIZE, palette::INK).right(),
-            );
-            let (x0, x1) = (xv(*from), xv(*to));
-            if (x1 - x0).abs() >= 1.0 {
-                c.rect(x0, y - BAR / 2.0, x1, y + BAR / 2.0, *colour);
-            } else {
-                // A movement of (almost) nothing: a tick where the level is.
-                c.line(&[(x1, y - BAR / 2.0), (x1, y + BAR / 2.0)], palette::AXIS, 1);
-            }
-            // Connector from this bar's end to the next row.
-            if i + 1 < rows.len() {
-                c.line(&[(x1, y + BAR / 2.0), (x1, y + ROW - BAR / 2.0)], palette::FAINT, 1);
-            }
-            c.text(value, width - PAD, y, Font::new(ROW_LABEL_SIZE, palette::INK).right());
-        }
+        let layout = WaterfallLayout {
+            label_right: left - 10.0,
+            label_w,
+            value_right: width - PAD,
+            top,
+        };
+        draw_waterfall_rows(c, &rows, &xv, &layout);
         if !has_data {
             no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, ja);
         }
     })
+}
+
+/// One bar of a waterfall as drawn: its label, where it runs from and to,
+/// its colour and its amount as written.
+struct WaterfallRow {
+    label: String,
+    from: f64,
+    to: f64,
+    colour: RGBColor,
+    value: String,
+}
+
+/// The bars laid end to end: a total from zero, a change from the level the
+/// bar before it ended at (non-finite values count as 0).
+fn waterfall_rows(loc: &Locale, bars: &[(String, Step)]) -> Vec<WaterfallRow> {
+    let mut level = 0.0;
+    let mut rows = Vec::with_capacity(bars.len());
+    for (label, step) in bars {
+        let (from, to, colour, value) = match *step {
+            Step::Total(v) => {
+                let v = finite(v).unwrap_or(0.0);
+                (0.0, v, TOTAL, compact_money(v, loc))
+            }
+            Step::Delta(d) => {
+                let d = finite(d).unwrap_or(0.0);
+                let colour = if d < 0.0 { DOWN } else { UP };
+                (level, level + d, colour, signed_money(d, loc))
+            }
+        };
+        level = to;
+        rows.push(WaterfallRow {
+            label: clean(label),
+            from,
+            to,
+            colour,
+            value,
+        });
+    }
+    rows
+}
+
+/// Where a waterfall row's texts go: its label right-aligned at
+/// `label_right` within `label_w`, its amount right-aligned at
+/// `value_right`; the first row below `top`.
+struct WaterfallLayout {
+    label_right: f64,
+    label_w: f64,
+    value_right: f64,
+    top: f64,
+}
+
+/// Each row from the top down: its label, its bar (`x` maps an amount to a
+/// position), a connector to the next row and its amount.
+fn draw_waterfall_rows(c: &mut Canvas<'_>, rows: &[WaterfallRow], x: &impl Fn(f64) -> f64, layout: &WaterfallLayout) {
+    for (i, row) in rows.iter().enumerate() {
+        let y = layout.top + ROW * (i as f64 + 0.5);
+        c.text(
+            &fit(&row.label, ROW_LABEL_SIZE, layout.label_w),
+            layout.label_right,
+            y,
+            Font::new(ROW_LABEL_SIZE, palette::INK).right(),
+        );
+        let (x0, x1) = (x(row.from), x(row.to));
+        if (x1 - x0).abs() >= 1.0 {
+            c.rect(x0, y - BAR / 2.0, x1, y + BAR / 2.0, row.colour);
+        } else {
+            // A movement of (almost) nothing: a tick where the level is.
+            c.line(&[(x1, y - BAR / 2.0), (x1, y + BAR / 2.0)], palette::AXIS, 1);
+        }
+        // Connector from this bar's end to the next row.
+        if i + 1 < rows.len() {
+            c.line(&[(x1, y + BAR / 2.0), (x1, y + ROW - BAR / 2.0)], palette::FAINT, 1);
+        }
+        c.text(
+            &row.value,
+            layout.value_right,
+            y,
+            Font::new(ROW_LABEL_SIZE, palette::INK).right(),
+        );
+    }
 }
 
 /// Colours of the movements, in bridge order (new, reactivated, resumed,

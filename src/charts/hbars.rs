@@ -85,36 +85,13 @@ fn hbars(s: HSpec<'_>) -> String {
             );
         }
         let zero = xv(0.0_f64.clamp(s.ticks.lo, s.ticks.hi));
-        for (i, ((label, v), vl)) in s.rows.iter().zip(&s.value_labels).enumerate() {
-            let y = top + ROW * (i as f64 + 0.5);
-            c.text(
-                &fit(&clean(label), LABEL_SIZE, label_w),
-                left - 10.0,
-                y,
-                Font::new(LABEL_SIZE, palette::INK).right(),
-            );
-            if s.track {
-                c.rect(
-                    xv(s.ticks.lo),
-                    y - BAR / 2.0,
-                    xv(s.ticks.hi),
-                    y + BAR / 2.0,
-                    palette::TRACK,
-                );
-            }
-            match v {
-                Some(v) => {
-                    let end = xv(*v);
-                    c.rect(zero, y - BAR / 2.0, end, y + BAR / 2.0, s.colour);
-                    if *v >= 0.0 {
-                        c.text(vl, end + 5.0, y, Font::new(TICK_SIZE, palette::INK).left());
-                    } else {
-                        c.text(vl, end - 5.0, y, Font::new(TICK_SIZE, palette::INK).right());
-                    }
-                }
-                None => c.text(missing, zero + 6.0, y, Font::new(TICK_SIZE, palette::FAINT).left()),
-            }
-        }
+        let layout = HBarLayout {
+            label_right: left - 10.0,
+            label_w,
+            zero,
+            top,
+        };
+        draw_rows(c, &s, &xv, &layout, missing);
         c.line(&[(zero, top), (zero, bottom)], palette::AXIS, 1);
         if let Some((r, _)) = &s.reference {
             let x = xv(*r);
@@ -124,6 +101,55 @@ fn hbars(s: HSpec<'_>) -> String {
             no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, s.ja);
         }
     })
+}
+
+/// Where a row goes: its label right-aligned at `label_right` within
+/// `label_w`, its bar from `zero`, the first row below `top`.
+struct HBarLayout {
+    label_right: f64,
+    label_w: f64,
+    zero: f64,
+    top: f64,
+}
+
+/// Each row: its label, its track, its bar (`x` maps a value to a position)
+/// with the value beside the bar's end, or `missing` where there is none.
+fn draw_rows(c: &mut Canvas<'_>, s: &HSpec<'_>, x: &impl Fn(f64) -> f64, layout: &HBarLayout, missing: &str) {
+    for (i, ((label, v), vl)) in s.rows.iter().zip(&s.value_labels).enumerate() {
+        let y = layout.top + ROW * (i as f64 + 0.5);
+        c.text(
+            &fit(&clean(label), LABEL_SIZE, layout.label_w),
+            layout.label_right,
+            y,
+            Font::new(LABEL_SIZE, palette::INK).right(),
+        );
+        if s.track {
+            c.rect(
+                x(s.ticks.lo),
+                y - BAR / 2.0,
+                x(s.ticks.hi),
+                y + BAR / 2.0,
+                palette::TRACK,
+            );
+        }
+        match v {
+            Some(v) => {
+                let end = x(*v);
+                c.rect(layout.zero, y - BAR / 2.0, end, y + BAR / 2.0, s.colour);
+                if *v >= 0.0 {
+                    c.text(vl, end + 5.0, y, Font::new(TICK_SIZE, palette::INK).left());
+                } else {
+                    c.text(vl, end - 5.0, y, Font::new(TICK_SIZE, palette::INK).right());
+                }
+            }
+            None => c.text(
+                missing,
+                layout.zero + 6.0,
+                y,
+                Font::new(TICK_SIZE, palette::FAINT).left(),
+            ),
+        }
+    }
 }
 
 /// Health score components as horizontal bars on 0..=100; `None` is shown

@@ -2,7 +2,9 @@
 
 use super::format::{Ticks, compact_money, number, percent};
 use super::layout::{Header, LABEL_SIZE, PAD, TICK_SIZE, min_max, no_data, pick_step};
-use super::svg::{Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
+use plotters::style::RGBColor;
+
+use super::svg::{Canvas, Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
 use super::{Locale, Text};
 use crate::config::Lang;
 
@@ -28,18 +30,14 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
     } else {
         Ticks::nice(lo.min(0.0), hi.max(0.0), 5, 0.0)
     };
-    let (c_lo, c_hi) = (key.lo, key.hi);
-    let shade = |v: f64| palette::blues((v - c_lo) / (c_hi - c_lo));
     let plain = Locale {
         lang: if ja { Lang::Ja } else { Lang::En },
         currency: String::new(),
     };
-    let label = |v: f64| {
-        if percent_values {
-            percent(v * 100.0, 0)
-        } else {
-            compact_money(v, &plain)
-        }
+    let scale = Scale {
+        key,
+        percent_values,
+        plain,
     };
     let has_data = grid.iter().flatten().any(Option::is_some);
 
@@ -62,9 +60,13 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
     let scale_y = bottom + 16.0;
     let height = scale_y + 34.0;
     let col_step = pick_step(cols, cw, text_width(&cols.to_string(), TICK_SIZE) + 6.0);
-    let gap = if cw >= 8.0 { 1.0 } else { 0.0 };
-    // Narrow cells drop the % sign (the key below keeps it).
-    let cramped = percent_values && text_width("100%", 11.0) > cw - 4.0;
+    let cells = Cells {
+        left,
+        top,
+        cw,
+        ch,
+        gap: if cw >= 8.0 { 1.0 } else { 0.0 },
+    };
 
     render(t, WIDTH, height, |c| {
         header.draw(c);
@@ -88,64 +90,128 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
             let x = left + cw * (k as f64 + 0.5);
             c.text(&k.to_string(), x, col_y, Font::new(TICK_SIZE, palette::MUTED).center());
         }
-        // Cells first, then their labels: runs of alike elements keep the SVG small.
-        let cell = |i: usize, k: usize| (left + cw * k as f64, top + ch * i as f64);
         for (i, row_label) in row_labels.iter().enumerate() {
-            let (_, y0) = cell(i, 0);
+            let (_, y0) = cells.corner(i, 0);
             let f = Font::new(TICK_SIZE, palette::INK).right();
             c.text(&fit(row_label, TICK_SIZE, label_w), left - 8.0, y0 + ch / 2.0, f);
         }
-        for (i, row) in grid.iter().enumerate() {
-            for (k, v) in row.iter().enumerate() {
-                if let Some(v) = v {
-                    let (x0, y0) = cell(i, k);
-                    c.rect(x0, y0, x0 + cw - gap, y0 + ch - gap, shade(*v));
-                }
-            }
-        }
-        // Labels on dark cells in white, the others in ink; one colour at a time.
-        for white in [true, false] {
-            for (i, row) in grid.iter().enumerate() {
-                for (k, v) in row.iter().enumerate() {
-                    let Some(v) = v else { continue };
-                    if (palette::luminance(shade(*v)) < 0.3) != white {
-                        continue;
-                    }
-                    let (x0, y0) = cell(i, k);
-                    let text = if cramped { number(*v * 100.0, 0) } else { label(*v) };
-                    let ink = if white { palette::WHITE } else { palette::INK };
-                    let size = [TICK_SIZE, 11.0, 10.0, 9.0]
-                        .into_iter()
-                        .find(|s| text_width(&text, *s) <= cw - 4.0);
-                    if let Some(size) = size {
-                        c.text(
-                            &text,
-                            x0 + (cw - gap) / 2.0,
-                            y0 + (ch - gap) / 2.0,
-                            Font::new(size, ink).center(),
-                        );
-                    }
-                }
-            }
-        }
+        // Cells first, then their labels: runs of alike elements keep the SVG small.
+        draw_cells(c, &grid, &cells, &scale);
+        draw_cell_labels(c, &grid, &cells, &scale);
         if has_data {
-            // Colour key: one swatch per key tick.
-            let key_w = 44.0;
-            for (k, v) in key.values.iter().enumerate() {
-                let x = left + key_w * k as f64;
-                c.rect(x, scale_y, x + key_w - 1.0, scale_y + 10.0, shade(*v));
-            }
-            for (k, v) in key.values.iter().enumerate() {
-                let x = left + key_w * k as f64;
-                c.text(
-                    &label(*v),
-                    x + key_w / 2.0,
-                    scale_y + 13.0,
-                    Font::new(11.0, palette::MUTED).center().top(),
-                );
-            }
+            draw_key(c, &scale, left, scale_y);
         } else {
             no_data(c, (left + WIDTH - PAD) / 2.0, (top + bottom) / 2.0, ja);
         }
     })
+}
+
+/// The colour scale: its key's ticks and how a value is written.
+struct Scale {
+    key: Ticks,
+    percent_values: bool,
+    /// Number spelling without a currency.
+    plain: Locale,
+}
+
+impl Scale {
+    fn shade(&self, v: f64) -> RGBColor {
+        palette::blues((v - self.key.lo) / (self.key.hi - self.key.lo))
+    }
+
+    fn label(&self, v: f64) -> String {
+        if self.percent_values {
+            percent(v * 100.0, 0)
+        } else {
+            compact_money(v, &self.plain)
+        }
+    }
+}
+
+/// Where the cells go: the grid's left and top, a cell's width and height,
+/// and the gap that separates neighbours.
+struct Cells {
+    left: f64,
+    top: f64,
+    cw: f64,
+    ch: f64,
+    gap: f64,
+}
+
+impl Cells {
+    /// The top left corner of row `i`'s cell `k`.
+    fn corner(&self, i: usize, k: usize) -> (f64, f64) {
+        (self.left + self.cw * k as f64, self.top + self.ch * i as f64)
+    }
+}
+
+fn draw_cells(c: &mut Canvas<'_>, grid: &[Vec<Option<f64>>], cells: &Cells, scale: &Scale) {
+    for (i, row) in grid.iter().enumerate() {
+        for (k, v) in row.iter().enumerate() {
+            if let Some(v) = v {
+                let (x0, y0) = cells.corner(i, k);
+                c.rect(
+                    x0,
+                    y0,
+                    x0 + cells.cw - cells.gap,
+                    y0 + cells.ch - cells.gap,
+                    scale.shade(*v),
+                );
+            }
+        }
+    }
+}
+
+/// Each cell's value, in the largest size that fits (none when none fits).
+fn draw_cell_labels(c: &mut Canvas<'_>, grid: &[Vec<Option<f64>>], cells: &Cells, scale: &Scale) {
+    let Cells { cw, ch, gap, .. } = *cells;
+    // Narrow cells drop the % sign (the key below keeps it).
+    let cramped = scale.percent_values && text_width("100%", 11.0) > cw - 4.0;
+    // Labels on dark cells in white, the others in ink; one colour at a time.
+    for white in [true, false] {
+        for (i, row) in grid.iter().enumerate() {
+            for (k, v) in row.iter().enumerate() {
+                let Some(v) = v else { continue };
+                if (palette::luminance(scale.shade(*v)) < 0.3) != white {
+                    continue;
+                }
+                let (x0, y0) = cells.corner(i, k);
+                let text = if cramped {
+                    number(*v * 100.0, 0)
+                } else {
+                    scale.label(*v)
+                };
+                let ink = if white { palette::WHITE } else { palette::INK };
+                let size = [TICK_SIZE, 11.0, 10.0, 9.0]
+                    .into_iter()
+                    .find(|s| text_width(&text, *s) <= cw - 4.0);
+                if let Some(size) = size {
+                    c.text(
+                        &text,
+                        x0 + (cw - gap) / 2.0,
+                        y0 + (ch - gap) / 2.0,
+                        Font::new(size, ink).center(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The colour key below the grid: one swatch per key tick, labelled.
+fn draw_key(c: &mut Canvas<'_>, scale: &Scale, left: f64, y: f64) {
+    let key_w = 44.0;
+    for (k, v) in scale.key.values.iter().enumerate() {
+        let x = left + key_w * k as f64;
+        c.rect(x, y, x + key_w - 1.0, y + 10.0, scale.shade(*v));
+    }
+    for (k, v) in scale.key.values.iter().enumerate() {
+        let x = left + key_w * k as f64;
+        c.text(
+            &scale.label(*v),
+            x + key_w / 2.0,
+            y + 13.0,
+            Font::new(11.0, palette::MUTED).center().top(),
+        );
+    }
 }

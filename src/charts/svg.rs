@@ -343,16 +343,15 @@ pub(crate) fn render(t: &Text, width: f64, height: f64, draw: impl FnOnce(&mut C
     finish(t, w, h, &buf, &overlay)
 }
 
-/// FNV-1a, 32 bits: a stable hash for element ids (no randomness).
+/// FNV-1a, 32 bits, of each part followed by a NUL: a stable hash for
+/// element ids (no randomness).
 fn fnv1a(parts: &[&str]) -> u32 {
-    let mut h: u32 = 0x811C_9DC5;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0)) {
-            h ^= b as u32;
-            h = h.wrapping_mul(0x0100_0193);
-        }
+    let mut hasher = crate::hash::Fnv1a32::new();
+    for part in parts {
+        hasher.write(part.as_bytes());
+        hasher.write(&[0]);
     }
-    h
+    hasher.finish()
 }
 
 /// Rewrites plotters' output: an accessible, responsive `<svg>` root with

@@ -40,7 +40,6 @@ impl Profile {
     /// Draws the profile of client `idx`; returns it with the outcome KPIs
     /// it is measured on and the first value of its hidden health.
     pub(super) fn draw(ctx: &Ctx, rng: &mut Rng, idx: usize) -> (Profile, Vec<KpiTrack>, f64) {
-        let months = ctx.months;
         let has_story = idx % STORY_EVERY == STORY_EVERY / 2 + 1;
         let consent = CONSENTS[(idx / STORY_EVERY) % CONSENTS.len()];
 
@@ -52,19 +51,7 @@ impl Profile {
             coined.to_ascii_lowercase(),
             industry.suffix.to_ascii_lowercase()
         );
-        let channel = {
-            let total: u32 = CHANNELS.iter().map(|c| c.1).sum();
-            let mut x = rng.below(total as usize) as u32;
-            let mut pick = CHANNELS[0].0;
-            for (ch, w, _) in CHANNELS {
-                if x < *w {
-                    pick = ch;
-                    break;
-                }
-                x -= w;
-            }
-            pick
-        };
+        let channel = draw_channel(rng);
         let anonymised_story = has_story && !consent.scope.contains(&"name");
         let alias = if anonymised_story || rng.chance(0.2) {
             Some(format!("{} {}", rng.pick(SIZES), industry.noun))
@@ -78,27 +65,8 @@ impl Profile {
         if rng.chance(0.2) {
             aka.push(kana);
         }
-        let contacts: Vec<(String, &str)> = (0..2)
-            .map(|_| {
-                (
-                    format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES)),
-                    *rng.pick(ROLES),
-                )
-            })
-            .collect();
-
-        // When it starts: by the seasonal acquisition weights; clients with a
-        // story have some history.
-        let start = {
-            let span = if has_story && months >= 9 {
-                months * 2 / 3
-            } else {
-                months
-            };
-            let total = ctx.acquisition[span - 1];
-            let x = rng.f64() * total;
-            ctx.acquisition[..span].partition_point(|c| *c <= x).min(span - 1)
-        };
+        let contacts = draw_contacts(rng);
+        let start = draw_start(ctx, rng, has_story);
         let style = if rng.chance(0.1) {
             MoneyStyle::Yen
         } else {
@@ -145,6 +113,48 @@ impl Profile {
         };
         (profile, kpis, z)
     }
+}
+
+/// An acquisition channel, by the channels' weights.
+fn draw_channel(rng: &mut Rng) -> &'static str {
+    let total: u32 = CHANNELS.iter().map(|c| c.1).sum();
+    let mut x = rng.below(total as usize) as u32;
+    let mut pick = CHANNELS[0].0;
+    for (ch, w, _) in CHANNELS {
+        if x < *w {
+            pick = ch;
+            break;
+        }
+        x -= w;
+    }
+    pick
+}
+
+/// Two contacts: a name and a role each.
+fn draw_contacts(rng: &mut Rng) -> Vec<(String, &'static str)> {
+    (0..2)
+        .map(|_| {
+            (
+                format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES)),
+                *rng.pick(ROLES),
+            )
+        })
+        .collect()
+}
+
+/// The month index of the first invoice: by the seasonal acquisition
+/// weights; clients with a story start in the first two thirds (of nine
+/// months or more), so that they have some history.
+fn draw_start(ctx: &Ctx, rng: &mut Rng, has_story: bool) -> usize {
+    let months = ctx.months;
+    let span = if has_story && months >= 9 {
+        months * 2 / 3
+    } else {
+        months
+    };
+    let total = ctx.acquisition[span - 1];
+    let x = rng.f64() * total;
+    ctx.acquisition[..span].partition_point(|c| *c <= x).min(span - 1)
 }
 
 /// One or two of the service's outcome KPIs, with a baseline and a target.

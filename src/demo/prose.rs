@@ -157,51 +157,80 @@ pub(super) fn story(
     } else {
         None
     };
-    if rng.chance(0.8) {
-        s.push_str("+++\n");
-        let _ = writeln!(s, "title = {}", toml_str(&title));
-        if let Some(slug) = &slug {
-            let _ = writeln!(s, "slug = \"{slug}\"");
-        }
-        let _ = writeln!(s, "summary = {}", toml_str(&summary));
-        let _ = writeln!(s, "date = {date}");
-        let _ = writeln!(s, "quote = {}", toml_str(quote));
-        if consent.status != "none" {
-            s.push_str("[consent]\n");
-            let _ = writeln!(s, "status = \"{}\"", consent.status);
-            if consent.status == "granted" || consent.status == "revoked" {
-                let _ = writeln!(s, "granted_on = {granted}");
-                let _ = writeln!(s, "approved_by = {}", toml_str(&format!("{}, {role}", contacts[0].0)));
-            }
-            if let Some(e) = &expires {
-                let _ = writeln!(s, "expires = {e}");
-            }
-            let _ = writeln!(s, "scope = [{}]", scope.join(", "));
-        }
-        s.push_str("+++\n\n");
-    } else {
-        s.push_str("---\n");
-        let _ = writeln!(s, "title: {}", toml_str(&title));
-        if let Some(slug) = &slug {
-            let _ = writeln!(s, "slug: \"{slug}\"");
-        }
-        let _ = writeln!(s, "summary: {}", toml_str(&summary));
-        let _ = writeln!(s, "date: {date}");
-        let _ = writeln!(s, "quote: {}", toml_str(quote));
-        if consent.status != "none" {
-            s.push_str("consent:\n");
-            let _ = writeln!(s, "  status: \"{}\"", consent.status);
-            if consent.status == "granted" || consent.status == "revoked" {
-                let _ = writeln!(s, "  granted_on: {granted}");
-                let _ = writeln!(s, "  approved_by: {}", toml_str(&format!("{}, {role}", contacts[0].0)));
-            }
-            if let Some(e) = &expires {
-                let _ = writeln!(s, "  expires: {e}");
-            }
-            let _ = writeln!(s, "  scope: [{}]", scope.join(", "));
-        }
-        s.push_str("---\n\n");
+    let mut fields = vec![("title", toml_str(&title))];
+    if let Some(slug) = &slug {
+        fields.push(("slug", format!("\"{slug}\"")));
     }
+    fields.push(("summary", toml_str(&summary)));
+    fields.push(("date", date));
+    fields.push(("quote", toml_str(quote)));
+    let mut consent_fields = Vec::new();
+    if consent.status != "none" {
+        consent_fields.push(("status", format!("\"{}\"", consent.status)));
+        if consent.status == "granted" || consent.status == "revoked" {
+            consent_fields.push(("granted_on", granted));
+            consent_fields.push(("approved_by", toml_str(&format!("{}, {role}", contacts[0].0))));
+        }
+        if let Some(e) = expires {
+            consent_fields.push(("expires", e));
+        }
+        consent_fields.push(("scope", format!("[{}]", scope.join(", "))));
+    }
+    let dialect = if rng.chance(0.8) { &TOML } else { &YAML };
+    write_front_matter(&mut s, dialect, &fields, &consent_fields);
+    write_story_body(&mut s, name, industry, main.filter(|_| figures));
+    s
+}
+
+/// How a front matter is spelled: the sample mixes TOML and YAML, as a real
+/// project might.
+struct Dialect {
+    fence: &'static str,
+    separator: &'static str,
+    consent_header: &'static str,
+    nested_indent: &'static str,
+}
+
+const TOML: Dialect = Dialect {
+    fence: "+++",
+    separator: " = ",
+    consent_header: "[consent]",
+    nested_indent: "",
+};
+
+const YAML: Dialect = Dialect {
+    fence: "---",
+    separator: ": ",
+    consent_header: "consent:",
+    nested_indent: "  ",
+};
+
+/// Writes a front matter of `fields` and, unless empty, a `consent` table of
+/// `consent` (values as they are to appear, quoted where needed), then a
+/// blank line.
+fn write_front_matter(s: &mut String, dialect: &Dialect, fields: &[(&str, String)], consent: &[(&str, String)]) {
+    let Dialect {
+        fence,
+        separator,
+        consent_header,
+        nested_indent,
+    } = dialect;
+    let _ = writeln!(s, "{fence}");
+    for (key, value) in fields {
+        let _ = writeln!(s, "{key}{separator}{value}");
+    }
+    if !consent.is_empty() {
+        let _ = writeln!(s, "{consent_header}");
+        for (key, value) in consent {
+            let _ = writeln!(s, "{nested_indent}{key}{separator}{value}");
+        }
+    }
+    let _ = writeln!(s, "{fence}\n");
+}
+
+/// The story's text: what we did, then the results, with the main KPI's
+/// figures when `measured` (the consent covers figures) or in words.
+fn write_story_body(s: &mut String, name: &str, industry: &Industry, measured: Option<&KpiTrack>) {
     let short = name.split(' ').next().unwrap_or(name);
     let _ = write!(
         s,
@@ -214,8 +243,8 @@ pub(super) fn story(
          ## Results\n\n",
         industry.name.to_lowercase()
     );
-    match main {
-        Some(k) if figures => {
+    match measured {
+        Some(k) => {
             let _ = writeln!(
                 s,
                 "{} moved from {} to {} (the target was {}).",
@@ -233,5 +262,4 @@ pub(super) fn story(
             );
         }
     }
-    s
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::Diagnostics;
+use crate::hash::fnv1a32;
 use crate::input::client_toml::parse_client_toml;
 use crate::input::ids::is_valid_id;
 use crate::input::rows::{Column, read_rows_with};
@@ -348,15 +349,6 @@ fn strip_forms(name: &str) -> String {
         }
     }
     words.join(" ").trim_end_matches(',').to_string()
-}
-
-pub fn fnv1a32(bytes: &[u8]) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    for b in bytes {
-        hash ^= u32::from(*b);
-        hash = hash.wrapping_mul(0x0100_0193);
-    }
-    hash
 }
 
 /// `base`, or `base-2`, `base-3`, ... whichever is not taken (at most 64

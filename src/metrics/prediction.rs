@@ -12,10 +12,10 @@ use serde::Serialize;
 use crate::format::to_f64;
 use crate::model::{Contract, InvoiceKind};
 use crate::month::Month;
-use crate::predict::bgnbd::BgNbdFit;
-use crate::predict::gamma_gamma::GammaGammaFit;
+use crate::predict::bgnbd::{BgNbd, BgNbdFit};
+use crate::predict::gamma_gamma::{GammaGamma, GammaGammaFit};
 use crate::predict::sbg::{self, Cohort as SbgCohort, Sbg, SbgError};
-use crate::predict::summary::{Period, summarise};
+use crate::predict::summary::{CustomerSummary, Period, summarise};
 use crate::predict::{self, MIN_CHURNED_COHORTS};
 
 use super::series::ClientSeries;
@@ -129,7 +129,10 @@ pub(crate) fn predict(
     horizon: u32,
     discount_rate: f64,
 ) -> (Prediction, Vec<ClientPrediction>) {
-    let monthly_discount = predict::per_period_discount(discount_rate, 12.0);
+    let forecast = Forecast {
+        horizon,
+        monthly_discount: predict::per_period_discount(discount_rate, 12.0),
+    };
     let mut out: Vec<ClientPrediction> = series
         .iter()
         .map(|s| {
@@ -150,86 +153,22 @@ pub(crate) fn predict(
         .collect();
 
     // ---- sBG over the retainers' cohorts ----
-    let mut cohorts: BTreeMap<Month, SbgCohort> = BTreeMap::new();
-    for &i in &retainer {
-        let s = &series[i];
-        let n = s.alive.len() - 1;
-        let c = cohorts.entry(s.start).or_insert_with(|| SbgCohort {
-            churned: vec![0; n],
-            survivors: 0,
-        });
-        match first_churn(s) {
-            Some(t) => c.churned[t - 1] += 1,
-            None => c.survivors += 1,
-        }
-    }
-    let cohorts: Vec<SbgCohort> = cohorts.into_values().collect();
+    let cohorts = retainer_cohorts(series, &retainer);
     let observed_survival = kaplan_meier(&cohorts);
-    let churned_cohorts = cohorts.iter().filter(|c| c.churned.iter().any(|&n| n > 0)).count();
     let sbg = if retainer.is_empty() {
         notes.push("sBG not fitted: no retainer clients".to_string());
         None
-    } else if churned_cohorts < MIN_CHURNED_COHORTS {
-        notes.push(format!(
-            "sBG not fitted: {churned_cohorts} cohort{} of retainer clients with an observed churn (at least {MIN_CHURNED_COHORTS} needed)",
-            if churned_cohorts == 1 { "" } else { "s" }
-        ));
-        None
     } else {
-        match sbg::fit(&cohorts) {
-            Ok(model) => {
-                if let Sbg::Geometric { churn, .. } = model {
-                    notes.push(format!(
-                        "sBG: no difference in loyalty between retainer clients could be fitted (α and β run away together); the geometric limit is reported: every retainer churns with probability {:.4} a month",
-                        churn
-                    ));
-                }
-                Some(model)
-            }
-            Err(e) => {
-                notes.push(match e {
-                    SbgError::NotConverged => "sBG not fitted: the likelihood search did not converge".to_string(),
-                    SbgError::NoChurn | SbgError::NoClients => "sBG not fitted: no churn observed".to_string(),
-                });
-                None
-            }
-        }
+        fit_sbg(&cohorts, &mut notes)
     };
     if let Some(model) = &sbg {
         for &i in &retainer {
-            let s = &series[i];
-            if !s.alive_at(s.as_of) {
-                continue;
-            }
-            let k = s.as_of.since(became_alive(s)) as u32;
-            let remaining = model.expected_remaining(k, horizon, monthly_discount);
-            out[i].expected_remaining_months = Some(remaining);
-            let t12_from = s.as_of.plus(-11);
-            let alive_months = Month::range(t12_from, s.as_of).filter(|m| s.alive_at(*m)).count();
-            let monthly_revenue = s.sum(t12_from, s.as_of) / Decimal::from(alive_months);
-            out[i].predicted_value = Decimal::from_f64(remaining).map(|r| margins[i] * monthly_revenue * r);
+            predict_retainer(model, &series[i], margins[i], forecast, &mut out[i]);
         }
     }
 
     // ---- BG/NBD + Gamma-Gamma over the project clients, by calendar month ----
-    let as_of = series.first().map(|s| s.as_of);
-    let mut transactions: Vec<(&str, jiff::civil::Date, f64)> = Vec::new();
-    for &i in &project {
-        let s = &series[i];
-        let last_day = s.as_of.last_day();
-        for inv in s
-            .client
-            .invoices
-            .iter()
-            .filter(|v| v.date <= last_day && v.amount > Decimal::ZERO)
-        {
-            transactions.push((s.client.id.as_str(), inv.date, to_f64(inv.amount)));
-        }
-    }
-    let summaries = match as_of {
-        Some(m) => summarise(transactions.iter().copied(), Period::Month, m.last_day()),
-        None => Vec::new(),
-    };
+    let summaries = project_summaries(series, &project);
     let (bgnbd, gamma_gamma) = if project.is_empty() {
         notes.push("BG/NBD and Gamma-Gamma not fitted: no project clients".to_string());
         (None, None)
@@ -239,26 +178,8 @@ pub(crate) fn predict(
         (bg, gg)
     };
     if let Some(bg) = &bgnbd {
-        let index: BTreeMap<&str, usize> = series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.client.id.as_str(), i))
-            .collect();
-        for summary in &summaries {
-            let i = index[summary.id.as_str()];
-            let f = predict::forecast(
-                &bg.model,
-                gamma_gamma.as_ref().map(|g| &g.model),
-                &summary.rfm,
-                summary.monetary_value,
-                f64::from(horizon),
-                Period::Month,
-                monthly_discount,
-            );
-            out[i].p_alive = finite(f.p_alive);
-            out[i].expected_purchases = finite(f.expected_purchases);
-            out[i].expected_value = f.expected_value.and_then(finite).and_then(Decimal::from_f64);
-        }
+        let gg = gamma_gamma.as_ref().map(|g| &g.model);
+        predict_projects(&bg.model, gg, series, &summaries, forecast, &mut out);
     }
     let prediction = Prediction {
         sbg: sbg.map(|model| summary_of(model, horizon)),
@@ -271,6 +192,140 @@ pub(crate) fn predict(
         horizon,
     };
     (prediction, out)
+}
+
+/// How far ahead and at what monthly discount the forecasts look.
+#[derive(Clone, Copy)]
+struct Forecast {
+    horizon: u32,
+    monthly_discount: f64,
+}
+
+/// A retainer's expected remaining months and predicted value under sBG:
+/// none unless alive in M; the value is margin × its mean monthly revenue
+/// over the T12 months it was alive × the remaining months.
+fn predict_retainer(
+    model: &Sbg,
+    s: &ClientSeries<'_>,
+    margin: Decimal,
+    forecast: Forecast,
+    out: &mut ClientPrediction,
+) {
+    if !s.alive_at(s.as_of) {
+        return;
+    }
+    let k = s.as_of.since(became_alive(s)) as u32;
+    let remaining = model.expected_remaining(k, forecast.horizon, forecast.monthly_discount);
+    out.expected_remaining_months = Some(remaining);
+    let t12_from = s.as_of.plus(-11);
+    let alive_months = Month::range(t12_from, s.as_of).filter(|m| s.alive_at(*m)).count();
+    let monthly_revenue = s.sum(t12_from, s.as_of) / Decimal::from(alive_months);
+    out.predicted_value = Decimal::from_f64(remaining).map(|r| margin * monthly_revenue * r);
+}
+
+/// The project clients' p_alive, expected purchases and (with Gamma-Gamma)
+/// expected value, each from its own summary.
+fn predict_projects(
+    bgnbd: &BgNbd,
+    gamma_gamma: Option<&GammaGamma>,
+    series: &[ClientSeries<'_>],
+    summaries: &[CustomerSummary],
+    forecast: Forecast,
+    out: &mut [ClientPrediction],
+) {
+    let index: BTreeMap<&str, usize> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.client.id.as_str(), i))
+        .collect();
+    for summary in summaries {
+        let i = index[summary.id.as_str()];
+        let f = predict::forecast(
+            bgnbd,
+            gamma_gamma,
+            &summary.rfm,
+            summary.monetary_value,
+            f64::from(forecast.horizon),
+            Period::Month,
+            forecast.monthly_discount,
+        );
+        out[i].p_alive = finite(f.p_alive);
+        out[i].expected_purchases = finite(f.expected_purchases);
+        out[i].expected_value = f.expected_value.and_then(finite).and_then(Decimal::from_f64);
+    }
+}
+
+/// The retainers (`series[i]` for `i` in `retainer`) by start month: how
+/// many churned first after each month, how many are still alive.
+fn retainer_cohorts(series: &[ClientSeries<'_>], retainer: &[usize]) -> Vec<SbgCohort> {
+    let mut cohorts: BTreeMap<Month, SbgCohort> = BTreeMap::new();
+    for &i in retainer {
+        let s = &series[i];
+        let n = s.alive.len() - 1;
+        let c = cohorts.entry(s.start).or_insert_with(|| SbgCohort {
+            churned: vec![0; n],
+            survivors: 0,
+        });
+        match first_churn(s) {
+            Some(t) => c.churned[t - 1] += 1,
+            None => c.survivors += 1,
+        }
+    }
+    cohorts.into_values().collect()
+}
+
+/// sBG over the retainers' cohorts, or None with a note saying why not (too
+/// few cohorts with a churn, no convergence); a note too when only the
+/// geometric limit could be fitted.
+fn fit_sbg(cohorts: &[SbgCohort], notes: &mut Vec<String>) -> Option<Sbg> {
+    let churned_cohorts = cohorts.iter().filter(|c| c.churned.iter().any(|&n| n > 0)).count();
+    if churned_cohorts < MIN_CHURNED_COHORTS {
+        notes.push(format!(
+            "sBG not fitted: {churned_cohorts} cohort{} of retainer clients with an observed churn (at least {MIN_CHURNED_COHORTS} needed)",
+            if churned_cohorts == 1 { "" } else { "s" }
+        ));
+        return None;
+    }
+    match sbg::fit(cohorts) {
+        Ok(model) => {
+            if let Sbg::Geometric { churn, .. } = model {
+                notes.push(format!(
+                    "sBG: no difference in loyalty between retainer clients could be fitted (α and β run away together); the geometric limit is reported: every retainer churns with probability {:.4} a month",
+                    churn
+                ));
+            }
+            Some(model)
+        }
+        Err(e) => {
+            notes.push(match e {
+                SbgError::NotConverged => "sBG not fitted: the likelihood search did not converge".to_string(),
+                SbgError::NoChurn | SbgError::NoClients => "sBG not fitted: no churn observed".to_string(),
+            });
+            None
+        }
+    }
+}
+
+/// The project clients' (`series[i]` for `i` in `project`) invoices > 0
+/// up to M, summarised by calendar month for BG/NBD and Gamma-Gamma.
+fn project_summaries(series: &[ClientSeries<'_>], project: &[usize]) -> Vec<CustomerSummary> {
+    let Some(as_of) = series.first().map(|s| s.as_of) else {
+        return Vec::new();
+    };
+    let mut transactions: Vec<(&str, jiff::civil::Date, f64)> = Vec::new();
+    for &i in project {
+        let s = &series[i];
+        let last_day = s.as_of.last_day();
+        for inv in s
+            .client
+            .invoices
+            .iter()
+            .filter(|v| v.date <= last_day && v.amount > Decimal::ZERO)
+        {
+            transactions.push((s.client.id.as_str(), inv.date, to_f64(inv.amount)));
+        }
+    }
+    summarise(transactions.iter().copied(), Period::Month, as_of.last_day())
 }
 
 fn finite(v: f64) -> Option<f64> {

@@ -145,12 +145,6 @@ impl Grouped {
     }
 }
 
-/// Gradient tolerance of the fit, on the mean log-likelihood per customer
-/// in log-parameters: lifetimes' (scipy's BFGS with `tol=1e-7`). Below it
-/// the parameters move by less than 1e-6 relative on the test data; the
-/// mean over tens of thousands of customers is not exact beyond ~1e-8.
-const GTOL: f64 = 1e-7;
-
 /// The fitted model and its log-likelihood on the data's own time unit.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BgNbdFit {
@@ -169,29 +163,14 @@ pub fn fit(data: &[Rfm]) -> Option<BgNbdFit> {
     }
     let scale = 1.0 / max_age;
     let grouped = Grouped::new(data, scale);
-    let n = grouped.customers;
-    let objective = |x: &[f64], grad: &mut [f64]| {
-        let m = BgNbd {
-            r: x[0].exp(),
-            alpha: x[1].exp(),
-            a: x[2].exp(),
-            b: x[3].exp(),
-        };
-        let ll = grouped.log_likelihood(&m, grad);
-        for g in grad.iter_mut() {
-            *g /= -n;
-        }
-        -ll / n
-    };
-    let found = optim::minimize(&objective, &[0.1; 4], GTOL);
-    if !found.converged {
-        return None;
-    }
+    let [r, alpha, a, b] = optim::fit_log_parameters(grouped.customers, |[r, alpha, a, b], grad| {
+        grouped.log_likelihood(&BgNbd { r, alpha, a, b }, grad)
+    })?;
     let model = BgNbd {
-        r: found.x[0].exp(),
-        alpha: found.x[1].exp() / scale,
-        a: found.x[2].exp(),
-        b: found.x[3].exp(),
+        r,
+        alpha: alpha / scale,
+        a,
+        b,
     };
     Some(BgNbdFit {
         model,
@@ -245,42 +224,32 @@ impl BgNbd {
 mod tests {
     use super::*;
 
+    fn rfm(frequency: f64, recency: f64, age: f64) -> Rfm {
+        Rfm {
+            frequency,
+            recency,
+            age,
+        }
+    }
+
+    fn model([r, alpha, a, b]: [f64; 4]) -> BgNbd {
+        BgNbd { r, alpha, a, b }
+    }
+
     /// The gradient agrees with central differences of the likelihood.
     #[test]
     fn gradient_matches_finite_differences() {
         let data = [
-            Rfm {
-                frequency: 0.0,
-                recency: 0.0,
-                age: 30.0,
-            },
-            Rfm {
-                frequency: 3.0,
-                recency: 20.0,
-                age: 35.0,
-            },
-            Rfm {
-                frequency: 1.0,
-                recency: 2.0,
-                age: 38.0,
-            },
-            Rfm {
-                frequency: 3.0,
-                recency: 20.0,
-                age: 35.0,
-            },
+            rfm(0.0, 0.0, 30.0),
+            rfm(3.0, 20.0, 35.0),
+            rfm(1.0, 2.0, 38.0),
+            rfm(3.0, 20.0, 35.0),
         ];
         let g = Grouped::new(&data, 1.0);
         assert_eq!(g.patterns.len(), 3, "identical customers share a pattern");
         let base = [0.3_f64, 4.0, 0.8, 2.4];
-        let model = |p: &[f64; 4]| BgNbd {
-            r: p[0],
-            alpha: p[1],
-            a: p[2],
-            b: p[3],
-        };
         let mut grad = [0.0; 4];
-        g.log_likelihood(&model(&base), &mut grad);
+        g.log_likelihood(&model(base), &mut grad);
         for i in 0..4 {
             let h = 1e-6;
             let (mut up, mut down) = (base, base);
@@ -288,7 +257,7 @@ mod tests {
             down[i] = (base[i].ln() - h).exp();
             let mut tmp = [0.0; 4];
             let numeric =
-                (g.log_likelihood(&model(&up), &mut tmp) - g.log_likelihood(&model(&down), &mut tmp)) / (2.0 * h);
+                (g.log_likelihood(&model(up), &mut tmp) - g.log_likelihood(&model(down), &mut tmp)) / (2.0 * h);
             assert!(
                 (grad[i] - numeric).abs() < 1e-6,
                 "parameter {i}: {} vs {numeric}",
@@ -299,28 +268,11 @@ mod tests {
 
     #[test]
     fn p_alive_is_one_without_repeat_purchases_and_falls_with_silence() {
-        let m = BgNbd {
-            r: 0.243,
-            alpha: 4.414,
-            a: 0.793,
-            b: 2.426,
-        };
-        let new = Rfm {
-            frequency: 0.0,
-            recency: 0.0,
-            age: 38.0,
-        };
+        let m = model([0.243, 4.414, 0.793, 2.426]);
+        let new = rfm(0.0, 0.0, 38.0);
         assert_eq!(m.p_alive(&new), 1.0);
-        let recent = Rfm {
-            frequency: 2.0,
-            recency: 37.0,
-            age: 38.0,
-        };
-        let silent = Rfm {
-            frequency: 2.0,
-            recency: 5.0,
-            age: 38.0,
-        };
+        let recent = rfm(2.0, 37.0, 38.0);
+        let silent = rfm(2.0, 5.0, 38.0);
         assert!(m.p_alive(&recent) > m.p_alive(&silent));
         assert_eq!(m.expected_purchases(&recent, 0.0), 0.0);
         assert!(m.expected_purchases(&recent, 52.0) > m.expected_purchases(&recent, 39.0));
@@ -332,17 +284,8 @@ mod tests {
     /// equation 10 gives 1.4676185028621516.
     #[test]
     fn expected_purchases_with_negative_c() {
-        let m = BgNbd {
-            r: 0.360389,
-            alpha: 3.267712,
-            a: 0.045995,
-            b: 0.437953,
-        };
-        let c = Rfm {
-            frequency: 0.0,
-            recency: 0.0,
-            age: 10.0,
-        };
+        let m = model([0.360389, 3.267712, 0.045995, 0.437953]);
+        let c = rfm(0.0, 0.0, 10.0);
         let got = m.expected_purchases(&c, 60.0);
         assert!((got - 1.4676185028621516).abs() < 1e-9, "{got}");
     }
@@ -350,11 +293,7 @@ mod tests {
     #[test]
     fn empty_data_is_not_fitted() {
         assert!(fit(&[]).is_none());
-        let zero = Rfm {
-            frequency: 0.0,
-            recency: 0.0,
-            age: 0.0,
-        };
+        let zero = rfm(0.0, 0.0, 0.0);
         assert!(fit(&[zero]).is_none());
     }
 }

@@ -31,12 +31,6 @@ pub struct GammaGammaFit {
     pub log_likelihood: f64,
 }
 
-/// Gradient tolerance of the fit, on the mean log-likelihood per customer
-/// in log-parameters: lifetimes' (scipy's BFGS with `tol=1e-7`). Below it
-/// the parameters move by less than 1e-6 relative on the test data; the
-/// mean over tens of thousands of customers is not exact beyond ~1e-8.
-const GTOL: f64 = 1e-7;
-
 /// The repeat buyers prepared once for the many evaluations of a fit: the
 /// distinct frequencies with their logarithms, and per customer the index
 /// of its frequency, x·m̄ and ln m̄.
@@ -135,26 +129,13 @@ pub fn fit(data: &[Spend]) -> Option<GammaGammaFit> {
         })
         .collect();
     let prepared = Prepared::new(&scaled);
-    let objective = |x: &[f64], grad: &mut [f64]| {
-        let m = GammaGamma {
-            p: x[0].exp(),
-            q: x[1].exp(),
-            gamma: x[2].exp(),
-        };
-        let ll = prepared.log_likelihood(&m, grad);
-        for g in grad.iter_mut() {
-            *g /= -n;
-        }
-        -ll / n
-    };
-    let found = optim::minimize(&objective, &[0.1; 3], GTOL);
-    if !found.converged {
-        return None;
-    }
+    let [p, q, gamma] = optim::fit_log_parameters(n, |[p, q, gamma], grad| {
+        prepared.log_likelihood(&GammaGamma { p, q, gamma }, grad)
+    })?;
     let model = GammaGamma {
-        p: found.x[0].exp(),
-        q: found.x[1].exp(),
-        gamma: found.x[2].exp() * scale,
+        p,
+        q,
+        gamma: gamma * scale,
     };
     let mut grad = [0.0; 3];
     let log_likelihood = log_likelihood(&model, &used, &mut grad);

@@ -29,6 +29,34 @@ const MAX_ITERATIONS: usize = 1000;
 /// as converged (see the end of [`minimize`]).
 const STALLED_GTOL: f64 = 1e-6;
 
+/// Gradient tolerance of [`fit_log_parameters`], on the mean log-likelihood
+/// per customer in log-parameters: lifetimes' (scipy's BFGS with
+/// `tol=1e-7`). Below it the parameters move by less than 1e-6 relative on
+/// the test data; the mean over tens of thousands of customers is not exact
+/// beyond ~1e-8.
+const LIKELIHOOD_GTOL: f64 = 1e-7;
+
+/// Fits `N` positive parameters by maximum likelihood as lifetimes does
+/// (BG/NBD, Gamma-Gamma): BFGS on the log-parameters from 0.1, minimising
+/// the negative log-likelihood's mean over `observations`.
+/// `log_likelihood(parameters, grad)` returns the total log-likelihood at
+/// the parameters and writes its gradient in the log-parameters into
+/// `grad`. The parameters found, or None when the search does not converge.
+pub fn fit_log_parameters<const N: usize>(
+    observations: f64,
+    log_likelihood: impl Fn([f64; N], &mut [f64]) -> f64,
+) -> Option<[f64; N]> {
+    let objective = |x: &[f64], grad: &mut [f64]| {
+        let ll = log_likelihood(std::array::from_fn(|i| x[i].exp()), grad);
+        for g in grad.iter_mut() {
+            *g /= -observations;
+        }
+        -ll / observations
+    };
+    let found = minimize(&objective, &[0.1; N], LIKELIHOOD_GTOL);
+    found.converged.then(|| std::array::from_fn(|i| found.x[i].exp()))
+}
+
 /// Minimises `f` from `x0`. `f(x, grad)` returns the value at `x` and
 /// writes the gradient into `grad`; a non-finite value marks a point
 /// outside the domain (the line search then steps back).

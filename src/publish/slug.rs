@@ -100,11 +100,7 @@ pub fn slugify(text: &str) -> String {
 /// 8 hex digits of FNV-1a (64-bit, folded to 32): stable across runs,
 /// platforms and versions, unlike `std`'s hasher.
 pub(crate) fn short_hash(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let h = crate::hash::fnv1a64(text.as_bytes());
     format!("{:08x}", (h ^ (h >> 32)) as u32)
 }
 
