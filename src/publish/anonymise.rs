@@ -372,7 +372,18 @@ enum Span {
 /// URL-like spans of `text` (markdown or plain text).
 fn url_spans(text: &str) -> Vec<(Range<usize>, Span)> {
     let mut spans = Vec::new();
-    // Inline link and image destinations: `](dest "title")`.
+    link_destinations(text, &mut spans);
+    reference_definitions(text, &mut spans);
+    html_url_attributes(text, &mut spans);
+    autolinks(text, &mut spans);
+    // Last: a bare URL inside a span found above is not one of its own.
+    bare_urls(text, &mut spans);
+    spans.sort_by_key(|(r, _)| (r.start, r.end));
+    spans
+}
+
+/// Inline link and image destinations: `](dest "title")`.
+fn link_destinations(text: &str, spans: &mut Vec<(Range<usize>, Span)>) {
     for (i, _) in text.match_indices("](") {
         let s = i + 2 + (text[i + 2..].len() - text[i + 2..].trim_start_matches([' ', '\t']).len());
         let rest = &text[s..];
@@ -402,8 +413,11 @@ fn url_spans(text: &str) -> Vec<(Range<usize>, Span)> {
             spans.push((s..end, Span::Destination));
         }
     }
-    // Reference definitions: `[label]: dest`, also inside list items and
-    // block quotes.
+}
+
+/// Reference definitions: `[label]: dest`, also inside list items and
+/// block quotes.
+fn reference_definitions(text: &str, spans: &mut Vec<(Range<usize>, Span)>) {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let indent = line.len() - line.trim_start_matches(CONTAINER_MARKERS).len();
@@ -422,7 +436,10 @@ fn url_spans(text: &str) -> Vec<(Range<usize>, Span)> {
         }
         line_start += line.len();
     }
-    // HTML attributes that hold URLs.
+}
+
+/// HTML attributes that hold URLs.
+fn html_url_attributes(text: &str, spans: &mut Vec<(Range<usize>, Span)>) {
     let lower = text.to_ascii_lowercase();
     for attr in [
         "href",
@@ -456,7 +473,10 @@ fn url_spans(text: &str) -> Vec<(Range<usize>, Span)> {
             }
         }
     }
-    // Autolinks: `<scheme:...>`, `<user@host>`.
+}
+
+/// Autolinks: `<scheme:...>`, `<user@host>`.
+fn autolinks(text: &str, spans: &mut Vec<(Range<usize>, Span)>) {
     for (i, _) in text.match_indices('<') {
         let rest = &text[i + 1..];
         if let Some(e) = rest.find(|c: char| c == '>' || c == '<' || c.is_whitespace()) {
@@ -465,7 +485,11 @@ fn url_spans(text: &str) -> Vec<(Range<usize>, Span)> {
             }
         }
     }
-    // Bare URLs, e-mail addresses and domains in running text.
+}
+
+/// Bare URLs, e-mail addresses and domains in running text, where no span
+/// found before overlaps them.
+fn bare_urls(text: &str, spans: &mut Vec<(Range<usize>, Span)>) {
     let is_delim = |c: char| c.is_whitespace() || "<>\"'()[]{}`".contains(c);
     let mut k = 0;
     while k < text.len() {
@@ -485,8 +509,6 @@ fn url_spans(text: &str) -> Vec<(Range<usize>, Span)> {
         }
         k = token_start + len;
     }
-    spans.sort_by_key(|(r, _)| (r.start, r.end));
-    spans
 }
 
 fn is_autolink(inner: &str) -> bool {
