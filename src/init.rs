@@ -379,7 +379,7 @@ mod tests {
     #[test]
     fn the_settings_it_writes_are_the_documented_defaults() {
         // The file spells every default out for the user to edit; a default
-        // that changes in config.rs must change here too.
+        // that changes in config/ must change here too.
         let mut diags = crate::diag::Diagnostics::new();
         let config = crate::config::Config::parse(CASEBOOK_TOML, std::path::Path::new("casebook.toml"), &mut diags)
             .expect("the init settings parse");

@@ -405,33 +405,44 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
+    /// Checks that each spelling reads as the amount beside it.
+    fn amounts(cases: &[(&str, &str)]) {
+        for (text, amount) in cases {
+            assert_eq!(parse_money(text).unwrap(), d(amount), "{text}");
+        }
+    }
+
     #[test]
     fn accepts_the_spellings_of_the_spec() {
-        assert_eq!(parse_money("12000").unwrap(), d("12000"));
-        assert_eq!(parse_money("12,000").unwrap(), d("12000"));
-        assert_eq!(parse_money("¥12,000").unwrap(), d("12000"));
-        assert_eq!(parse_money("$1,200.50").unwrap(), d("1200.50"));
-        assert_eq!(parse_money("-5000").unwrap(), d("-5000"));
-        assert_eq!(parse_money("-¥5,000").unwrap(), d("-5000"));
-        assert_eq!(parse_money("¥-5,000").unwrap(), d("-5000"));
-        assert_eq!(parse_money(" 1,234,567 ").unwrap(), d("1234567"));
-        assert_eq!(parse_money("12000円").unwrap(), d("12000"));
+        amounts(&[
+            ("12000", "12000"),
+            ("12,000", "12000"),
+            ("¥12,000", "12000"),
+            ("$1,200.50", "1200.50"),
+            ("-5000", "-5000"),
+            ("-¥5,000", "-5000"),
+            ("¥-5,000", "-5000"),
+            (" 1,234,567 ", "1234567"),
+            ("12000円", "12000"),
+        ]);
     }
 
     #[test]
     fn accepts_japanese_spreadsheet_spellings() {
-        assert_eq!(parse_money("１２，０００円").unwrap(), d("12000"));
-        assert_eq!(parse_money("￥１２，０００").unwrap(), d("12000"));
-        assert_eq!(parse_money("\u{3000}１２０００\u{3000}").unwrap(), d("12000"));
-        assert_eq!(parse_money("１，２００．５").unwrap(), d("1200.5"));
-        assert_eq!(parse_money("▲5,000").unwrap(), d("-5000"));
-        assert_eq!(parse_money("△5,000").unwrap(), d("-5000"));
-        assert_eq!(parse_money("▲ ¥5,000").unwrap(), d("-5000"));
-        assert_eq!(parse_money("¥▲5,000").unwrap(), d("-5000"));
-        assert_eq!(parse_money("▲５，０００円").unwrap(), d("-5000"));
-        assert_eq!(parse_money("－５０００").unwrap(), d("-5000"));
-        assert_eq!(parse_money("−5000").unwrap(), d("-5000"));
-        assert_eq!(parse_money("１２，０００ ＪＰＹ").unwrap(), d("12000"));
+        amounts(&[
+            ("１２，０００円", "12000"),
+            ("￥１２，０００", "12000"),
+            ("\u{3000}１２０００\u{3000}", "12000"),
+            ("１，２００．５", "1200.5"),
+            ("▲5,000", "-5000"),
+            ("△5,000", "-5000"),
+            ("▲ ¥5,000", "-5000"),
+            ("¥▲5,000", "-5000"),
+            ("▲５，０００円", "-5000"),
+            ("－５０００", "-5000"),
+            ("−5000", "-5000"),
+            ("１２，０００ ＪＰＹ", "12000"),
+        ]);
     }
 
     #[test]

@@ -1,4 +1,8 @@
 //! `casebook.toml` (SPEC §5): project settings with their defaults.
+//!
+//! The parts: `brand` (`[brand]`: name, logo, accent) and `sections` (the
+//! other tables: `[health]`, `[segments]`, `[touch]`, `[signals]`,
+//! `[public]`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -7,6 +11,12 @@ use rust_decimal::Decimal;
 
 use crate::diag::Diagnostics;
 use crate::input::tomlish::{self, Fields};
+
+mod brand;
+mod sections;
+
+pub use brand::{Brand, Logo, LogoKind, parse_accent};
+pub use sections::{HealthComponent, PublicSettings, SegmentThresholds, SignalThresholds, TouchThresholds};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -37,151 +47,6 @@ impl Lang {
         format!("unknown lang `{code}`; expected \"en\" or \"ja\"")
     }
 }
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct HealthComponent {
-    /// `nps`, `revenue_trend`, or an activity metric name.
-    pub metric: String,
-    pub weight: f64,
-    pub target: Option<f64>,
-    pub higher_is_better: bool,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct SegmentThresholds {
-    pub at_risk_health: f64,
-    pub at_risk_nps: f64,
-    pub loyal_health: f64,
-    pub loyal_nps: f64,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct TouchThresholds {
-    pub high_share: f64,
-    pub low_share: f64,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct SignalThresholds {
-    pub revenue_drop: f64,
-    pub activity_drop: f64,
-    pub tickets_up: f64,
-}
-
-/// `[public]`: the public site's own name and address (SPEC §9).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PublicSettings {
-    /// The public site's name. Never the internal `title`: without it the
-    /// public pages use the brand name, else a label ("Success stories").
-    pub title: Option<String>,
-    /// One line about the site: the story list's meta description.
-    pub description: Option<String>,
-    /// Overrides the top-level `base_url` (without a trailing `/`).
-    pub base_url: Option<String>,
-    /// Where the public site is written, relative to the project root
-    /// (`None`: `<out>/public`).
-    pub out: Option<std::path::PathBuf>,
-}
-
-/// `[brand]`: how the consultancy presents itself in the documents it
-/// hands out (the client edition of the review, the public site).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Brand {
-    /// The consultancy's name as clients know it.
-    pub name: Option<String>,
-    /// The logo file as written in casebook.toml (a path under `static/`);
-    /// the loader reads it into [`Brand::logo`].
-    pub logo_file: Option<String>,
-    /// Where `logo` was written in casebook.toml, for the loader's errors.
-    pub logo_at: (Option<u64>, Option<u64>),
-    /// The logo image, read and checked by the loader.
-    pub logo: Option<Logo>,
-    /// A CSS colour, always `#rrggbb` (lower case).
-    pub accent: Option<String>,
-}
-
-/// A logo image, held whole so that pages can inline it (a client edition
-/// is one self-contained file).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Logo {
-    pub kind: LogoKind,
-    pub bytes: Vec<u8>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogoKind {
-    Svg,
-    Png,
-}
-
-impl Logo {
-    /// The largest logo accepted: it is copied into every client edition.
-    pub const MAX_BYTES: usize = 512 * 1024;
-
-    /// Recognises an SVG or PNG image by its content (not its file name).
-    pub fn sniff(bytes: Vec<u8>) -> Result<Logo, String> {
-        if bytes.len() > Self::MAX_BYTES {
-            return Err(format!(
-                "is {} KiB; a logo is inlined into every client edition, so keep it under {} KiB",
-                bytes.len().div_ceil(1024),
-                Self::MAX_BYTES / 1024
-            ));
-        }
-        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            return Ok(Logo {
-                kind: LogoKind::Png,
-                bytes,
-            });
-        }
-        let is_svg = std::str::from_utf8(&bytes).is_ok_and(|text| {
-            let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
-            head.contains("<svg") && text.trim_end().to_ascii_lowercase().ends_with("</svg>")
-        });
-        if is_svg {
-            return Ok(Logo {
-                kind: LogoKind::Svg,
-                bytes,
-            });
-        }
-        Err("is not an SVG or PNG image; save the logo as .svg or .png".to_string())
-    }
-
-    pub fn mime(&self) -> &'static str {
-        match self.kind {
-            LogoKind::Svg => "image/svg+xml",
-            LogoKind::Png => "image/png",
-        }
-    }
-
-    /// A `data:` URI for `<img src>`. An SVG shown through `<img>` runs no
-    /// script and loads nothing, whatever the file holds.
-    pub fn data_uri(&self) -> String {
-        use base64::Engine as _;
-        format!(
-            "data:{};base64,{}",
-            self.mime(),
-            base64::engine::general_purpose::STANDARD.encode(&self.bytes)
-        )
-    }
-}
-
-/// `#rgb` or `#rrggbb` (any case) as `#rrggbb`; nothing else, so that an
-/// accent can never carry CSS of its own into a page.
-pub fn parse_accent(text: &str) -> Option<String> {
-    let hex = text.trim().strip_prefix('#')?;
-    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    match hex.len() {
-        6 => Some(format!("#{}", hex.to_ascii_lowercase())),
-        3 => Some(hex.chars().flat_map(|c| [c, c]).fold(String::from("#"), |mut s, c| {
-            s.push(c.to_ascii_lowercase());
-            s
-        })),
-        _ => None,
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub title: String,
@@ -209,7 +74,6 @@ pub struct Config {
     /// Annual discount rate of predicted values (SPEC 3.9), 0 ..= 1.
     pub discount_rate: f64,
 }
-
 impl Config {
     /// The public site's address without a trailing `/`: `[public]
     /// base_url`, else the top-level `base_url` (may be empty).
@@ -326,120 +190,15 @@ impl Config {
                 }
             }
         }
-        if let Some(h) = f.table("health") {
-            let mut sub = Fields::new(h, text, path, f.diags());
-            if let Some(items) = sub.array_of_tables("components") {
-                let mut comps = Vec::new();
-                for item in items {
-                    let mut cf = Fields::new(item, text, path, sub.diags());
-                    let metric = cf.required_string("metric");
-                    let weight = cf.number("weight");
-                    if let Some(w) = weight {
-                        if w < 0.0 {
-                            cf.error_at("weight", "a health weight must not be negative");
-                        }
-                    }
-                    let target = cf.number("target");
-                    if let Some(t) = target {
-                        if t <= 0.0 {
-                            cf.error_at("target", "a health target must be greater than 0");
-                        }
-                    }
-                    let higher_is_better = cf.boolean("higher_is_better").unwrap_or(true);
-                    cf.warn_unknown(&["metric", "weight", "target", "higher_is_better"]);
-                    if let Some(metric) = metric {
-                        if metric != "nps" && metric != "revenue_trend" && target.is_none() {
-                            cf.error_at(
-                                "metric",
-                                format!("health component `{metric}` is an activity metric and needs a `target`"),
-                            );
-                        }
-                        comps.push(HealthComponent {
-                            metric,
-                            weight: weight.unwrap_or(1.0),
-                            target,
-                            higher_is_better,
-                        });
-                    }
-                }
-                c.health_components = comps;
-            }
-            sub.warn_unknown(&["components"]);
-        }
-        if let Some(t) = f.table("segments") {
-            let mut sub = Fields::new(t, text, path, f.diags());
-            set_num(&mut sub, "at_risk_health", &mut c.segments.at_risk_health);
-            set_num(&mut sub, "at_risk_nps", &mut c.segments.at_risk_nps);
-            set_num(&mut sub, "loyal_health", &mut c.segments.loyal_health);
-            set_num(&mut sub, "loyal_nps", &mut c.segments.loyal_nps);
-            sub.warn_unknown(&["at_risk_health", "at_risk_nps", "loyal_health", "loyal_nps"]);
-        }
-        if let Some(t) = f.table("touch") {
-            let mut sub = Fields::new(t, text, path, f.diags());
-            set_num(&mut sub, "high_share", &mut c.touch.high_share);
-            set_num(&mut sub, "low_share", &mut c.touch.low_share);
-            sub.warn_unknown(&["high_share", "low_share"]);
-            if c.touch.high_share > c.touch.low_share {
-                f.error_at("touch", "touch.high_share must not be greater than touch.low_share");
-            }
-        }
-        if let Some(t) = f.table("signals") {
-            let mut sub = Fields::new(t, text, path, f.diags());
-            set_num(&mut sub, "revenue_drop", &mut c.signals.revenue_drop);
-            set_num(&mut sub, "activity_drop", &mut c.signals.activity_drop);
-            set_num(&mut sub, "tickets_up", &mut c.signals.tickets_up);
-            sub.warn_unknown(&["revenue_drop", "activity_drop", "tickets_up"]);
-        }
+        sections::read_health(&mut f, text, path, &mut c);
+        sections::read_thresholds(&mut f, text, path, &mut c);
         c.allow_words = f
             .strings("allow_words")
             .into_iter()
             .filter(|w| !w.trim().is_empty())
             .collect();
-        if let Some(t) = f.table("public") {
-            let mut sub = Fields::new(t, text, path, f.diags());
-            let nonblank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-            c.public.title = nonblank(sub.string("title"));
-            c.public.description = nonblank(sub.string("description"));
-            if let Some(url) = nonblank(sub.string("base_url")) {
-                match check_base_url(&url) {
-                    Ok(u) => c.public.base_url = Some(u),
-                    Err(e) => sub.error_at("base_url", e),
-                }
-            }
-            if let Some(out) = nonblank(sub.string("out")) {
-                c.public.out = Some(std::path::PathBuf::from(out));
-            }
-            sub.warn_unknown(&["title", "description", "base_url", "out"]);
-        }
-        if let Some(t) = f.table("brand") {
-            let mut sub = Fields::new(t, text, path, f.diags());
-            c.brand.name = sub.string("name").filter(|n| !n.trim().is_empty());
-            if let Some(file) = sub.string("logo") {
-                let p = Path::new(&file);
-                let inside = !file.is_empty()
-                    && p.components()
-                        .all(|part| matches!(part, std::path::Component::Normal(_)));
-                if inside {
-                    c.brand.logo_at = t.get("logo").map_or((None, None), |n| (n.line, n.column));
-                    c.brand.logo_file = Some(file);
-                } else {
-                    sub.error_at(
-                        "logo",
-                        format!("`{file}` is not a file under static/; write its path inside static/, e.g. logo = \"logo.svg\""),
-                    );
-                }
-            }
-            if let Some(v) = sub.string("accent") {
-                match parse_accent(&v) {
-                    Some(hex) => c.brand.accent = Some(hex),
-                    None => sub.error_at(
-                        "accent",
-                        format!("`{v}` is not a colour; write it as #rrggbb or #rgb, e.g. accent = \"#0b6e4f\""),
-                    ),
-                }
-            }
-            sub.warn_unknown(&["name", "logo", "accent"]);
-        }
+        sections::read_public(&mut f, text, path, &mut c);
+        brand::read_brand(&mut f, text, path, &mut c);
         f.warn_unknown(&[
             "allow_words",
             "public",
@@ -483,12 +242,6 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
         ));
     }
     Ok(u.trim_end_matches('/').to_string())
-}
-
-fn set_num(f: &mut Fields<'_, '_>, key: &str, slot: &mut f64) {
-    if let Some(v) = f.number(key) {
-        *slot = v;
-    }
 }
 
 #[cfg(test)]
@@ -639,64 +392,6 @@ tickets_up = 2.0
             );
         }
         assert_eq!(Config::with_defaults("T", "JPY").discount_rate, 0.0);
-    }
-
-    #[test]
-    fn brand_is_read_and_checked() {
-        let text =
-            "title = \"T\"\ncurrency = \"JPY\"\n[brand]\nname = \"Kumo\"\nlogo = \"img/logo.svg\"\naccent = \"#0B6\"\n";
-        let mut d = Diagnostics::new();
-        let c = Config::parse(text, Path::new("casebook.toml"), &mut d).unwrap();
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(c.brand.name.as_deref(), Some("Kumo"));
-        assert_eq!(c.brand.logo_file.as_deref(), Some("img/logo.svg"));
-        assert_eq!(c.brand.logo_at, (Some(5), Some(8)));
-        assert_eq!(c.brand.accent.as_deref(), Some("#00bb66"));
-
-        let bad = "title = \"T\"\ncurrency = \"JPY\"\n[brand]\nlogo = \"../secret.png\"\naccent = \"red; background: url(x)\"\n";
-        let mut d = Diagnostics::new();
-        let _ = Config::parse(bad, Path::new("casebook.toml"), &mut d);
-        let all: Vec<String> = d.into_vec().iter().map(|x| x.to_string()).collect();
-        assert!(
-            all.iter()
-                .any(|m| m.starts_with("casebook.toml:4:") && m.contains("static/")),
-            "{all:?}"
-        );
-        assert!(
-            all.iter()
-                .any(|m| m.starts_with("casebook.toml:5:") && m.contains("#rrggbb")),
-            "{all:?}"
-        );
-    }
-
-    #[test]
-    fn accents() {
-        assert_eq!(parse_accent("#A1b2C3").as_deref(), Some("#a1b2c3"));
-        assert_eq!(parse_accent(" #abc ").as_deref(), Some("#aabbcc"));
-        for bad in ["abc", "#abcd", "#ggg", "#12345", "", "#"] {
-            assert_eq!(parse_accent(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn logos_are_recognised_by_content() {
-        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        assert_eq!(Logo::sniff(png).unwrap().kind, LogoKind::Png);
-        let svg = b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>\n".to_vec();
-        let logo = Logo::sniff(svg).unwrap();
-        assert_eq!(logo.kind, LogoKind::Svg);
-        assert!(
-            logo.data_uri().starts_with("data:image/svg+xml;base64,PD94bWwg"),
-            "{}",
-            logo.data_uri()
-        );
-        assert!(Logo::sniff(b"GIF89a....".to_vec()).is_err());
-        assert!(Logo::sniff(b"<html><svg></svg></html>".to_vec()).is_err());
-        assert!(
-            Logo::sniff(vec![b' '; Logo::MAX_BYTES + 1])
-                .unwrap_err()
-                .contains("KiB")
-        );
     }
 
     #[test]
