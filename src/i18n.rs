@@ -3,7 +3,37 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Lang;
+/// The language of a site or a client (`lang` in casebook.toml and
+/// client.toml).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+
+    /// `en` or `ja`, as written in casebook.toml and client.toml.
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "ja" => Some(Lang::Ja),
+            _ => None,
+        }
+    }
+
+    /// Why `code` is not a language, for an error message.
+    pub fn unknown(code: &str) -> String {
+        format!("unknown lang `{code}`; expected \"en\" or \"ja\"")
+    }
+}
 
 /// (key, English, Japanese).
 const LABELS: &[(&str, &str, &str)] = &[
