@@ -84,3 +84,70 @@ pub fn outcome_sentence(c: &Common, o: &OutcomeSummary) -> String {
         (None, _, Ja) => format!("{first}。"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::MetricChange;
+    use crate::metrics::testkit::{money, month};
+
+    fn say(lang: Lang, kind: SignalKind) -> String {
+        signal_sentence(&Common::new(lang, "JPY", "Test"), &Signal { kind })
+    }
+
+    fn change(metric: &str, p3_mean: f64, t3_mean: f64) -> Vec<MetricChange> {
+        vec![MetricChange {
+            metric: metric.into(),
+            p3_mean,
+            t3_mean,
+        }]
+    }
+
+    /// The sentences docs/metrics.md quotes.
+    #[test]
+    fn signals_in_words() {
+        use Lang::{En, Ja};
+        let drop = |ratio| SignalKind::RevenueDrop {
+            t3: money(0),
+            p3: money(0),
+            ratio,
+        };
+        assert_eq!(
+            say(En, drop(0.5)),
+            "Revenue of the last 3 months is 50% below the 3 months before."
+        );
+        // Credits of 150 after revenue of 300: T3 ÷ P3 = −0.5.
+        assert_eq!(
+            say(En, drop(-0.5)),
+            "Revenue of the last 3 months is 150% below the 3 months before."
+        );
+        assert_eq!(say(Ja, drop(0.5)), "直近3か月の売上が前の3か月より50%減少しています。");
+        let none = SignalKind::NoRevenue {
+            previous: month("2025-05"),
+            month: month("2025-06"),
+        };
+        assert_eq!(say(En, none.clone()), "No revenue this month nor last month.");
+        assert_eq!(say(Ja, none), "今月・前月とも売上がありません。");
+        let nps = SignalKind::NpsDrop { previous: 8, latest: 3 };
+        assert_eq!(say(En, nps.clone()), "NPS score fell from 8 to 3.");
+        assert_eq!(say(Ja, nps), "NPSスコアが8から3に下がりました。");
+        let activity = SignalKind::ActivityDrop {
+            changes: change("meetings", 2.0, 1.0),
+        };
+        assert_eq!(
+            say(En, activity.clone()),
+            "Activity is down: meetings went from 2.0 to 1.0 a month (last 3 months vs the 3 before)."
+        );
+        assert_eq!(
+            say(Ja, activity),
+            "活動が減少: meetingsが月平均2.0から1.0に変化(直近3か月と前の3か月の比較)。"
+        );
+        let tickets = SignalKind::TicketsUp {
+            changes: change("tickets", 1.0, 5.0),
+        };
+        assert_eq!(
+            say(En, tickets),
+            "Issues are up: tickets went from 1.0 to 5.0 a month (last 3 months vs the 3 before)."
+        );
+    }
+}
