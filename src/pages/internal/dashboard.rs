@@ -228,7 +228,7 @@ fn portfolio_kpis(c: &Common, inputs: &PortfolioInputs) -> Vec<Kpi> {
             .trends(tr(|p| KpiValue::Money(Some(p.revenue_month)), Higher)),
         Kpi::new(c.t("revenue_t12"), f.money(p.revenue_t12))
             .trends(tr(|p| KpiValue::Money(Some(p.revenue_t12)), Higher)),
-        fiscal_year_tile(c, inputs),
+        fiscal_year_tile(c, inputs.metrics, inputs.year_before),
         Kpi::new(c.t("arpa_month"), f.money_opt(p.arpa_month))
             .hint(format!("{}: {}", c.t("arpa_t12"), f.money_opt(p.arpa_t12)), "")
             .trends(tr(|p| KpiValue::Money(p.arpa_month), Higher)),

@@ -4,10 +4,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::dashboard::PortfolioInputs;
 use crate::i18n::Lang;
-use crate::metrics::Metrics;
 use crate::metrics::fiscal::{fiscal_year_label, quarters};
+use crate::metrics::{Metrics, Portfolio};
 use crate::pages::downloads::table_with_csv;
 use crate::pages::trends::{Better, Earlier, KpiValue, trend};
 use crate::pages::{Common, Kpi, Table};
@@ -19,9 +18,10 @@ pub(super) struct FiscalQuarters {
     table: Value,
 }
 
-/// "Revenue FY2026 to date" against the same months of the previous FY.
-pub(super) fn fiscal_year_tile(c: &Common, inputs: &PortfolioInputs) -> Kpi {
-    let p = &inputs.metrics.portfolio;
+/// "Revenue FY2026 to date" against the same months of the previous FY
+/// (`year_before`: the portfolio a year before, if it existed).
+pub(super) fn fiscal_year_tile(c: &Common, m: &Metrics, year_before: Option<&Portfolio>) -> Kpi {
+    let p = &m.portfolio;
     let prev_fy = fiscal_year_label(p.fiscal_year_first.plus(-12));
     let (label, against) = match c.lang {
         Lang::En => (
@@ -33,12 +33,12 @@ pub(super) fn fiscal_year_tile(c: &Common, inputs: &PortfolioInputs) -> Kpi {
     let since = format!(
         "{} – {}",
         c.fmt.month_short(p.fiscal_year_first),
-        c.fmt.month_short(inputs.metrics.as_of)
+        c.fmt.month_short(m.as_of)
     );
     let now = KpiValue::Money(Some(p.revenue_fytd));
     let then = KpiValue::Money(Some(p.revenue_fytd_prev));
     // Nothing a year before (and nothing billed then): no comparison.
-    let earlier = if inputs.year_before.is_none() && p.revenue_fytd_prev.is_zero() {
+    let earlier = if year_before.is_none() && p.revenue_fytd_prev.is_zero() {
         Earlier::Before(c.t("no_data_year_ago"))
     } else {
         Earlier::Value(&then)
