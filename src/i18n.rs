@@ -194,6 +194,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("health_title", "Health score components", "ヘルススコアの内訳"),
     ("score_0_100", "Score (0–100)", "スコア (0–100)"),
     ("no_data", "no data", "データなし"),
+    ("chart_no_data", "No data", "データなし"),
+    ("moving_average_3", "3-month moving average", "3か月移動平均"),
     ("component", "Component", "要素"),
     ("score", "Score", "スコア"),
     ("weight", "Weight", "重み"),

@@ -15,9 +15,8 @@ use super::layout::{
     Axis, Header, LABEL_SIZE, LegendItem, PAD, Swatch, TICK_SIZE, Xy, XySpec, any_data, finite, min_max, no_data,
     series_line,
 };
-use super::svg::{Canvas, Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
+use super::svg::{Canvas, Font, WIDTH, clean, fit, palette, render, text_width};
 use super::{Locale, Text};
-use crate::config::Lang;
 
 /// Width of the viewBox of the bridge charts.
 pub(crate) const NARROW: f64 = 400.0;
@@ -60,7 +59,6 @@ fn signed_money(v: f64, loc: &Locale) -> String {
 /// `Text::x_label` captions the money axis.
 pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str; 3]) -> String {
     let width = NARROW;
-    let ja = loc.lang == Lang::Ja || looks_japanese(t);
     // (label, from, to, colour, value text)
     let mut level = 0.0;
     let mut rows: Vec<(String, f64, f64, RGBColor, String)> = Vec::new();
@@ -161,7 +159,7 @@ pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str;
             c.text(value, width - PAD, y, Font::new(ROW_LABEL_SIZE, palette::INK).right());
         }
         if !has_data {
-            no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, ja);
+            no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, &t.no_data);
         }
     })
 }
@@ -204,7 +202,6 @@ pub fn movements(t: &Text, loc: &Locale, months: &[String], series: &[(String, V
     legend.push(LegendItem::new(Swatch::LineDot(palette::BLACK), net_label));
     let spec = XySpec {
         t,
-        ja: loc.lang == Lang::Ja || looks_japanese(t),
         x_labels: labels(months, n),
         left: Axis::money(ticks, loc, t.y_label.clone()),
         right: None,
@@ -267,7 +264,6 @@ pub fn score_history(t: &Text, months: &[String], scores: &[Option<f64>], thresh
     );
     let spec = XySpec {
         t,
-        ja: looks_japanese(t),
         x_labels: labels(months, n),
         left: Axis::plain(ticks, "", t.y_label.clone()),
         right: None,

@@ -2,17 +2,15 @@
 
 use super::format::{Ticks, compact_money, number, percent};
 use super::layout::{Header, LABEL_SIZE, PAD, TICK_SIZE, min_max, no_data, pick_step};
-use super::svg::{Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
+use super::svg::{Font, WIDTH, clean, fit, palette, render, text_width};
 use super::{Locale, Text};
-use crate::config::Lang;
 
 /// A grid of cells coloured light (low) to dark (high) with the value in
 /// each cell when it fits (narrow percent cells without the % sign);
 /// `None` cells stay blank. With `percent`, values
 /// are fractions shown as percentages; the colour scale (with a key below
 /// the grid) starts at 50 % or lower and ends at 100 % or higher.
-pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_values: bool) -> String {
-    let ja = looks_japanese(t);
+pub fn heatmap(t: &Text, loc: &Locale, rows: &[String], values: &[Vec<Option<f64>>], percent_values: bool) -> String {
     let n_rows = rows.len().min(values.len());
     let grid: Vec<Vec<Option<f64>>> = values[..n_rows]
         .iter()
@@ -31,7 +29,7 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
     let (c_lo, c_hi) = (key.lo, key.hi);
     let shade = |v: f64| palette::blues((v - c_lo) / (c_hi - c_lo));
     let plain = Locale {
-        lang: if ja { Lang::Ja } else { Lang::En },
+        lang: loc.lang,
         currency: String::new(),
     };
     let label = |v: f64| {
@@ -145,7 +143,7 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
                 );
             }
         } else {
-            no_data(c, (left + WIDTH - PAD) / 2.0, (top + bottom) / 2.0, ja);
+            no_data(c, (left + WIDTH - PAD) / 2.0, (top + bottom) / 2.0, &t.no_data);
         }
     })
 }

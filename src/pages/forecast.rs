@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::{Chart, Common, Table, text};
+use super::{Chart, Common, Table};
 use crate::charts;
 use crate::metrics::prediction::Prediction;
 use crate::metrics::{ClientMetrics, Metrics};
@@ -175,7 +175,7 @@ pub fn survival_chart(c: &Common, m: &Metrics) -> Option<Chart> {
     let observed: Vec<Option<f64>> = p.observed_survival.iter().map(|v| Some(*v)).collect();
     let x: Vec<String> = (0..n).map(|k| format!("+{k}")).collect();
     let svg = charts::survival_fit(
-        &text(
+        &c.text(
             c.t("survival_fit_title").into(),
             c.t("survival_fit_desc").into(),
             c.t("months_since_start"),

@@ -95,6 +95,17 @@ impl Common {
         crate::i18n::label(self.lang, key)
     }
 
+    /// A chart's captions, with the "no data" note in the page's language.
+    pub fn text(&self, title: String, desc: String, x_label: &str, y_label: &str) -> charts::Text {
+        charts::Text {
+            title,
+            desc,
+            x_label: x_label.to_string(),
+            y_label: y_label.to_string(),
+            no_data: self.t("chart_no_data").to_string(),
+        }
+    }
+
     pub fn locale(&self) -> charts::Locale {
         charts::Locale {
             lang: self.lang,
@@ -127,15 +138,6 @@ pub fn with(mut base: serde_json::Map<String, Value>, extra: Value) -> Value {
         base.extend(e);
     }
     Value::Object(base)
-}
-
-pub fn text(title: String, desc: String, x_label: &str, y_label: &str) -> charts::Text {
-    charts::Text {
-        title,
-        desc,
-        x_label: x_label.to_string(),
-        y_label: y_label.to_string(),
-    }
 }
 
 /// A number of months: `1 month`, `3 months`, `3.8 months`, `3か月`.
@@ -182,7 +184,7 @@ pub fn outcome_chart(c: &Common, o: &crate::metrics::outcomes::OutcomeSummary) -
         format!("{} ({})", o.kpi, o.unit)
     };
     let svg = charts::outcome_line(
-        &text(o.kpi.clone(), String::new(), c.t("date"), &y),
+        &c.text(o.kpi.clone(), String::new(), c.t("date"), &y),
         &dates,
         &values,
         Some(o.baseline),

@@ -9,7 +9,7 @@ use crate::metrics::outcomes::summarise;
 use crate::metrics::{ClientMetrics, cumulative_revenue};
 use crate::model::Client;
 use crate::month::Month;
-use crate::pages::{Chart, Common, Table, text};
+use crate::pages::{Chart, Common, Table};
 
 fn component_label(c: &Common, metric: &str) -> String {
     match metric {
@@ -30,12 +30,13 @@ fn cumulative_chart(c: &Common, cm: &ClientMetrics) -> Chart {
         None => format!("{}: —", c.t("break_even")),
     };
     let svg = charts::cumulative_ltv(
-        &text(c.t("cumulative_title").to_string(), desc, c.t("month"), &money_axis(c)),
+        &c.text(c.t("cumulative_title").to_string(), desc, c.t("month"), &money_axis(c)),
         &c.locale(),
         &labels,
         &values,
         to_f64(cm.cac),
         cumulative.break_even,
+        c.t("cumulative_revenue"),
         &format!("CAC {}", c.fmt.money(cm.cac)),
         c.t("break_even"),
     );
@@ -62,7 +63,10 @@ fn health_chart(c: &Common, cm: &ClientMetrics) -> Chart {
         .map(|p| (component_label(c, &p.metric), p.score))
         .collect();
     let desc = format!("{}: {}", c.t("health"), health_text(c, cm.health));
-    let svg = charts::health_bars(&text(c.t("health_title").into(), desc, c.t("score_0_100"), ""), &items);
+    let svg = charts::health_bars(
+        &c.text(c.t("health_title").into(), desc, c.t("score_0_100"), ""),
+        &items,
+    );
     let rows = cm
         .health_components
         .iter()
@@ -94,7 +98,7 @@ fn nps_chart(c: &Common, client: &Client, as_of: Month) -> Option<Chart> {
     let dates: Vec<String> = rows.iter().map(|r| c.fmt.date(r.date)).collect();
     let scores: Vec<u8> = rows.iter().map(|r| r.score).collect();
     let svg = charts::nps_history(
-        &text(c.t("nps_history").into(), String::new(), c.t("date"), c.t("score")),
+        &c.text(c.t("nps_history").into(), String::new(), c.t("date"), c.t("score")),
         &dates,
         &scores,
         [c.t("detractors"), c.t("passives"), c.t("promoters")],
@@ -192,7 +196,7 @@ pub(super) fn health_history_chart(c: &Common, h: &HealthHistory) -> Chart {
         ],
     };
     let svg = charts::score_history(
-        &text(
+        &c.text(
             c.t("health_history").into(),
             c.t("health_history_desc").into(),
             c.t("month"),

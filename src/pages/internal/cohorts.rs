@@ -9,7 +9,7 @@ use crate::charts;
 use crate::format::to_f64;
 use crate::metrics::Metrics;
 use crate::pages::downloads::charts_with_csv;
-use crate::pages::{Chart, Common, Table, page, text};
+use crate::pages::{Chart, Common, Table, page};
 
 #[derive(Serialize)]
 struct CohortsPage {
@@ -45,12 +45,13 @@ fn retention_chart(
         .collect();
     Chart {
         svg: charts::heatmap(
-            &text(
+            &c.text(
                 c.t(title).into(),
                 c.t(desc).into(),
                 c.t("months_since_start"),
                 c.t("cohort"),
             ),
+            &c.locale(),
             names,
             shares,
             true,
@@ -98,7 +99,7 @@ pub fn cohorts(c: &Common, m: &Metrics) -> Value {
         ),
         Chart {
             svg: charts::multi_line(
-                &text(
+                &c.text(
                     c.t("cumulative_cohort_title").into(),
                     c.t("cumulative_cohort_desc").into(),
                     c.t("months_since_start"),

@@ -21,7 +21,7 @@ mod portfolio_charts;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Chart, Common, Table, text};
+use super::{Chart, Common, Table};
 use crate::charts;
 use crate::format::to_f64;
 use crate::metrics::{ClientMetrics, Segment};
@@ -64,10 +64,11 @@ fn revenue_chart(c: &Common, title: String, desc: String, series: &[(Month, Deci
     let labels: Vec<String> = series.iter().map(|(m, _)| c.fmt.month_short(*m)).collect();
     let values: Vec<f64> = series.iter().map(|(_, v)| to_f64(*v)).collect();
     let svg = charts::revenue_bars(
-        &text(title, desc, c.t("month"), &money_axis(c)),
+        &c.text(title, desc, c.t("month"), &money_axis(c)),
         &c.locale(),
         &labels,
         &values,
+        [c.t("revenue"), c.t("moving_average_3")],
     );
     let rows = series
         .iter()

@@ -9,7 +9,7 @@ use crate::charts;
 use crate::metrics::{Metrics, MonthRow, Segment};
 use crate::month::Month;
 use crate::pages::downloads::charts_with_csv;
-use crate::pages::{Chart, Common, Table, text};
+use crate::pages::{Chart, Common, Table};
 
 /// The six charts in page order, with their CSV file names.
 pub(super) fn portfolio_charts(c: &Common, m: &Metrics, nps_counts: &[u32; 11]) -> Vec<Value> {
@@ -46,7 +46,7 @@ fn alive_churn_chart(c: &Common, rows: &[MonthRow]) -> Chart {
     let alive: Vec<f64> = rows.iter().map(|r| r.alive as f64).collect();
     let churn: Vec<Option<f64>> = rows.iter().map(|r| r.churn_rate).collect();
     let svg = charts::alive_and_churn(
-        &text(
+        &c.text(
             c.t("alive_churn_title").into(),
             String::new(),
             c.t("month"),
@@ -89,7 +89,7 @@ fn flows_chart(c: &Common, rows: &[MonthRow]) -> Chart {
         .map(|(key, get)| (c.t(key).to_string(), rows.iter().map(|r| get(r) as f64).collect()))
         .collect();
     let svg = charts::flows(
-        &text(c.t("flows_title").into(), String::new(), c.t("month"), c.t("clients")),
+        &c.text(c.t("flows_title").into(), String::new(), c.t("month"), c.t("clients")),
         &labels,
         &flows,
     );
@@ -125,7 +125,7 @@ fn segments_chart(c: &Common, m: &Metrics) -> Chart {
         })
         .collect();
     let svg = charts::category_bars(
-        &text(
+        &c.text(
             c.t("segments_title").into(),
             String::new(),
             c.t("segment"),
@@ -152,7 +152,7 @@ fn channels_chart(c: &Common, m: &Metrics) -> Chart {
         .map(|ch| (ch.channel.clone(), ch.ltv_cac_ratio.unwrap_or(0.0)))
         .collect();
     let svg = charts::category_bars(
-        &text(
+        &c.text(
             c.t("channel_title").into(),
             c.t("channel_desc").into(),
             c.t("channel"),
@@ -186,7 +186,7 @@ fn channels_chart(c: &Common, m: &Metrics) -> Chart {
 /// NPS responses by score (see [`crate::metrics::nps_responses_by_score`]).
 fn nps_chart(c: &Common, m: &Metrics, counts: &[u32; 11]) -> Chart {
     let svg = charts::nps_distribution(
-        &text(
+        &c.text(
             c.t("nps_distribution").into(),
             format!("NPS {}", c.fmt.number(m.portfolio.nps_t12, 0)),
             c.t("score"),
