@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::fiscal::{FiscalQuarters, fiscal_quarters_table, fiscal_year_tile};
 use super::portfolio_charts::portfolio_charts;
@@ -14,6 +14,7 @@ use crate::metrics::{ClientMetrics, Metrics, Portfolio, Segment, TableKind, nps_
 use crate::model::Project;
 use crate::pages::bridge::{movement_label, movement_meanings, movements_chart, signed, t12_change, waterfall_chart};
 use crate::pages::downloads::{charts_with_csv, table_with_csv};
+use crate::pages::forecast::{DashboardForecasts, UncertainClient, ValuedClient};
 use crate::pages::sentences::signal_sentence;
 use crate::pages::trends::{Better, Earlier, KpiValue, Trend, trend};
 use crate::pages::{Common, Kpi, Table, months_text, page};
@@ -89,8 +90,16 @@ struct DashboardPage {
     clients_table: Value,
     filters: Vec<Filter>,
     downloads: Vec<Download>,
-    forecast_tables: Value,
-    forecasts: Value,
+    forecast_tables: ForecastCsvTables,
+    forecasts: DashboardForecasts,
+}
+
+/// The forecast tables as CSV tables; `None` (null) for a table the page
+/// leaves out (no rows).
+#[derive(Serialize)]
+struct ForecastCsvTables {
+    top_value: Option<Value>,
+    lowest_p_active: Option<Value>,
 }
 
 /// A client at risk: why, in the signals' words or the segment's reason.
@@ -422,43 +431,24 @@ fn client_filters(c: &Common, clients: &[ClientRow]) -> Vec<Filter> {
 }
 
 /// The dashboard's two forecast tables (see [`crate::pages::forecast`]) as
-/// CSV tables, with the columns the template shows; null for a table the
-/// page leaves out (no rows).
-fn forecast_tables(c: &Common, forecasts: &Value) -> Value {
-    let table = |key: &str, head: &[&str], cells: &[&str], name: &str| -> Value {
-        let rows: Vec<Vec<String>> = forecasts[key]
-            .as_array()
-            .map(|rows| {
-                rows.iter()
-                    .map(|r| {
-                        cells
-                            .iter()
-                            .map(|k| r[*k].as_str().unwrap_or_default().to_string())
-                            .collect()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        if rows.is_empty() {
-            return Value::Null;
-        }
+/// CSV tables, with the columns the template shows.
+fn forecast_tables(c: &Common, forecasts: &DashboardForecasts) -> ForecastCsvTables {
+    let table = |head: [&str; 4], rows: Vec<Vec<String>>, name: &str| {
         let head = head.iter().map(|k| c.t(k).to_string()).collect();
-        table_with_csv(&Table { head, rows }, name)
+        (!rows.is_empty()).then(|| table_with_csv(&Table { head, rows }, name))
     };
-    json!({
-        "top_value": table(
-            "top_value",
-            &["client", "contract", "predicted_value", "outlook"],
-            &["name", "contract", "value", "outlook"],
+    ForecastCsvTables {
+        top_value: table(
+            ["client", "contract", "predicted_value", "outlook"],
+            forecasts.top_value.iter().map(ValuedClient::cells).collect(),
             "top-predicted-value",
         ),
-        "lowest_p_active": table(
-            "lowest_p_active",
-            &["client", "p_active", "expected_purchases", "last_revenue"],
-            &["name", "p_active", "purchases", "last_revenue"],
+        lowest_p_active: table(
+            ["client", "p_active", "expected_purchases", "last_revenue"],
+            forecasts.lowest_p_active.iter().map(UncertainClient::cells).collect(),
             "lowest-p-active",
         ),
-    })
+    }
 }
 
 /// The file name of a full metrics table written beside the dashboard.
