@@ -16,14 +16,6 @@ use crate::model::Contract;
 /// Rows of each dashboard table.
 const TOP: usize = 5;
 
-fn fill(template: &str, pairs: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
-    for (key, value) in pairs {
-        out = out.replace(&format!("{{{key}}}"), value);
-    }
-    out
-}
-
 fn contract_label(c: &Common, contract: Option<Contract>) -> &'static str {
     match contract {
         Some(Contract::Retainer) => c.t("contract_retainer"),
@@ -139,18 +131,15 @@ fn forecast_box(c: &Common, cm: &ClientMetrics, p: &Prediction) -> Option<Foreca
             };
             let mut details = Vec::new();
             if let Some(v) = cp.predicted_value {
-                details.push(fill(
-                    c.t("forecast_value"),
-                    &[("v", f.money(v)), ("h", horizon.clone())],
-                ));
+                details.push(c.fill("forecast_value", &[("v", f.money(v)), ("h", horizon.clone())]));
             }
             let model = match p.sbg.as_ref().and_then(|s| s.monthly_churn) {
-                Some(churn) => fill(c.t("forecast_model_geometric"), &[("p", f.percent(Some(churn), 1))]),
+                Some(churn) => c.fill("forecast_model_geometric", &[("p", f.percent(Some(churn), 1))]),
                 None => c.t("forecast_model_sbg").to_string(),
             };
             Some(ForecastBox {
                 contract,
-                headline: fill(c.t("forecast_stay"), &[("n", f.number(Some(months), 0))]),
+                headline: c.fill("forecast_stay", &[("n", f.number(Some(months), 0))]),
                 details,
                 model,
                 note: "",
@@ -167,17 +156,17 @@ fn forecast_box(c: &Common, cm: &ClientMetrics, p: &Prediction) -> Option<Foreca
             };
             let mut details = Vec::new();
             if let Some(n) = cp.expected_purchases {
-                details.push(fill(
-                    c.t("forecast_purchases"),
+                details.push(c.fill(
+                    "forecast_purchases",
                     &[("n", f.number(Some(n), 1)), ("h", horizon.clone())],
                 ));
             }
             if let Some(v) = cp.expected_value {
-                details.push(fill(c.t("forecast_expected_value"), &[("v", f.money(v))]));
+                details.push(c.fill("forecast_expected_value", &[("v", f.money(v))]));
             }
             Some(ForecastBox {
                 contract,
-                headline: fill(c.t("forecast_p_active"), &[("p", f.number(Some(p_alive), 2))]),
+                headline: c.fill("forecast_p_active", &[("p", f.number(Some(p_alive), 2))]),
                 details,
                 model: c.t("forecast_model_bgnbd").to_string(),
                 note: "",

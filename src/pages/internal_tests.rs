@@ -363,3 +363,22 @@ fn every_label_the_internal_pages_ask_for_exists() {
     }
     assert_eq!(crate::i18n::asked_unknown(), Default::default());
 }
+
+#[test]
+fn labels_are_filled_in_one_pass() {
+    let fill = |pairs: &[(&str, String)]| en().fill("drivers_nothing_before", pairs);
+    assert_eq!(
+        fill(&[
+            ("client", "Acme {start}".into()),
+            ("start", "May 2026".into()),
+            ("then", "April 2026".into())
+        ]),
+        "— : Acme {start} started in May 2026, after April 2026; there is nothing to compare with yet."
+    );
+    // A placeholder without a value stays as written.
+    assert_eq!(ja().fill("health_loyal_from", &[]), "ロイヤル ({n}以上)");
+    assert_eq!(
+        ja().fill("health_loyal_from", &[("n", "70".into())]),
+        "ロイヤル (70以上)"
+    );
+}

@@ -95,6 +95,36 @@ impl Common {
         crate::i18n::label(self.lang, key)
     }
 
+    /// The label `key` with each `{name}` replaced by its value in `pairs`
+    /// (in one pass: a value is never read as a placeholder; an unknown
+    /// placeholder stays as written).
+    pub fn fill(&self, key: &str, pairs: &[(&str, String)]) -> String {
+        let mut rest = self.t(key);
+        let mut out = String::with_capacity(rest.len());
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| *name == &after[..close])
+                    .map(|p| (close, p))
+            });
+            match value {
+                Some((close, (_, v))) => {
+                    out.push_str(v);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// A chart's captions, with the "no data" note in the page's language.
     pub fn text(&self, title: String, desc: String, x_label: &str, y_label: &str) -> charts::Text {
         charts::Text {

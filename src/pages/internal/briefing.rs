@@ -9,7 +9,6 @@ use super::{
     ClientCharts, ClientHead, REVENUE_WINDOW, client_charts, client_head, edition_href, health_text, last_months,
     next_step, revenue_chart,
 };
-use crate::i18n::Lang;
 use crate::metrics::ClientMetrics;
 use crate::metrics::outcomes::{Progress, summarise};
 use crate::model::Client;
@@ -173,19 +172,15 @@ fn drivers(
     six_months_ago: Option<&ClientMetrics>,
 ) -> (Vec<Driver>, String) {
     let f = &c.fmt;
-    let note = match (six_months_ago, c.lang) {
-        (Some(_), _) => String::new(),
-        (None, Lang::En) => format!(
-            "— : {} started in {}, after {}; there is nothing to compare with yet.",
-            client.name,
-            f.month(cm.start_month),
-            f.month(as_of.plus(-6))
-        ),
-        (None, Lang::Ja) => format!(
-            "—: {}の取引開始は{}で、{}より後のため、まだ比較できません。",
-            client.name,
-            f.month(cm.start_month),
-            f.month(as_of.plus(-6))
+    let note = match six_months_ago {
+        Some(_) => String::new(),
+        None => c.fill(
+            "drivers_nothing_before",
+            &[
+                ("client", client.name.clone()),
+                ("start", f.month(cm.start_month)),
+                ("then", f.month(as_of.plus(-6))),
+            ],
         ),
     };
     let driver = |label: &str, value: &dyn Fn(&ClientMetrics) -> String| Driver {

@@ -4,7 +4,6 @@
 use super::{health_text, money_axis};
 use crate::charts;
 use crate::format::to_f64;
-use crate::i18n::Lang;
 use crate::metrics::outcomes::summarise;
 use crate::metrics::{ClientMetrics, cumulative_revenue};
 use crate::model::Client;
@@ -185,16 +184,10 @@ pub(super) fn health_history_chart(c: &Common, h: &HealthHistory) -> Chart {
     let labels: Vec<String> = h.months.iter().map(|(m, _)| c.fmt.month_short(*m)).collect();
     let scores: Vec<Option<f64>> = h.months.iter().map(|(_, v)| *v).collect();
     let n = |v: f64| c.fmt.number(Some(v), 0);
-    let thresholds = match c.lang {
-        Lang::En => [
-            (h.at_risk, format!("At risk below {}", n(h.at_risk))),
-            (h.loyal, format!("Loyal from {}", n(h.loyal))),
-        ],
-        Lang::Ja => [
-            (h.at_risk, format!("要注意 ({}未満)", n(h.at_risk))),
-            (h.loyal, format!("ロイヤル ({}以上)", n(h.loyal))),
-        ],
-    };
+    let thresholds = [
+        (h.at_risk, c.fill("health_at_risk_below", &[("n", n(h.at_risk))])),
+        (h.loyal, c.fill("health_loyal_from", &[("n", n(h.loyal))])),
+    ];
     let svg = charts::score_history(
         &c.text(
             c.t("health_history").into(),

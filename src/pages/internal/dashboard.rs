@@ -9,7 +9,6 @@ use serde_json::Value;
 use super::fiscal::{FiscalQuarters, fiscal_quarters_table, fiscal_year_tile};
 use super::portfolio_charts::portfolio_charts;
 use super::{REVENUE_WINDOW, edition_href, health_text, last_months, ratio_text, segment_label};
-use crate::i18n::Lang;
 use crate::metrics::{ClientMetrics, Metrics, Portfolio, Segment, TableKind, nps_responses_by_score};
 use crate::model::Project;
 use crate::pages::bridge::{movement_label, movement_meanings, movements_chart, signed, t12_change, waterfall_chart};
@@ -222,10 +221,13 @@ fn portfolio_kpis(c: &Common, inputs: &PortfolioInputs) -> Vec<Kpi> {
     let f = &c.fmt;
     use Better::{Higher, Lower};
     let tr = |get: fn(&Portfolio) -> KpiValue, better| inputs.trends(c, get, better);
-    let quick_ratio_hint = match c.lang {
-        Lang::En => format!("{}, {}", c.t("last_12_months"), c.t("quick_ratio_hint")),
-        Lang::Ja => format!("{}、{}", c.t("last_12_months"), c.t("quick_ratio_hint")),
-    };
+    let quick_ratio_hint = c.fill(
+        "two_parts",
+        &[
+            ("a", c.t("last_12_months").into()),
+            ("b", c.t("quick_ratio_hint").into()),
+        ],
+    );
     vec![
         Kpi::new(c.t("clients_alive"), f.count(p.clients_alive))
             .hint(format!("{} {}", f.count(p.clients_total), c.t("in_total")), "")

@@ -23,13 +23,8 @@ pub(super) struct FiscalQuarters {
 pub(super) fn fiscal_year_tile(c: &Common, m: &Metrics, year_before: Option<&Portfolio>) -> Kpi {
     let p = &m.portfolio;
     let prev_fy = fiscal_year_label(p.fiscal_year_first.plus(-12));
-    let (label, against) = match c.lang {
-        Lang::En => (
-            format!("Revenue {} to date", p.fiscal_year),
-            format!("vs the same months of {prev_fy}"),
-        ),
-        Lang::Ja => (format!("{} 累計売上", p.fiscal_year), format!("{prev_fy}同期間比")),
-    };
+    let label = c.fill("fy_revenue_to_date", &[("fy", p.fiscal_year.clone())]);
+    let against = c.fill("fy_vs_same_months", &[("fy", prev_fy)]);
     let since = format!(
         "{} – {}",
         c.fmt.month_short(p.fiscal_year_first),
