@@ -2,9 +2,8 @@
 
 use super::format::{Ticks, number};
 use super::layout::{Axis, LegendItem, Swatch, TICK_SIZE, Xy, XySpec, any_data, finite, min_max, series_line};
-use super::svg::{Font, WIDTH, clean, looks_japanese, palette, render};
+use super::svg::{Font, WIDTH, clean, palette, render};
 use super::{Locale, Text};
-use crate::config::Lang;
 use crate::money::minor_unit_digits;
 
 /// Smallest tick step for money: the currency's minor unit.
@@ -17,8 +16,8 @@ pub(crate) fn labels(xs: &[String], n: usize) -> Vec<String> {
 }
 
 /// Monthly revenue as bars with a trailing 3-month moving average (drawn
-/// from the third month on).
-pub fn revenue_bars(t: &Text, loc: &Locale, months: &[String], revenue: &[f64]) -> String {
+/// from the third month on); `legend` names the bars and the average.
+pub fn revenue_bars(t: &Text, loc: &Locale, months: &[String], revenue: &[f64], legend: [&str; 2]) -> String {
     let n = months.len().min(revenue.len());
     let vals: Vec<f64> = revenue[..n].iter().map(|v| finite(*v).unwrap_or(0.0)).collect();
     let ma: Vec<Option<f64>> = (0..n)
@@ -26,22 +25,13 @@ pub fn revenue_bars(t: &Text, loc: &Locale, months: &[String], revenue: &[f64]) 
         .collect();
     let (lo, hi) = min_max(vals.iter().copied().chain([0.0]));
     let ticks = Ticks::nice(lo, hi, 5, money_step(loc));
-    let ja = loc.lang == Lang::Ja;
-    let mut legend = vec![LegendItem::new(
-        Swatch::Bar(palette::SKY),
-        if ja { "売上" } else { "Revenue" },
-    )];
+    let [bars_label, average_label] = legend;
+    let mut legend = vec![LegendItem::new(Swatch::Bar(palette::SKY), bars_label)];
     if ma.iter().any(Option::is_some) {
-        let label = if ja {
-            "3か月移動平均"
-        } else {
-            "3-month moving average"
-        };
-        legend.push(LegendItem::new(Swatch::Line(palette::VERMILLION), label));
+        legend.push(LegendItem::new(Swatch::Line(palette::VERMILLION), average_label));
     }
     let spec = XySpec {
         t,
-        ja,
         x_labels: labels(months, n),
         left: Axis::money(ticks, loc, t.y_label.clone()),
         right: None,
@@ -85,7 +75,6 @@ pub fn alive_and_churn(
     let has_data = any_data(alive.iter().copied().chain(churn.iter().flatten().copied()));
     let spec = XySpec {
         t,
-        ja: looks_japanese(t),
         x_labels: labels(months, n),
         right: Some(Axis::plain(right, "%", clean(churn_label))),
         left: Axis::plain(left, "", t.y_label.clone()),
@@ -142,7 +131,6 @@ pub fn flows(t: &Text, months: &[String], series: &[(String, Vec<f64>)]) -> Stri
     let colour = |k: usize| FLOW_COLOURS[k % FLOW_COLOURS.len()];
     let spec = XySpec {
         t,
-        ja: looks_japanese(t),
         x_labels: labels(months, n),
         left: Axis::plain(ticks, "", t.y_label.clone()),
         right: None,
@@ -192,7 +180,6 @@ pub fn nps_distribution(t: &Text, counts: &[u32; 11]) -> String {
     let ticks = Ticks::nice(0.0, hi, 5, 1.0);
     let spec = XySpec {
         t,
-        ja: looks_japanese(t),
         x_labels: (0..=10).map(|s| s.to_string()).collect(),
         left: Axis::plain(ticks, "", t.y_label.clone()),
         right: None,

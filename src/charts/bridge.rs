@@ -15,9 +15,8 @@ use super::layout::{
     Axis, Header, LABEL_SIZE, LegendItem, PAD, Swatch, TICK_SIZE, Xy, XySpec, any_data, finite, min_max, no_data,
     series_line,
 };
-use super::svg::{Canvas, Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
+use super::svg::{Canvas, Font, WIDTH, clean, fit, palette, render, text_width};
 use super::{Locale, Text};
-use crate::config::Lang;
 
 /// Width of the viewBox of the bridge charts.
 pub(crate) const NARROW: f64 = 400.0;
@@ -60,7 +59,6 @@ fn signed_money(v: f64, loc: &Locale) -> String {
 /// `Text::x_label` captions the money axis.
 pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str; 3]) -> String {
     let width = NARROW;
-    let ja = loc.lang == Lang::Ja || looks_japanese(t);
     let rows = waterfall_rows(loc, bars);
     let has_data = any_data(rows.iter().flat_map(|r| [r.from, r.to]));
     let (lo, hi) = min_max(rows.iter().flat_map(|r| [r.from, r.to]).chain([0.0]));
@@ -130,7 +128,7 @@ pub fn waterfall(t: &Text, loc: &Locale, bars: &[(String, Step)], legend: [&str;
         };
         draw_waterfall_rows(c, &rows, &xv, &layout);
         if !has_data {
-            no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, ja);
+            no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, &t.no_data);
         }
     })
 }
@@ -253,7 +251,6 @@ pub fn movements(t: &Text, loc: &Locale, months: &[String], series: &[(String, V
     legend.push(LegendItem::new(Swatch::LineDot(palette::BLACK), net_label));
     let spec = XySpec {
         t,
-        ja: loc.lang == Lang::Ja || looks_japanese(t),
         x_labels: labels(months, n),
         left: Axis::money(ticks, loc, t.y_label.clone()),
         right: None,
@@ -316,7 +313,6 @@ pub fn score_history(t: &Text, months: &[String], scores: &[Option<f64>], thresh
     );
     let spec = XySpec {
         t,
-        ja: looks_japanese(t),
         x_labels: labels(months, n),
         left: Axis::plain(ticks, "", t.y_label.clone()),
         right: None,

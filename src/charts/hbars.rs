@@ -4,15 +4,14 @@ use plotters::style::RGBColor;
 
 use super::Text;
 use super::format::{Ticks, decimals_for_values, number, plain_ticks};
-use super::layout::{Header, LABEL_SIZE, LegendItem, PAD, Swatch, TICK_SIZE, finite, min_max, no_data, no_data_text};
-use super::svg::{Canvas, Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
+use super::layout::{Header, LABEL_SIZE, LegendItem, PAD, Swatch, TICK_SIZE, finite, min_max, no_data};
+use super::svg::{Canvas, Font, WIDTH, clean, fit, palette, render, text_width};
 
 const ROW: f64 = 30.0;
 const BAR: f64 = 18.0;
 
 struct HSpec<'a> {
     t: &'a Text,
-    ja: bool,
     rows: Vec<(String, Option<f64>)>,
     ticks: Ticks,
     tick_labels: Vec<String>,
@@ -38,7 +37,7 @@ fn hbars(s: HSpec<'_>) -> String {
         .map(|(l, _)| text_width(&clean(l), LABEL_SIZE))
         .fold(0.0, f64::max)
         .min(WIDTH * 0.34);
-    let missing = no_data_text(s.ja);
+    let missing = s.t.no_data.as_str();
     let value_w = s
         .value_labels
         .iter()
@@ -98,7 +97,7 @@ fn hbars(s: HSpec<'_>) -> String {
             c.dashed((x, top - 4.0), (x, bottom), palette::VERMILLION, 2, "6 4");
         }
         if !has_data {
-            no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, s.ja);
+            no_data(c, (left + right) / 2.0, (top + bottom) / 2.0, missing);
         }
     })
 }
@@ -166,7 +165,6 @@ pub fn health_bars(t: &Text, items: &[(String, Option<f64>)]) -> String {
         .collect();
     hbars(HSpec {
         t,
-        ja: looks_japanese(t),
         tick_labels: plain_ticks(&ticks, ""),
         ticks,
         rows,
@@ -196,7 +194,6 @@ pub fn category_bars(t: &Text, items: &[(String, f64)], reference: Option<(f64, 
         .collect();
     hbars(HSpec {
         t,
-        ja: looks_japanese(t),
         tick_labels: plain_ticks(&ticks, ""),
         ticks,
         rows,

@@ -4,17 +4,15 @@ use super::format::{Ticks, compact_money, number, percent};
 use super::layout::{Header, LABEL_SIZE, PAD, TICK_SIZE, min_max, no_data, pick_step};
 use plotters::style::RGBColor;
 
-use super::svg::{Canvas, Font, WIDTH, clean, fit, looks_japanese, palette, render, text_width};
+use super::svg::{Canvas, Font, WIDTH, clean, fit, palette, render, text_width};
 use super::{Locale, Text};
-use crate::config::Lang;
 
 /// A grid of cells coloured light (low) to dark (high) with the value in
 /// each cell when it fits (narrow percent cells without the % sign);
 /// `None` cells stay blank. With `percent`, values
 /// are fractions shown as percentages; the colour scale (with a key below
 /// the grid) starts at 50 % or lower and ends at 100 % or higher.
-pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_values: bool) -> String {
-    let ja = looks_japanese(t);
+pub fn heatmap(t: &Text, loc: &Locale, rows: &[String], values: &[Vec<Option<f64>>], percent_values: bool) -> String {
     let n_rows = rows.len().min(values.len());
     let grid: Vec<Vec<Option<f64>>> = values[..n_rows]
         .iter()
@@ -31,7 +29,7 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
         Ticks::nice(lo.min(0.0), hi.max(0.0), 5, 0.0)
     };
     let plain = Locale {
-        lang: if ja { Lang::Ja } else { Lang::En },
+        lang: loc.lang,
         currency: String::new(),
     };
     let scale = Scale {
@@ -101,7 +99,7 @@ pub fn heatmap(t: &Text, rows: &[String], values: &[Vec<Option<f64>>], percent_v
         if has_data {
             draw_key(c, &scale, left, scale_y);
         } else {
-            no_data(c, (left + WIDTH - PAD) / 2.0, (top + bottom) / 2.0, ja);
+            no_data(c, (left + WIDTH - PAD) / 2.0, (top + bottom) / 2.0, &t.no_data);
         }
     })
 }

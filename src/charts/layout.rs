@@ -157,7 +157,6 @@ impl Axis {
 /// Everything a category-by-value chart needs to lay itself out.
 pub(crate) struct XySpec<'a> {
     pub t: &'a Text,
-    pub ja: bool,
     pub x_labels: Vec<String>,
     pub left: Axis,
     pub right: Option<Axis>,
@@ -371,7 +370,7 @@ impl Xy {
                 c,
                 (self.left + self.right) / 2.0,
                 (self.top + self.bottom) / 2.0,
-                spec.ja,
+                &spec.t.no_data,
             );
         }
     }
@@ -390,14 +389,9 @@ pub(crate) fn pick_step(n: usize, slot: f64, need: f64) -> usize {
     ((need / slot).ceil() as usize).clamp(1, n.max(1))
 }
 
-/// The built-in "no data" note (the only words charts write themselves,
-/// besides a few legend entries of charts that take a [`super::Locale`]).
-pub(crate) fn no_data_text(ja: bool) -> &'static str {
-    if ja { "データなし" } else { "No data" }
-}
-
-pub(crate) fn no_data(c: &mut Canvas<'_>, x: f64, y: f64, ja: bool) {
-    c.text(no_data_text(ja), x, y, Font::new(NOTE_SIZE, palette::FAINT).center());
+/// The caller's "no data" note (`Text::no_data`), centred at (x, y).
+pub(crate) fn no_data(c: &mut Canvas<'_>, x: f64, y: f64, note: &str) {
+    c.text(note, x, y, Font::new(NOTE_SIZE, palette::FAINT).center());
 }
 
 /// Smallest and largest finite values, with `(0, 0)` when there are none.

@@ -3,9 +3,8 @@
 use super::bars::{BAND_COLOURS, labels, money_step};
 use super::format::Ticks;
 use super::layout::{Axis, LegendItem, Swatch, Xy, XySpec, any_data, finite, min_max, series_line};
-use super::svg::{WIDTH, clean, looks_japanese, palette, render};
+use super::svg::{WIDTH, clean, palette, render};
 use super::{Locale, Text};
-use crate::config::Lang;
 
 /// Cumulative revenue of a client by month, its CAC as a dashed line and the
 /// break-even month (index into `months`) as a dashed vertical line with a dot.
@@ -17,6 +16,7 @@ pub fn cumulative_ltv(
     cumulative: &[f64],
     cac: f64,
     break_even: Option<usize>,
+    line_label: &str,
     cac_label: &str,
     break_even_label: &str,
 ) -> String {
@@ -26,11 +26,7 @@ pub fn cumulative_ltv(
     let break_even = break_even.filter(|b| *b < n && vals[*b].is_some());
     let (lo, hi) = min_max(vals.iter().flatten().copied().chain(cac).chain([0.0]));
     let ticks = Ticks::nice(lo, hi, 5, money_step(loc));
-    let ja = loc.lang == Lang::Ja;
-    let mut legend = vec![LegendItem::new(
-        Swatch::Line(palette::BLUE),
-        if ja { "累計売上" } else { "Cumulative revenue" },
-    )];
+    let mut legend = vec![LegendItem::new(Swatch::Line(palette::BLUE), line_label)];
     if cac.is_some() {
         legend.push(LegendItem::new(Swatch::Dashed(palette::VERMILLION, "6 4"), cac_label));
     }
@@ -39,7 +35,6 @@ pub fn cumulative_ltv(
     }
     let spec = XySpec {
         t,
-        ja,
         x_labels: labels(months, n),
         left: Axis::money(ticks, loc, t.y_label.clone()),
         right: None,
@@ -100,7 +95,6 @@ pub fn nps_history(t: &Text, dates: &[String], scores: &[u8], band_labels: [&str
     };
     let spec = XySpec {
         t,
-        ja: looks_japanese(t),
         x_labels: labels(dates, n),
         left: Axis::plain(ticks, "", t.y_label.clone()),
         right: Some(Axis {
@@ -177,7 +171,6 @@ pub fn outcome_line(
     }
     let spec = XySpec {
         t,
-        ja: looks_japanese(t),
         x_labels: labels(dates, n),
         left: Axis::plain(ticks, suffix, title),
         right: None,
@@ -224,7 +217,6 @@ pub fn multi_line(t: &Text, loc: &Locale, x: &[String], series: &[(String, Vec<O
     };
     let spec = XySpec {
         t,
-        ja: loc.lang == Lang::Ja,
         x_labels: labels(x, n),
         left: Axis::money(ticks, loc, t.y_label.clone()),
         right: None,
@@ -272,7 +264,6 @@ pub fn survival_fit(
     let fit: Vec<Option<f64>> = (0..n).map(|i| fitted.get(i).copied().and_then(pct)).collect();
     let spec = XySpec {
         t,
-        ja: looks_japanese(t),
         x_labels: labels(x, n),
         left: Axis::plain(Ticks::fixed(0.0, 100.0, 20.0), "%", t.y_label.clone()),
         right: None,

@@ -13,8 +13,9 @@
 //!   on the root (the browser draws the glyphs; no font file is needed);
 //! * Okabe–Ito colours; byte-identical output for the same input;
 //! * no panic on empty, all-zero, negative, non-finite or single-point data:
-//!   a chart without data is drawn empty with a "no data" note (in Japanese
-//!   when the captions are Japanese or the locale is `ja`).
+//!   a chart without data is drawn empty with the caller's `Text::no_data`
+//!   note. Charts write no words of their own: legends and notes come in
+//!   translated.
 //!
 //! Mismatched slice lengths are cut to the shorter one. Rates are fractions
 //! (`0.05` is 5 %). In horizontal bar charts, `Text::x_label` names the
@@ -44,7 +45,7 @@ pub use lines::{cumulative_ltv, multi_line, nps_history, outcome_line, survival_
 /// Language and currency of tick labels.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Locale {
-    pub lang: crate::config::Lang,
+    pub lang: crate::i18n::Lang,
     /// ISO 4217 code such as `JPY` or `USD`.
     pub currency: String,
 }
@@ -60,4 +61,7 @@ pub struct Text {
     pub x_label: String,
     /// Caption of the vertical axis (drawn above it).
     pub y_label: String,
+    /// The note drawn on a chart without data (and on a health component
+    /// without a score).
+    pub no_data: String,
 }

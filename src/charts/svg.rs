@@ -179,14 +179,6 @@ pub(crate) fn is_wide(c: char) -> bool {
         0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
-/// True when any caption is written in Japanese (kana or kanji): charts
-/// without a [`super::Locale`] use it to pick their few built-in words.
-pub(crate) fn looks_japanese(t: &Text) -> bool {
-    [&t.title, &t.desc, &t.x_label, &t.y_label]
-        .iter()
-        .any(|s| s.chars().any(is_wide))
-}
-
 /// Caller text made safe for one SVG text line: control characters (which
 /// XML forbids or which would break a line) become spaces.
 pub(crate) fn clean(s: &str) -> String {

@@ -21,12 +21,32 @@ fn usd() -> Locale {
     }
 }
 
+/// Captions as a caller writes them: the "no data" note in the language of
+/// the title.
 fn text(title: &str, x: &str, y: &str) -> Text {
+    let ja = title.chars().any(super::svg::is_wide);
     Text {
         title: title.into(),
         desc: format!("{title}: description for screen readers"),
         x_label: x.into(),
         y_label: y.into(),
+        no_data: if ja { "データなし" } else { "No data" }.into(),
+    }
+}
+
+/// The legend of `revenue_bars` in the locale's language.
+fn rev_legend(loc: &Locale) -> [&'static str; 2] {
+    match loc.lang {
+        Lang::En => ["Revenue", "3-month moving average"],
+        Lang::Ja => ["売上", "3か月移動平均"],
+    }
+}
+
+/// The line's legend of `cumulative_ltv` in the locale's language.
+fn line_label(loc: &Locale) -> &'static str {
+    match loc.lang {
+        Lang::En => "Cumulative revenue",
+        Lang::Ja => "累計売上",
     }
 }
 
@@ -139,6 +159,7 @@ fn gallery(jp: bool) -> Vec<(&'static str, String)> {
                 &loc,
                 &m,
                 &rev,
+                rev_legend(&loc),
             ),
         ),
         (
@@ -153,6 +174,7 @@ fn gallery(jp: bool) -> Vec<(&'static str, String)> {
                 &cumulative,
                 3_500_000.0,
                 Some(3),
+                line_label(&loc),
                 if jp { "獲得コスト (CAC)" } else { "CAC" },
                 if jp { "損益分岐" } else { "Break-even" },
             ),
@@ -291,6 +313,7 @@ fn gallery(jp: bool) -> Vec<(&'static str, String)> {
                     ("Client retention by cohort", "Months since start", "Cohort"),
                     ("コホート別の顧客継続率", "開始からの月数", "コホート"),
                 ),
+                &en(),
                 &cohorts,
                 &retention,
                 true,
@@ -303,6 +326,7 @@ fn gallery(jp: bool) -> Vec<(&'static str, String)> {
                     ("Revenue retention by cohort", "Months since start", "Cohort"),
                     ("コホート別の売上継続率", "開始からの月数", "コホート"),
                 ),
+                &en(),
                 &cohorts,
                 &rev_ret,
                 true,
@@ -463,7 +487,7 @@ fn gallery_html() {
     let edge: Vec<(&str, String)> = vec![
         (
             "empty revenue",
-            revenue_bars(&text("Empty", "Month", "Revenue"), &en(), &[], &[]),
+            revenue_bars(&text("Empty", "Month", "Revenue"), &en(), &[], &[], rev_legend(&en())),
         ),
         (
             "single point ltv",
@@ -474,6 +498,7 @@ fn gallery_html() {
                 &[1234.5],
                 500.0,
                 Some(0),
+                line_label(&usd()),
                 "CAC",
                 "Break-even",
             ),
@@ -485,9 +510,10 @@ fn gallery_html() {
                 &usd(),
                 &months(6),
                 &[1200.0, -300.0, 800.0, 0.0, 50.25, -1500.0],
+                rev_legend(&usd()),
             ),
         ),
-        ("empty heatmap", heatmap(&empty, &[], &[], true)),
+        ("empty heatmap", heatmap(&empty, &en(), &[], &[], true)),
         ("zero health", health_bars(&text("ヘルス", "", ""), &[])),
         (
             "long labels",
@@ -542,6 +568,7 @@ fn gallery_html() {
             "heatmap 24x24",
             heatmap(
                 &text("Client retention, 24 cohorts", "Months since start", "Cohort"),
+                &en(),
                 &months(24),
                 &(0..24)
                     .map(|r| (0..(24 - r)).map(|k| Some(0.97f64.powi(k))).collect())
@@ -553,6 +580,7 @@ fn gallery_html() {
             "heatmap money",
             heatmap(
                 &text("Revenue by cohort", "Months since start", "Cohort"),
+                &en(),
                 &months(4),
                 &(0..4)
                     .map(|r| {
@@ -725,8 +753,8 @@ fn ids_differ_between_charts() {
     assert_eq!(ids.len(), n);
     // The same title over different data still gets a different id.
     let t = text("Revenue", "Month", "JPY");
-    let a = revenue_bars(&t, &en(), &months(3), &[1.0, 2.0, 3.0]);
-    let b = revenue_bars(&t, &en(), &months(3), &[1.0, 2.0, 4.0]);
+    let a = revenue_bars(&t, &en(), &months(3), &[1.0, 2.0, 3.0], rev_legend(&en()));
+    let b = revenue_bars(&t, &en(), &months(3), &[1.0, 2.0, 4.0], rev_legend(&en()));
     assert_ne!(a.lines().nth(1), b.lines().nth(1));
 }
 
@@ -737,6 +765,7 @@ fn a_24_month_bar_chart_is_a_few_kilobytes() {
         &en(),
         &months(24),
         &revenue(24),
+        rev_legend(&en()),
     );
     assert!(svg.len() < 6_000, "{} bytes", svg.len());
     // Coordinates are whole pixels and font sizes are short.
@@ -751,11 +780,22 @@ fn captions_and_labels_are_escaped() {
         desc: nasty.into(),
         x_label: nasty.into(),
         y_label: nasty.into(),
+        no_data: "No data".into(),
     };
     let labels = vec![nasty.to_string(), "b".to_string()];
     let charts = vec![
-        revenue_bars(&t, &en(), &labels, &[1.0, 2.0]),
-        cumulative_ltv(&t, &en(), &labels, &[1.0, 2.0], 1.5, Some(1), nasty, nasty),
+        revenue_bars(&t, &en(), &labels, &[1.0, 2.0], rev_legend(&en())),
+        cumulative_ltv(
+            &t,
+            &en(),
+            &labels,
+            &[1.0, 2.0],
+            1.5,
+            Some(1),
+            line_label(&en()),
+            nasty,
+            nasty,
+        ),
         health_bars(&t, &[(nasty.into(), Some(50.0)), (nasty.into(), None)]),
         nps_history(&t, &labels, &[3, 9], [nasty, nasty, nasty]),
         nps_distribution(&t, &[1; 11]),
@@ -763,7 +803,7 @@ fn captions_and_labels_are_escaped() {
         alive_and_churn(&t, &labels, &[3.0, 4.0], &[None, Some(0.25)], nasty, nasty),
         flows(&t, &labels, &[(nasty.into(), vec![1.0, 2.0])]),
         category_bars(&t, &[(nasty.into(), 2.0)], Some((3.0, nasty.into()))),
-        heatmap(&t, &labels, &[vec![Some(1.0)], vec![Some(0.5), None]], true),
+        heatmap(&t, &en(), &labels, &[vec![Some(1.0)], vec![Some(0.5), None]], true),
         multi_line(&t, &en(), &labels, &[(nasty.into(), vec![Some(1.0), Some(2.0)])]),
         survival_fit(&t, &labels, &[Some(1.0), Some(0.5)], &[1.0, 0.6], nasty, nasty),
     ];
@@ -857,6 +897,7 @@ fn money_ticks_are_compact_and_distinct() {
         &en(),
         &months(3),
         &[1_000_000.0, 1_900_000.0, 500_000.0],
+        rev_legend(&en()),
     );
     for label in ["¥0", "¥500K", "¥1M", "¥1.5M", "¥2M"] {
         assert!(t.contains(&format!(">{label}</text>")), "{label} in {t}");
@@ -866,6 +907,7 @@ fn money_ticks_are_compact_and_distinct() {
         &ja(),
         &months(3),
         &[1_000_000.0, 1_900_000.0, 500_000.0],
+        rev_legend(&ja()),
     );
     for label in ["¥0", "¥50万", "¥100万", "¥150万", "¥200万"] {
         assert!(t.contains(&format!(">{label}</text>")), "{label} in {t}");
@@ -901,7 +943,13 @@ fn japanese_labels_are_written_as_given() {
     for (name, svg) in gallery(true) {
         assert!(svg.chars().any(super::svg::is_wide), "{name} has no Japanese text");
     }
-    let svg = revenue_bars(&text("月次売上", "月", "売上（円）"), &ja(), &months_ja(2), &[1.0, 2.0]);
+    let svg = revenue_bars(
+        &text("月次売上", "月", "売上（円）"),
+        &ja(),
+        &months_ja(2),
+        &[1.0, 2.0],
+        rev_legend(&ja()),
+    );
     for s in [
         ">月次売上</text>",
         ">2024年11月</text>",
@@ -938,13 +986,29 @@ fn odd_inputs_do_not_panic() {
     let mut out: Vec<(bool, String)> = Vec::new(); // (expects a "no data" note, svg)
     for loc in [en(), ja(), usd()] {
         let note = |s: String| (true, s);
-        out.push(note(revenue_bars(&t, &loc, &e, &[])));
-        out.push(note(revenue_bars(&t, &loc, &three, &[0.0, 0.0, 0.0])));
-        out.push((false, revenue_bars(&t, &loc, &three, &[-5.0, -1e9, -0.5])));
-        out.push((false, revenue_bars(&t, &loc, &one, &[42.0])));
-        out.push((false, revenue_bars(&t, &loc, &three, &[f64::NAN, f64::INFINITY, 3.0])));
-        out.push((false, revenue_bars(&t, &loc, &three, &[1.0])));
-        out.push(note(cumulative_ltv(&t, &loc, &e, &[], 0.0, Some(5), "CAC", "BE")));
+        out.push(note(revenue_bars(&t, &loc, &e, &[], rev_legend(&loc))));
+        out.push(note(revenue_bars(&t, &loc, &three, &[0.0, 0.0, 0.0], rev_legend(&loc))));
+        out.push((
+            false,
+            revenue_bars(&t, &loc, &three, &[-5.0, -1e9, -0.5], rev_legend(&loc)),
+        ));
+        out.push((false, revenue_bars(&t, &loc, &one, &[42.0], rev_legend(&loc))));
+        out.push((
+            false,
+            revenue_bars(&t, &loc, &three, &[f64::NAN, f64::INFINITY, 3.0], rev_legend(&loc)),
+        ));
+        out.push((false, revenue_bars(&t, &loc, &three, &[1.0], rev_legend(&loc))));
+        out.push(note(cumulative_ltv(
+            &t,
+            &loc,
+            &e,
+            &[],
+            0.0,
+            Some(5),
+            line_label(&loc),
+            "CAC",
+            "BE",
+        )));
         out.push(note(cumulative_ltv(
             &t,
             &loc,
@@ -952,14 +1016,28 @@ fn odd_inputs_do_not_panic() {
             &[0.0; 3],
             f64::NAN,
             None,
+            line_label(&loc),
             "",
             "",
         )));
         out.push((
             false,
-            cumulative_ltv(&t, &loc, &three, &[-100.0, -50.0, 10.0], 1e12, Some(99), "CAC", "BE"),
+            cumulative_ltv(
+                &t,
+                &loc,
+                &three,
+                &[-100.0, -50.0, 10.0],
+                1e12,
+                Some(99),
+                line_label(&loc),
+                "CAC",
+                "BE",
+            ),
         ));
-        out.push((false, cumulative_ltv(&t, &loc, &one, &[7.0], 7.0, Some(0), "CAC", "BE")));
+        out.push((
+            false,
+            cumulative_ltv(&t, &loc, &one, &[7.0], 7.0, Some(0), line_label(&loc), "CAC", "BE"),
+        ));
         out.push(note(multi_line(&t, &loc, &e, &[])));
         out.push(note(multi_line(&t, &loc, &three, &[("a".into(), vec![None, None])])));
         out.push((false, multi_line(&t, &loc, &one, &[("a".into(), vec![Some(-3.0)])])));
@@ -1066,16 +1144,25 @@ fn odd_inputs_do_not_panic() {
         ),
     ));
     out.push((false, category_bars(&t, &[("a".into(), 0.0)], None)));
-    out.push((true, heatmap(&t, &[], &[], true)));
+    out.push((true, heatmap(&t, &en(), &[], &[], true)));
     out.push((
         true,
-        heatmap(&t, &three, &[vec![None], vec![], vec![Some(f64::NAN)]], false),
+        heatmap(&t, &en(), &three, &[vec![None], vec![], vec![Some(f64::NAN)]], false),
     ));
-    out.push((false, heatmap(&t, &one, &[vec![Some(-0.5), Some(3.0)]], true)));
-    out.push((false, heatmap(&t, &three, &[vec![Some(5.0)], vec![Some(-1e6)]], false)));
+    out.push((false, heatmap(&t, &en(), &one, &[vec![Some(-0.5), Some(3.0)]], true)));
     out.push((
         false,
-        heatmap(&t, &one, &[(0..200).map(|k| Some(k as f64 / 200.0)).collect()], true),
+        heatmap(&t, &en(), &three, &[vec![Some(5.0)], vec![Some(-1e6)]], false),
+    ));
+    out.push((
+        false,
+        heatmap(
+            &t,
+            &en(),
+            &one,
+            &[(0..200).map(|k| Some(k as f64 / 200.0)).collect()],
+            true,
+        ),
     ));
     for loc in [en(), ja(), usd()] {
         let legend = ["up", "down", "total"];
@@ -1116,7 +1203,7 @@ fn odd_inputs_do_not_panic() {
             &[(f64::NAN, "y".into())],
         ),
     ));
-    out.push((true, revenue_bars(&tj, &ja(), &e, &[])));
+    out.push((true, revenue_bars(&tj, &ja(), &e, &[], rev_legend(&ja()))));
     for (i, (note, svg)) in out.iter().enumerate() {
         assert_well_formed(svg);
         check_accessible(svg);
@@ -1135,12 +1222,13 @@ fn long_labels_are_cut_not_spilled() {
         desc: String::new(),
         x_label: long.clone(),
         y_label: long.clone(),
+        no_data: "No data".into(),
     };
     for svg in [
-        revenue_bars(&t, &en(), &labels, &[1.0, 2.0]),
+        revenue_bars(&t, &en(), &labels, &[1.0, 2.0], rev_legend(&en())),
         category_bars(&t, &[(long.clone(), 1.0)], Some((3.0, long.clone()))),
         nps_history(&t, &labels, &[1, 2], [&long, &long, &long]),
-        heatmap(&t, &labels, &[vec![Some(0.5)], vec![Some(0.7)]], true),
+        heatmap(&t, &en(), &labels, &[vec![Some(0.5)], vec![Some(0.7)]], true),
     ] {
         assert_well_formed(&svg);
         assert!(svg.contains('…'), "{svg}");

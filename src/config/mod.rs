@@ -18,35 +18,8 @@ mod sections;
 pub use brand::{Brand, Logo, LogoKind, parse_accent};
 pub use sections::{HealthComponent, PublicSettings, SegmentThresholds, SignalThresholds, TouchThresholds};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    En,
-    Ja,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ja => "ja",
-        }
-    }
-
-    /// `en` or `ja`, as written in casebook.toml and client.toml.
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code {
-            "en" => Some(Lang::En),
-            "ja" => Some(Lang::Ja),
-            _ => None,
-        }
-    }
-
-    /// Why `code` is not a language, for an error message.
-    pub fn unknown(code: &str) -> String {
-        format!("unknown lang `{code}`; expected \"en\" or \"ja\"")
-    }
-}
+/// The language of the sites (defined with its labels in [`crate::i18n`]).
+pub use crate::i18n::Lang;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub title: String,

@@ -17,7 +17,8 @@
 //! * `health`: the health score and the signals.
 //! * `segments`: segment, touch tier and next step.
 //! * `outcomes`: outcome KPIs against baseline and target, with month-on-month
-//!   and year-on-year values; `fees`: the invoices of a month and their total.
+//!   and year-on-year values; `fees`: the invoices of a month and their total;
+//!   `display`: the NPS responses by score and the break-even month the pages show.
 //! * `json`: the SPEC §4 JSON and the clients CSV.
 //!
 //! Money stays [`Decimal`] all the way and is never rounded here: rounding to
@@ -29,6 +30,7 @@
 
 mod bridge;
 mod cohorts;
+mod display;
 mod fees;
 pub mod fiscal;
 mod health;
@@ -51,6 +53,7 @@ use crate::money;
 use crate::month::Month;
 
 pub use bridge::{Bridge, Movement};
+pub use display::{CumulativeRevenue, cumulative_revenue, nps_responses_by_score};
 pub use fees::{MonthInvoices, invoices_of_month};
 pub use json::to_json;
 pub use tables::{RATE_DECIMALS, TableKind, clients_csv, table_csv, table_csv_with};
@@ -276,13 +279,11 @@ impl Touch {
 }
 
 /// A warning sign on an alive client (SPEC §3.7): what fired, with the
-/// numbers, and an English sentence for the report.
+/// numbers (the pages put it in words: `pages::sentences::signal_sentence`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Signal {
     #[serde(flatten)]
     pub kind: SignalKind,
-    /// e.g. "Revenue of the last 3 months is 42% below the 3 months before."
-    pub sentence: String,
 }
 
 impl Signal {

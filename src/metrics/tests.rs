@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use crate::model::InvoiceKind;
 
 use super::testkit::*;
-use super::{Segment, Touch, client_revenue_series, compute, default_as_of};
+use super::{MetricChange, Segment, SignalKind, Touch, client_revenue_series, compute, default_as_of};
 
 // ---------------------------------------------------------------------------
 // The main scenario: three clients, as of 2025-06, N = 3, project margin 0.5.
@@ -404,7 +404,7 @@ fn nps_portfolio_and_latest() {
     assert_eq!(p.segment, Segment::AtRisk);
     let codes: Vec<&str> = p.signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["nps_drop"]);
-    assert_eq!(p.signals[0].sentence, "The latest NPS score is 3, down from 8.");
+    assert_eq!(p.signals[0].kind, SignalKind::NpsDrop { previous: 8, latest: 3 });
 }
 
 // ---------------------------------------------------------------------------
@@ -474,18 +474,24 @@ fn health_with_every_component_and_its_signals() {
     // no no_revenue; one NPS response: no nps_drop.
     let codes: Vec<&str> = h.signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["revenue_drop", "activity_drop", "tickets_up"]);
+    // T3 ÷ P3 = 1,500 ÷ 3,000
+    assert!(matches!(h.signals[0].kind, SignalKind::RevenueDrop { ratio, .. } if (ratio - 0.5).abs() < 1e-12));
+    let change = |metric: &str, p3_mean: f64, t3_mean: f64| MetricChange {
+        metric: metric.into(),
+        p3_mean,
+        t3_mean,
+    };
     assert_eq!(
-        h.signals[0].sentence,
-        "Revenue of the last 3 months is 50% below the 3 months before."
+        h.signals[1].kind,
+        SignalKind::ActivityDrop {
+            changes: vec![change("meetings", 2.0, 1.0)]
+        }
     );
     assert_eq!(
-        h.signals[1].sentence,
-        "Meetings averaged 1.0 a month over the last 3 months, 50% below the 2.0 of the 3 months before."
-    );
-    // (5 / 1 − 1) × 100 = 400% above
-    assert_eq!(
-        h.signals[2].sentence,
-        "Tickets averaged 5.0 a month over the last 3 months, 400% above the 1.0 of the 3 months before."
+        h.signals[2].kind,
+        SignalKind::TicketsUp {
+            changes: vec![change("tickets", 1.0, 5.0)]
+        }
     );
     assert_eq!(h.segment, Segment::AtRisk);
     assert_eq!(h.next_step, "at_risk");
@@ -583,7 +589,13 @@ fn health_null_without_any_component() {
     assert!(n.alive);
     let codes: Vec<&str> = n.signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["no_revenue"]);
-    assert_eq!(n.signals[0].sentence, "No revenue in 2025-05 or 2025-06.");
+    assert_eq!(
+        n.signals[0].kind,
+        SignalKind::NoRevenue {
+            previous: month("2025-05"),
+            month: month("2025-06")
+        }
+    );
     assert_eq!(n.segment, Segment::AtRisk);
 }
 
@@ -609,10 +621,8 @@ fn revenue_trend_is_clamped_to_0_100() {
     close(d.health, 0.0);
     let codes: Vec<&str> = d.signals.iter().map(|s| s.code()).collect();
     assert_eq!(codes, ["revenue_drop", "no_revenue"]);
-    assert_eq!(
-        d.signals[0].sentence,
-        "There was no net revenue in the last 3 months, after revenue in the 3 months before."
-    );
+    // T3 ÷ P3 = −150 ÷ 300
+    assert!(matches!(d.signals[0].kind, SignalKind::RevenueDrop { ratio, .. } if (ratio + 0.5).abs() < 1e-12));
 }
 
 // ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::{Chart, Common, Table, text};
+use super::{Chart, Common, Table};
 use crate::charts::{self, Step};
 use crate::format::to_f64;
 use crate::metrics::{Bridge, ClientMetrics, MonthRow, Movement};
@@ -55,7 +55,7 @@ pub fn waterfall_chart(c: &Common, b: &Bridge, title: &str, start_label: &str, e
         quick_ratio_text(c, b),
     );
     let svg = charts::waterfall(
-        &text(
+        &c.text(
             title.to_string(),
             desc,
             &format!("{} ({})", c.t("revenue"), c.fmt.currency),
@@ -97,7 +97,7 @@ pub fn movements_chart(c: &Common, rows: &[MonthRow]) -> Chart {
         })
         .collect();
     let svg = charts::movements(
-        &text(
+        &c.text(
             c.t("movements_title").into(),
             c.t("movements_desc").into(),
             c.t("month"),

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Common, outcome_chart, outcome_sentence, with_unit_dp};
+use super::sentences::outcome_sentence;
+use super::{Common, outcome_chart, with_unit_dp};
 use crate::config::Lang;
 use crate::metrics::outcomes::OutcomeSummary;
 use crate::publish::ClientEdition;

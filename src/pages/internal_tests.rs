@@ -315,3 +315,70 @@ fn months_are_counted_in_words() {
     assert_eq!(months_text(&en(), 1.0, 1), "1.0 months");
     assert_eq!(months_text(&ja(), 3.0, 0), "3か月");
 }
+
+#[test]
+fn every_label_the_internal_pages_ask_for_exists() {
+    // Every segment, touch tier, invoice kind, signal and movement occurs:
+    // their labels are looked up by keys built at run time.
+    let p = project()
+        .client(
+            client("loyal")
+                .channel("referral")
+                .monthly("2025-01", "2026-10", 300)
+                .nps("2026-09-01", 10)
+                .outcome("2026-09-30", "CPA", "8400", "JPY", "9000", "5,500"),
+        )
+        .client(
+            client("risk")
+                .monthly("2025-01", "2026-06", 500)
+                .monthly("2026-07", "2026-10", 100)
+                .inv_kind("2026-10-05", 50, crate::model::InvoiceKind::OneOff)
+                .nps("2026-03-01", 9)
+                .nps("2026-09-01", 3)
+                .act("2026-03-15", "meetings", 4.0)
+                .act("2026-09-15", "meetings", 0.0),
+        )
+        .client(client("gone").monthly("2025-01", "2025-06", 100).ended("2025-06-30"))
+        .client(client("new").monthly("2026-09", "2026-10", 80))
+        .build();
+    let as_of = month("2026-10");
+    let m = compute(&p, as_of);
+    let before = compute(&p, as_of.plus(-1));
+    let year = compute(&p, as_of.plus(-12));
+    let six = compute(&p, as_of.plus(-6));
+    for c in [en(), ja()] {
+        dashboard_of(&p, &m, &before, &year, &c);
+        cohorts(&c, &m);
+        for client in &p.clients {
+            let cm = m.expect_client(&client.id);
+            let shared = client_charts(&c, client, cm, as_of);
+            let history = HealthHistory {
+                months: vec![(as_of, cm.health)],
+                at_risk: 40.0,
+                loyal: 70.0,
+            };
+            client_overview(&c, client, cm, &m, &[as_of], &shared, &history);
+            report(&c, client, cm, as_of, six.client(&client.id), Some(&shared));
+        }
+    }
+    assert_eq!(crate::i18n::asked_unknown(), Default::default());
+}
+
+#[test]
+fn labels_are_filled_in_one_pass() {
+    let fill = |pairs: &[(&str, String)]| en().fill("drivers_nothing_before", pairs);
+    assert_eq!(
+        fill(&[
+            ("client", "Acme {start}".into()),
+            ("start", "May 2026".into()),
+            ("then", "April 2026".into())
+        ]),
+        "— : Acme {start} started in May 2026, after April 2026; there is nothing to compare with yet."
+    );
+    // A placeholder without a value stays as written.
+    assert_eq!(ja().fill("health_loyal_from", &[]), "ロイヤル ({n}以上)");
+    assert_eq!(
+        ja().fill("health_loyal_from", &[("n", "70".into())]),
+        "ロイヤル (70以上)"
+    );
+}

@@ -11,6 +11,7 @@ pub mod downloads;
 pub mod forecast;
 pub mod internal;
 pub mod public;
+pub mod sentences;
 pub mod trends;
 
 #[cfg(test)]
@@ -22,8 +23,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::charts;
-use crate::config::Lang;
 use crate::format::Formatter;
+use crate::i18n::Lang;
 
 /// A chart with the numbers behind it.
 #[derive(Serialize)]
@@ -94,6 +95,47 @@ impl Common {
         crate::i18n::label(self.lang, key)
     }
 
+    /// The label `key` with each `{name}` replaced by its value in `pairs`
+    /// (in one pass: a value is never read as a placeholder; an unknown
+    /// placeholder stays as written).
+    pub fn fill(&self, key: &str, pairs: &[(&str, String)]) -> String {
+        let mut rest = self.t(key);
+        let mut out = String::with_capacity(rest.len());
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                pairs
+                    .iter()
+                    .find(|(name, _)| *name == &after[..close])
+                    .map(|p| (close, p))
+            });
+            match value {
+                Some((close, (_, v))) => {
+                    out.push_str(v);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A chart's captions, with the "no data" note in the page's language.
+    pub fn text(&self, title: String, desc: String, x_label: &str, y_label: &str) -> charts::Text {
+        charts::Text {
+            title,
+            desc,
+            x_label: x_label.to_string(),
+            y_label: y_label.to_string(),
+            no_data: self.t("chart_no_data").to_string(),
+        }
+    }
+
     pub fn locale(&self) -> charts::Locale {
         charts::Locale {
             lang: self.lang,
@@ -114,21 +156,18 @@ impl Common {
     }
 }
 
+/// A page's context: the base fields and the page's own (a struct whose
+/// fields become the template's names).
+pub fn page<T: Serialize>(base: serde_json::Map<String, Value>, own: &T) -> Value {
+    with(base, serde_json::to_value(own).expect("a page context serialises"))
+}
+
 /// Adds named values to a base context.
 pub fn with(mut base: serde_json::Map<String, Value>, extra: Value) -> Value {
     if let Value::Object(e) = extra {
         base.extend(e);
     }
     Value::Object(base)
-}
-
-pub fn text(title: String, desc: String, x_label: &str, y_label: &str) -> charts::Text {
-    charts::Text {
-        title,
-        desc,
-        x_label: x_label.to_string(),
-        y_label: y_label.to_string(),
-    }
 }
 
 /// A number of months: `1 month`, `3 months`, `3.8 months`, `3か月`.
@@ -175,7 +214,7 @@ pub fn outcome_chart(c: &Common, o: &crate::metrics::outcomes::OutcomeSummary) -
         format!("{} ({})", o.kpi, o.unit)
     };
     let svg = charts::outcome_line(
-        &text(o.kpi.clone(), String::new(), c.t("date"), &y),
+        &c.text(o.kpi.clone(), String::new(), c.t("date"), &y),
         &dates,
         &values,
         Some(o.baseline),
@@ -197,40 +236,5 @@ pub fn outcome_chart(c: &Common, o: &crate::metrics::outcomes::OutcomeSummary) -
             head: vec![c.t("date").into(), o.kpi.clone()],
             rows,
         }),
-    }
-}
-
-/// A KPI in one plain sentence: "Ad CPA fell 31% since the baseline; the
-/// target is ¥5,500."
-pub fn outcome_sentence(c: &Common, o: &crate::metrics::outcomes::OutcomeSummary) -> String {
-    use crate::config::Lang::*;
-    let v = |x: f64| with_unit_dp(c, x, &o.unit, o.decimals);
-    let reached = o.progress == crate::metrics::outcomes::Progress::Reached;
-    let moved = o.change.filter(|ch| c.fmt.percent(Some(ch.abs()), 0) != "0%");
-    let first = match (moved, c.lang) {
-        (Some(ch), En) => format!(
-            "{} {} {} since the baseline ({})",
-            o.kpi,
-            if ch > 0.0 { "rose" } else { "fell" },
-            c.fmt.percent(Some(ch.abs()), 0),
-            v(o.baseline)
-        ),
-        (Some(ch), Ja) => format!(
-            "{}はベースライン（{}）から{}{}しました",
-            o.kpi,
-            v(o.baseline),
-            c.fmt.percent(Some(ch.abs()), 0),
-            if ch > 0.0 { "上昇" } else { "低下" }
-        ),
-        (None, En) => format!("{} is {} (baseline {})", o.kpi, v(o.current), v(o.baseline)),
-        (None, Ja) => format!("{}は{}です（ベースライン {}）", o.kpi, v(o.current), v(o.baseline)),
-    };
-    match (o.target, reached, c.lang) {
-        (Some(t), true, En) => format!("{first} and has reached the target of {}.", v(t)),
-        (Some(t), false, En) => format!("{first}; the target is {}.", v(t)),
-        (None, _, En) => format!("{first}."),
-        (Some(t), true, Ja) => format!("{first}。目標の{}を達成しています。", v(t)),
-        (Some(t), false, Ja) => format!("{first}。目標は{}です。", v(t)),
-        (None, _, Ja) => format!("{first}。"),
     }
 }

@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::{Common, text, with};
+use super::{Common, with};
 use crate::charts;
 use crate::markdown::to_plain_text;
 use crate::publish::{FreePage, PublicSite, PublicStory, StoryList};
@@ -107,7 +107,7 @@ fn story_outcomes(c: &Common, story: &PublicStory) -> (Vec<Value>, Vec<String>) 
             format!("{kpi} ({unit})")
         };
         svgs.push(charts::outcome_line(
-            &text(kpi.clone(), String::new(), c.t("date"), &y),
+            &c.text(kpi.clone(), String::new(), c.t("date"), &y),
             &dates,
             &values,
             Some(o.baseline),
