@@ -32,7 +32,9 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::{Notify, watch};
 
-use crate::build::{self, BuildOptions, Ui};
+use crate::build::{self, BuildOptions};
+use crate::cli::{self, Ui};
+use crate::command;
 use crate::month::Month;
 use crate::progress::{Colour, paint};
 
@@ -85,7 +87,7 @@ pub fn run(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
     {
         Ok(rt) => rt,
         Err(e) => {
-            build::print_failure(&format!("cannot start the server: {e}"));
+            cli::print_failure(&format!("cannot start the server: {e}"));
             return Err(FAILED);
         }
     };
@@ -99,7 +101,7 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
     let listener = match tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port))).await {
         Ok(l) => l,
         Err(e) => {
-            build::print_failure(&format!(
+            cli::print_failure(&format!(
                 "cannot listen on 127.0.0.1:{}: {e} (pass --port 0 for any free port)",
                 opts.port
             ));
@@ -107,21 +109,21 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
         }
     };
     let addr = listener.local_addr().map_err(|e| {
-        build::print_failure(&format!("cannot listen: {e}"));
+        cli::print_failure(&format!("cannot listen: {e}"));
         FAILED
     })?;
     if !opts.root.is_dir() {
-        build::print_failure(&format!("{}: no such folder", opts.root.display()));
+        cli::print_failure(&format!("{}: no such folder", opts.root.display()));
         return Err(FAILED);
     }
     // Never serve (nor build into) the project itself or a folder that
     // casebook did not make.
-    build::refuse_output(&opts.out, &opts.root)?;
-    if let Err(e) = build::check_month(
+    cli::refuse_output(&opts.out, &opts.root)?;
+    if let Err(e) = command::check_month(
         opts.month,
         opts.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
     ) {
-        build::print_failure(&e);
+        cli::print_failure(&e.to_string());
         return Err(FAILED);
     }
     // Ctrl-C (or SIGTERM) asks everything to stop, a running build too (it
@@ -223,7 +225,7 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
                 Ok(Ok(())) => "stopped".into(),
                 Err(e) => e.to_string(),
             };
-            build::print_failure(&format!("the server stopped: {message}"));
+            cli::print_failure(&format!("the server stopped: {message}"));
             build_loop.abort();
             return Err(FAILED);
         }
@@ -307,9 +309,7 @@ async fn rebuild(
                 let _ = writeln!(err, "{line}");
             }
             drop(err);
-            build::print_failure(
-                "the build failed; the last good site is still served, with the errors over every page",
-            );
+            cli::print_failure("the build failed; the last good site is still served, with the errors over every page");
         }
     }
     status.send_modify(|s| {
@@ -374,7 +374,7 @@ impl Builder {
                     .map_err(|e| e.to_string())
             }
         };
-        build::print_warnings(&diags, self.ui);
+        cli::print_warnings(&diags, self.ui);
         result
     }
 }
