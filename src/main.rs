@@ -432,7 +432,7 @@ fn run(command: Command, root: PathBuf, ui: Ui) -> Result<(), u8> {
             edition,
             browser,
             out,
-        } => casebook::pdf::run(
+        } => cli::run_pdf(
             &casebook::pdf::PdfOptions {
                 out: out.unwrap_or_else(|| root.join("site")),
                 month,
@@ -460,7 +460,7 @@ fn run(command: Command, root: PathBuf, ui: Ui) -> Result<(), u8> {
             };
             casebook::serve::run(opts, ui)
         }
-        Command::Init { dir } => casebook::init::run(&dir, quiet),
+        Command::Init { dir } => cli::run_init(&dir, quiet),
         Command::Import(ImportCommand::Invoices(args)) => casebook::import::cli::run_invoices(&root, &args, quiet),
         Command::Import(ImportCommand::Nps(args)) => casebook::import::cli::run_nps(&root, &args, quiet),
         Command::Clv(args) => run_clv(args),

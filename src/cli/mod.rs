@@ -1,7 +1,9 @@
-//! The command line's side of the `build`, `check` and `metrics` commands:
-//! everything they print, and their exit codes. The library steps they
-//! call ([`crate::build`], [`crate::command`]) return errors and print
-//! nothing; `src/main.rs` only parses the arguments.
+//! The command line's side of the `build`, `check`, `metrics`, `init` and
+//! `pdf` commands: everything they print, and their exit codes. The library
+//! steps they call ([`crate::build`], [`crate::command`], [`crate::init`],
+//! [`crate::pdf`]) return errors and print nothing (a progress bar aside);
+//! `src/main.rs` only parses the arguments. `serve`, `import`, `clv` and
+//! `demo-data` still print from their own modules.
 
 use std::io::Write;
 use std::path::Path;
@@ -14,11 +16,15 @@ use crate::progress::{Colour, paint};
 
 mod build;
 mod check;
+mod init;
 mod metrics;
+mod pdf;
 
 pub use build::run_build;
 pub use check::run_check;
+pub use init::run_init;
 pub use metrics::run_metrics;
+pub use pdf::run_pdf;
 
 /// Exit code for invalid input and failed commands.
 pub const FAILED: u8 = 1;
