@@ -386,25 +386,22 @@ fn run(command: Command, root: PathBuf, ui: Ui) -> Result<(), u8> {
             jobs,
             base_url,
             public_out,
-        } => {
-            let out = out.unwrap_or_else(|| root.join("site"));
-            cli::run_build(
-                &BuildOptions {
-                    root,
-                    out,
-                    month,
-                    today: day.unwrap_or_else(today),
-                    archive,
-                    jobs,
-                    incremental: ui.cache,
-                    progress: !quiet,
-                    stop: None,
-                    base_url,
-                    public_out,
-                },
-                ui,
-            )
-        }
+        } => cli::run_build(
+            &BuildOptions {
+                out: out.unwrap_or_else(|| root.join("site")),
+                root,
+                month,
+                today: day.unwrap_or_else(today),
+                archive,
+                jobs,
+                incremental: ui.cache,
+                progress: !quiet,
+                stop: None,
+                base_url,
+                public_out,
+            },
+            ui,
+        ),
         Command::Check {
             public,
             today: day,
@@ -448,18 +445,17 @@ fn run(command: Command, root: PathBuf, ui: Ui) -> Result<(), u8> {
             out,
             month,
             today: day,
-        } => {
-            let out = out.unwrap_or_else(|| root.join("site"));
-            let opts = casebook::serve::ServeOptions {
+        } => casebook::serve::run(
+            casebook::serve::ServeOptions {
+                out: out.unwrap_or_else(|| root.join("site")),
                 root,
-                out,
                 port,
                 open,
                 month,
                 today: day,
-            };
-            casebook::serve::run(opts, ui)
-        }
+            },
+            ui,
+        ),
         Command::Init { dir } => cli::run_init(&dir, quiet),
         Command::Import(ImportCommand::Invoices(args)) => casebook::import::cli::run_invoices(&root, &args, quiet),
         Command::Import(ImportCommand::Nps(args)) => casebook::import::cli::run_nps(&root, &args, quiet),

@@ -79,6 +79,18 @@ pub struct BuildSummary {
 }
 
 impl BuildSummary {
+    fn new(as_of: Month) -> BuildSummary {
+        BuildSummary {
+            as_of,
+            internal_pages: 0,
+            reports: 0,
+            client_editions: 0,
+            stories: 0,
+            clients_reused: 0,
+            timings: Vec::new(),
+        }
+    }
+
     /// Counts the pages of one client.
     fn add(&mut self, client: &render::ClientOutput) {
         self.internal_pages += client.pages;
@@ -208,15 +220,7 @@ pub fn build_project(
     }
     lap("cross-client check");
 
-    let mut summary = BuildSummary {
-        as_of,
-        internal_pages: 0,
-        reports: 0,
-        client_editions: 0,
-        stories: 0,
-        clients_reused: 0,
-        timings: Vec::new(),
-    };
+    let mut summary = BuildSummary::new(as_of);
     let global = plan.global_key(project, &renderer, opts.archive);
     let inputs = pages::internal::PortfolioInputs::new(project, m)
         .with_trends(plan.computed.get(&as_of.plus(-1)), plan.computed.get(&as_of.plus(-12)));
