@@ -8,8 +8,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::progress::{Colour, paint};
-
 /// The files of a new project, by path relative to its folder.
 pub const FILES: &[(&str, &str)] = &[
     ("casebook.toml", CASEBOOK_TOML),
@@ -49,6 +47,8 @@ impl std::fmt::Display for InitError {
     }
 }
 
+impl std::error::Error for InitError {}
+
 /// Creates a new project in `dir` (created if missing; it must be empty if
 /// it exists). Returns the files written, relative to `dir`.
 pub fn create(dir: &Path) -> Result<Vec<&'static str>, InitError> {
@@ -69,27 +69,6 @@ pub fn create(dir: &Path) -> Result<Vec<&'static str>, InitError> {
         written.push(*rel);
     }
     Ok(written)
-}
-
-/// The `init` command: creates the project and says what to do next.
-pub fn run(dir: &Path, quiet: bool) -> Result<(), u8> {
-    match create(dir) {
-        Ok(files) => {
-            if !quiet {
-                let root = dir.display();
-                println!("created a casebook project in {root} ({} files)", files.len());
-                println!("next:");
-                println!("  casebook --root {root} check     validate the example");
-                println!("  casebook --root {root} build     write {root}/site/");
-                println!("then replace the example client with your own (see {root}/README.md)");
-            }
-            Ok(())
-        }
-        Err(e) => {
-            eprintln!("{}", paint(&format!("error: {e}"), Colour::Red));
-            Err(1)
-        }
-    }
 }
 
 const CASEBOOK_TOML: &str = r##"# casebook project settings.

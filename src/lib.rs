@@ -19,7 +19,9 @@ pub const BUILD_ID: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("CASEBOO
 pub mod build;
 pub mod cache;
 pub mod charts;
+pub mod cli;
 pub mod clv;
+pub mod command;
 pub mod config;
 pub mod demo;
 pub mod diag;

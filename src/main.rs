@@ -1,11 +1,14 @@
-//! The `casebook` command line: a thin layer over the library.
+//! The `casebook` command line: parses the arguments and hands each command
+//! to the library ([`casebook::cli`] prints and picks the exit code).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use casebook::build::{self, BuildOptions};
+use casebook::build::BuildOptions;
+use casebook::cli::{self, Ui};
+use casebook::command::MetricsFormat;
 use casebook::input::parse_date;
 use casebook::month::Month;
 
@@ -249,6 +252,15 @@ enum PdfEdition {
     Briefing,
 }
 
+impl PdfEdition {
+    fn edition(self) -> casebook::pdf::Edition {
+        match self {
+            PdfEdition::Client => casebook::pdf::Edition::Client,
+            PdfEdition::Briefing => casebook::pdf::Edition::Briefing,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Json,
@@ -278,7 +290,7 @@ impl Table {
 
 /// The output format of `metrics` from its flags: CSV when a table is
 /// named; a table or a BOM with JSON is a usage error.
-fn metrics_format(format: Option<Format>, table: Option<Table>, bom: bool) -> Result<build::MetricsFormat, String> {
+fn metrics_format(format: Option<Format>, table: Option<Table>, bom: bool) -> Result<MetricsFormat, String> {
     let csv = match format {
         Some(f) => f == Format::Csv,
         None => table.is_some() || bom,
@@ -290,9 +302,9 @@ fn metrics_format(format: Option<Format>, table: Option<Table>, bom: bool) -> Re
         if bom {
             return Err("--bom is for CSV: use --format csv (a byte-order mark does not belong in JSON)".into());
         }
-        return Ok(build::MetricsFormat::Json);
+        return Ok(MetricsFormat::Json);
     }
-    Ok(build::MetricsFormat::Csv {
+    Ok(MetricsFormat::Csv {
         table: table.unwrap_or(Table::Clients).kind(),
         bom,
     })
@@ -351,13 +363,21 @@ fn today() -> jiff::civil::Date {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = cli.root;
-    let ui = build::Ui {
+    let ui = Ui {
         quiet: cli.quiet,
         verbose: cli.verbose,
         cache: !cli.no_cache,
     };
-    let result = match cli.command {
+    match run(cli.command, cli.root, ui) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+/// Runs one command; `Err` is the exit code (the command printed why).
+fn run(command: Command, root: PathBuf, ui: Ui) -> Result<(), u8> {
+    let quiet = ui.quiet;
+    match command {
         Command::Build {
             out,
             month,
@@ -366,32 +386,29 @@ fn main() -> ExitCode {
             jobs,
             base_url,
             public_out,
-        } => {
-            let out = out.unwrap_or_else(|| root.join("site"));
-            build::run_build(
-                &BuildOptions {
-                    root,
-                    out,
-                    month,
-                    today: day.unwrap_or_else(today),
-                    archive,
-                    jobs,
-                    incremental: !cli.no_cache,
-                    progress: !cli.quiet,
-                    stop: None,
-                    base_url,
-                    public_out,
-                },
-                ui,
-            )
-        }
+        } => cli::run_build(
+            &BuildOptions {
+                out: out.unwrap_or_else(|| root.join("site")),
+                root,
+                month,
+                today: day.unwrap_or_else(today),
+                archive,
+                jobs,
+                incremental: ui.cache,
+                progress: !quiet,
+                stop: None,
+                base_url,
+                public_out,
+            },
+            ui,
+        ),
         Command::Check {
             public,
             today: day,
             out,
         } => {
             let out = out.unwrap_or_else(|| root.join("site"));
-            build::run_check(&root, public.then_some(out.as_path()), day.unwrap_or_else(today), ui)
+            cli::run_check(&root, public.then_some(out.as_path()), day.unwrap_or_else(today), ui)
         }
         Command::Metrics {
             month,
@@ -401,7 +418,7 @@ fn main() -> ExitCode {
             bom,
             output,
         } => match metrics_format(format, table, bom) {
-            Ok(format) => build::run_metrics(&root, month, day.unwrap_or_else(today), format, output.as_deref(), ui),
+            Ok(format) => cli::run_metrics(&root, month, day.unwrap_or_else(today), format, output.as_deref(), ui),
             Err(msg) => Cli::command()
                 .error(clap::error::ErrorKind::ArgumentConflict, msg)
                 .exit(),
@@ -412,18 +429,15 @@ fn main() -> ExitCode {
             edition,
             browser,
             out,
-        } => casebook::pdf::run(
+        } => cli::run_pdf(
             &casebook::pdf::PdfOptions {
                 out: out.unwrap_or_else(|| root.join("site")),
                 month,
                 clients,
-                edition: edition.map(|e| match e {
-                    PdfEdition::Client => casebook::pdf::Edition::Client,
-                    PdfEdition::Briefing => casebook::pdf::Edition::Briefing,
-                }),
+                edition: edition.map(PdfEdition::edition),
                 browser,
             },
-            cli.quiet,
+            quiet,
         ),
         Command::Serve {
             port,
@@ -431,23 +445,20 @@ fn main() -> ExitCode {
             out,
             month,
             today: day,
-        } => {
-            let out = out.unwrap_or_else(|| root.join("site"));
-            casebook::serve::run(
-                casebook::serve::ServeOptions {
-                    root,
-                    out,
-                    port,
-                    open,
-                    month,
-                    today: day,
-                },
-                ui,
-            )
-        }
-        Command::Init { dir } => casebook::init::run(&dir, cli.quiet),
-        Command::Import(ImportCommand::Invoices(args)) => casebook::import::cli::run_invoices(&root, &args, cli.quiet),
-        Command::Import(ImportCommand::Nps(args)) => casebook::import::cli::run_nps(&root, &args, cli.quiet),
+        } => casebook::serve::run(
+            casebook::serve::ServeOptions {
+                out: out.unwrap_or_else(|| root.join("site")),
+                root,
+                port,
+                open,
+                month,
+                today: day,
+            },
+            ui,
+        ),
+        Command::Init { dir } => cli::run_init(&dir, quiet),
+        Command::Import(ImportCommand::Invoices(args)) => casebook::import::cli::run_invoices(&root, &args, quiet),
+        Command::Import(ImportCommand::Nps(args)) => casebook::import::cli::run_nps(&root, &args, quiet),
         Command::Clv(args) => run_clv(args),
         Command::DemoData {
             clients,
@@ -455,20 +466,16 @@ fn main() -> ExitCode {
             seed,
             out,
             invoices_csv,
-        } => casebook::demo::run(
-            &casebook::demo::DemoOptions {
+        } => {
+            let opts = casebook::demo::DemoOptions {
                 clients,
                 months,
                 seed,
                 out,
                 invoices_csv,
-            },
-            cli.quiet,
-        ),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(code) => ExitCode::from(code),
+            };
+            casebook::demo::run(&opts, quiet)
+        }
     }
 }
 

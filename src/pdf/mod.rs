@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::month::Month;
 use crate::output::{Entry, Live};
-use crate::progress::{Colour, Progress, paint};
+use crate::progress::Progress;
 
 /// Which edition(s) to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -322,53 +322,5 @@ pub fn print(out: &Path, jobs: &[Job], browser: &Path, progress: bool) -> Result
     match failure {
         Some(e) => Err(e),
         None => Ok(written),
-    }
-}
-
-fn print_failure(message: &str) {
-    eprintln!("{}", paint(&format!("error: {message}"), Colour::Red));
-}
-
-/// The `pdf` command (`quiet`: errors only); the exit code on failure.
-pub fn run(opts: &PdfOptions, quiet: bool) -> Result<(), u8> {
-    // The browser first: without one nothing is read or written.
-    let browser = cdp::find_browser(opts.browser.as_deref()).map_err(|e| {
-        print_failure(&e);
-        1
-    })?;
-    let out = crate::output::through_link(&opts.out);
-    let jobs = plan(opts, &out).map_err(|e| {
-        print_failure(&e);
-        1
-    })?;
-    let started = std::time::Instant::now();
-    match print(&out, &jobs, &browser, !quiet) {
-        Ok(written) => {
-            if !quiet {
-                let shown: Vec<String> = written
-                    .iter()
-                    .take(4)
-                    .map(|p| opts.out.join(p).display().to_string())
-                    .collect();
-                let more = written.len().saturating_sub(shown.len());
-                println!(
-                    "printed {} PDF{} in {:.1} s: {}{}",
-                    written.len(),
-                    if written.len() == 1 { "" } else { "s" },
-                    started.elapsed().as_secs_f64(),
-                    shown.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
-                );
-            }
-            Ok(())
-        }
-        Err(e) => {
-            print_failure(&e);
-            Err(1)
-        }
     }
 }

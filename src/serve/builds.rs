@@ -12,7 +12,8 @@ use tokio::sync::watch;
 
 use super::watcher::Watcher;
 use super::{Status, say};
-use crate::build::{self, BuildOptions, Ui};
+use crate::build::{self, BuildOptions};
+use crate::cli::{self, Ui};
 use crate::month::Month;
 
 /// Runs one build on a blocking thread and publishes its outcome.
@@ -59,9 +60,7 @@ pub(super) async fn rebuild(
                 let _ = writeln!(err, "{line}");
             }
             drop(err);
-            build::print_failure(
-                "the build failed; the last good site is still served, with the errors over every page",
-            );
+            cli::print_failure("the build failed; the last good site is still served, with the errors over every page");
         }
     }
     status.send_modify(|s| {
@@ -126,7 +125,7 @@ impl Builder {
                     .map_err(|e| e.to_string())
             }
         };
-        build::print_warnings(&diags, self.ui);
+        cli::print_warnings(&diags, self.ui);
         result
     }
 }

@@ -24,7 +24,8 @@ use std::time::Duration;
 use jiff::civil::Date;
 use tokio::sync::{Notify, watch};
 
-use crate::build::{self, Ui};
+use crate::cli::{self, Ui};
+use crate::command;
 use crate::month::Month;
 use crate::progress::{Colour, paint};
 
@@ -78,7 +79,7 @@ pub fn run(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
     {
         Ok(rt) => rt,
         Err(e) => {
-            build::print_failure(&format!("cannot start the server: {e}"));
+            cli::print_failure(&format!("cannot start the server: {e}"));
             return Err(FAILED);
         }
     };
@@ -168,7 +169,7 @@ async fn serve(opts: ServeOptions, ui: Ui) -> Result<(), u8> {
                 Ok(Ok(())) => "stopped".into(),
                 Err(e) => e.to_string(),
             };
-            build::print_failure(&format!("the server stopped: {message}"));
+            cli::print_failure(&format!("the server stopped: {message}"));
             build_loop.abort();
             return Err(FAILED);
         }
@@ -188,14 +189,14 @@ async fn listen(port: u16) -> Result<(tokio::net::TcpListener, SocketAddr), u8> 
     let listener = match tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await {
         Ok(l) => l,
         Err(e) => {
-            build::print_failure(&format!(
+            cli::print_failure(&format!(
                 "cannot listen on 127.0.0.1:{port}: {e} (pass --port 0 for any free port)"
             ));
             return Err(FAILED);
         }
     };
     let addr = listener.local_addr().map_err(|e| {
-        build::print_failure(&format!("cannot listen: {e}"));
+        cli::print_failure(&format!("cannot listen: {e}"));
         FAILED
     })?;
     Ok((listener, addr))
@@ -205,17 +206,17 @@ async fn listen(port: u16) -> Result<(tokio::net::TcpListener, SocketAddr), u8> 
 /// the output folder and the month.
 fn check_project(opts: &ServeOptions) -> Result<(), u8> {
     if !opts.root.is_dir() {
-        build::print_failure(&format!("{}: no such folder", opts.root.display()));
+        cli::print_failure(&format!("{}: no such folder", opts.root.display()));
         return Err(FAILED);
     }
     // Never serve (nor build into) the project itself or a folder that
     // casebook did not make.
-    build::refuse_output(&opts.out, &opts.root)?;
-    if let Err(e) = build::check_month(
+    cli::refuse_output(&opts.out, &opts.root)?;
+    if let Err(e) = command::check_month(
         opts.month,
         opts.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
     ) {
-        build::print_failure(&e);
+        cli::print_failure(&e.to_string());
         return Err(FAILED);
     }
     Ok(())

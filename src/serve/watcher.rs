@@ -10,7 +10,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use tokio::sync::Notify;
 
 use super::{absolute, lock, warn};
-use crate::build::Ui;
+use crate::cli::Ui;
 
 /// The folders watched recursively; `casebook.toml` is watched too.
 const WATCHED_DIRS: [&str; 3] = ["data", "content", "templates"];
