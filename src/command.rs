@@ -85,8 +85,12 @@ impl CommandError {
                 let n = diagnostics.errors().count();
                 format!("{n} problem{} in {}", plural(n), root.display())
             }
-            CommandError::Build { out, error } if error.left_output_untouched() => {
+            // Only a folder that exists can be "left as it was".
+            CommandError::Build { out, error } if error.left_output_untouched() && out.exists() => {
                 format!("the build failed; {} was left as it was", out.display())
+            }
+            CommandError::Build { out, error } if error.left_output_untouched() => {
+                format!("the build failed; nothing was written to {}", out.display())
             }
             CommandError::Build { .. } => "the build failed".into(),
             CommandError::EditionLeaks(leaks) => {

@@ -31,9 +31,9 @@ pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnosti
         parsed
     });
     let lang = f.string("lang").and_then(|code| {
-        let lang = crate::config::Lang::parse(&code);
+        let lang = crate::i18n::Lang::parse(&code);
         if lang.is_none() {
-            f.error_at("lang", crate::config::Lang::unknown(&code));
+            f.error_at("lang", crate::i18n::Lang::unknown(&code));
         }
         lang
     });

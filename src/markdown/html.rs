@@ -95,7 +95,10 @@ pub fn to_public_html(markdown: &str) -> (String, Vec<String>) {
 /// Does an address, written on a page two folders below the public site's
 /// root, lead out of it: a relative path that climbs above the root
 /// (`../../../internal/`, into the private site or the client editions
-/// beside it), or a root-relative one into `/internal/` or `/client/`?
+/// beside it), or one that resolves to `/internal/` or `/client/` at the
+/// root, written root-relative (`/internal/`) or relative
+/// (`../../internal/`): where the whole output folder is served, those are
+/// the private site and the client editions.
 /// Full URLs (`https://...`, `mailto:`), `#fragments` and paths that stay
 /// inside are kept. Percent-encoded dots and backslashes count as what they
 /// encode.
@@ -111,23 +114,26 @@ pub fn leaves_public_site(url: &str) -> bool {
     if scheme || path.starts_with("//") {
         return false;
     }
-    if let Some(rooted) = path.strip_prefix('/') {
-        let first = rooted.split('/').next().unwrap_or("");
-        return first == "internal" || first == "client";
-    }
-    let mut depth: i64 = 2;
+    // The folders from the public root to the page; a rooted path starts at
+    // the root. (The page's own folder names never matter: only climbing
+    // above the root and the first folder below it do.)
+    let rooted = path.starts_with('/');
+    let mut folders: Vec<&str> = if rooted { vec![] } else { vec!["stories", "page"] };
     for segment in path.split('/') {
         match segment {
-            ".." => depth -= 1,
+            // A browser stops a rooted path at the root (`/../x` is `/x`).
+            ".." => {
+                if folders.pop().is_none() && !rooted {
+                    return true;
+                }
+            }
             "" | "." => {}
-            _ => depth += 1,
-        }
-        if depth < 0 {
-            return true;
+            name => folders.push(name),
         }
     }
-    false
+    matches!(folders.first(), Some(&("internal" | "client")))
 }
+
 /// Plain text of a markdown fragment (for titles, summaries, meta tags).
 /// A text beyond the limits of [`check_limits`] is taken as it is.
 pub fn to_plain_text(markdown: &str) -> String {
@@ -189,6 +195,11 @@ mod tests {
             "%2e%2e/%2E%2E/%2e%2e/internal/",
             "..\\..\\..\\internal",
             "../../a/../../x",
+            // Relative, but landing on the root's internal/ or client/.
+            "../../internal/clients/acme/index.html",
+            "../../client/acme/2026-10.html",
+            "../x/../../client/",
+            "/../internal/",
         ] {
             assert!(leaves_public_site(out), "{out}");
         }
@@ -201,6 +212,8 @@ mod tests {
             "/about/",
             "//cdn.example/x.png",
             "img/x.png",
+            "/../about/",
+            "../../internal-notes-of-our-own/",
         ] {
             assert!(!leaves_public_site(inside), "{inside}");
         }

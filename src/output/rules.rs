@@ -90,15 +90,17 @@ impl std::fmt::Display for Refused {
                 write!(
                     f,
                     "{}: the output folder {how} {what}; a build replaces its output folder whole, so casebook never \
-                     builds there (symbolic links resolved). Choose a folder of its own with --out, e.g. the default <root>/site",
+                     builds there (symbolic links resolved). Choose a folder of its own (--out for the site, e.g. the \
+                     default <root>/site; --public-out for the public site, e.g. <root>/public)",
                     shown(out)
                 )
             }
             Refused::NotOurs { out, sample } => write!(
                 f,
                 "{}: the folder already holds files that casebook did not write ({}) and no {MARKER} file; a build \
-                 replaces its output folder whole, so casebook will not build there. Choose a new or empty folder with \
-                 --out, or, if everything in it may go, delete the folder first",
+                 replaces its output folder whole, so casebook will not build there. Choose a new or empty folder \
+                 (--out for the site, --public-out for the public site), or, if everything in it may go, delete the \
+                 folder first",
                 shown(out),
                 sample.join(", ")
             ),
