@@ -626,3 +626,75 @@ fn nps_survey_exports_are_imported_once() {
     assert_eq!(code, 1);
     assert!(stderr.contains("no client matches `Nobody Ltd`"), "{stderr}");
 }
+
+/// Lead review of issue 14: two rows of one export with the same client,
+/// date and amount are probably one invoice listed twice, unless they carry
+/// two different invoice numbers.
+#[test]
+fn rows_of_one_export_with_the_same_date_and_amount_are_probable_duplicates() {
+    let p = project("JPY");
+    let root = p.path();
+    fs::write(
+        root.join("export.csv"),
+        "Client,Date,Amount,Memo,No\n\
+         Acme,2026-10-01,500,Audit,A-1\n\
+         Acme,2026-10-01,500,Audit follow-up,A-2\n\
+         Beta,2026-10-01,500,Audit,\n\
+         Beta,2026-10-01,\"¥500\",Licence,\n\
+         Beta,2026-10-02,500,Licence,\n",
+    )
+    .unwrap();
+    let args = [
+        "import",
+        "invoices",
+        "export.csv",
+        "--client-column",
+        "Client",
+        "--date-column",
+        "Date",
+        "--amount-column",
+        "Amount",
+        "--description-column",
+        "Memo",
+        "--number-column",
+        "No",
+    ];
+    let before = data(root);
+    for dry_run in [false, true] {
+        let run_args = if dry_run {
+            [&args[..], &["--dry-run"]].concat()
+        } else {
+            args.to_vec()
+        };
+        let (code, stdout, stderr) = run_in(root, &run_args);
+        assert_eq!(code, 1, "{stdout}");
+        assert_eq!(stdout, "");
+        assert_eq!(
+            stderr,
+            "export.csv:4: probably the same invoice as export.csv:5: both are for beta with the date 2026-10-01 and the amount 500; pass --allow-duplicates to import both\n\
+             export.csv:5: probably the same invoice as export.csv:4: both are for beta with the date 2026-10-01 and the amount 500; pass --allow-duplicates to import both\n\
+             error: 2 problems found; nothing was imported\n"
+        );
+        assert_eq!(data(root), before, "nothing may be written");
+    }
+    let (code, stdout, stderr) = run_in(root, &[&args[..], &["--allow-duplicates"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with("imported 5 invoices for 2 clients (2 new clients)\n"),
+        "{stdout}"
+    );
+    assert_eq!(invoices(root, "beta").lines().count(), 4);
+    // Without the numbers, Acme's two invoices look like one listed twice.
+    let other = project("JPY");
+    fs::copy(root.join("export.csv"), other.path().join("export.csv")).unwrap();
+    let (code, _, stderr) = run_in(other.path(), &args[..args.len() - 2]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("export.csv:2: probably the same invoice as export.csv:3: both are for acme"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: 4 problems found; nothing was imported\n"),
+        "{stderr}"
+    );
+}
