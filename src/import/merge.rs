@@ -80,6 +80,13 @@ pub struct Target {
     invoices: Vec<NumberedInvoice>,
 }
 
+impl Target {
+    /// Does any invoice of the file have a number?
+    pub fn has_numbers(&self) -> bool {
+        self.invoices.iter().any(|n| !n.number.is_empty())
+    }
+}
+
 /// Reads a client's invoices.csv; its problems are errors, since rows that
 /// cannot be read cannot be compared either.
 pub fn read_target(root: &Path, rel: &Path, currency: &str, diags: &mut Diagnostics) -> io::Result<Target> {
