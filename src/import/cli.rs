@@ -22,7 +22,8 @@ pub struct InvoiceArgs {
     /// The column with the invoice date.
     #[arg(long, value_name = "COLUMN")]
     pub date_column: Option<String>,
-    /// The column with the amount (take the one before consumption or sales tax).
+    /// The column with the amount (take the one before consumption or sales tax; the summary says which was taken
+    /// when the export has both).
     #[arg(long, value_name = "COLUMN")]
     pub amount_column: Option<String>,
     /// The column with what was sold.
@@ -35,7 +36,8 @@ pub struct InvoiceArgs {
     #[arg(long, value_name = "COLUMN")]
     pub description_column: Option<String>,
     /// The column with the invoice number: a number seen again is skipped when its invoice is identical and a
-    /// conflict when it differs; rows sharing a number are the lines of one invoice.
+    /// conflict when it differs; rows sharing a number are the lines of one invoice. Required when a client's
+    /// invoices.csv has numbers and the export has a column that looks like one.
     #[arg(long, value_name = "COLUMN")]
     pub number_column: Option<String>,
     /// With --number-column: every line repeats the invoice's total (taken once) instead of its own amount.
@@ -62,7 +64,8 @@ pub struct InvoiceArgs {
     /// Print what would be added per client; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Import rows that have the date and amount of an existing row but other values.
+    /// Import rows that have the date and amount of an existing row but other values, and rows of one export
+    /// that share their client, date and amount.
     #[arg(long)]
     pub allow_duplicates: bool,
 }

@@ -368,11 +368,16 @@ impl FileHints {
                 at,
                 None,
                 format!(
-                    "column `{}` marks {} as credit notes ({}, first on line {}): their amounts are imported as negative",
+                    "column `{}` marks {} ({}, first on line {}): {} imported as negative",
                     c.column,
-                    super::plural(c.rows, "row", "rows"),
+                    super::plural(c.rows, "row as a credit note", "rows as credit notes"),
                     quoted(&c.values),
-                    c.first_line
+                    c.first_line,
+                    if c.rows == 1 {
+                        "its amount is"
+                    } else {
+                        "their amounts are"
+                    }
                 ),
             );
         }

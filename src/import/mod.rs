@@ -117,6 +117,10 @@ impl std::fmt::Display for ImportError {
             ),
             ImportError::Usage(m) => write!(f, "{m}"),
             ImportError::Invalid(d) => {
+                // The warnings too: they name what to fix next.
+                for w in d.warnings() {
+                    writeln!(f, "{w}")?;
+                }
                 let n = d.errors().count();
                 write!(
                     f,
@@ -186,8 +190,7 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
             summary.amounts.push(choice);
         }
     }
-    let warnings: Vec<_> = diags.warnings().cloned().collect();
-    summary.warnings = warnings.clone();
+    summary.warnings = diags.warnings().cloned().collect();
     if diags.has_errors() {
         diags.sort();
         return Err(ImportError::Invalid(diags));
@@ -250,9 +253,7 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
     }
     unnumbered.report(&job.files, &hints, &mut diags);
     if diags.has_errors() {
-        for w in warnings {
-            diags.warning(&w.path, w.line, w.column, w.message);
-        }
+        // `diags` still holds the warnings of reading the exports.
         diags.sort();
         return Err(ImportError::Invalid(diags));
     }
@@ -352,14 +353,14 @@ impl Unnumbered {
             let column = h.number.as_deref().unwrap_or("");
             let others = match count - 1 {
                 0 => String::new(),
-                n => format!(" (and the files of {} more)", plural(n, "client", "clients")),
+                n => format!(" (so do the files of {} more)", plural(n, "client", "clients")),
             };
             diags.error(
                 &files[file],
                 Some(h.header_line),
                 None,
                 format!(
-                    "column `{column}` looks like the invoice number, and {}{others} has invoice numbers; without --number-column the rows are compared by date and amount only and could be added twice: pass --number-column \"{column}\" (if that column is not the invoice number, rename it in the export)",
+                    "column `{column}` looks like the invoice number, and {} has invoice numbers{others}; without --number-column the rows are compared by date and amount only and could be added twice: pass --number-column \"{column}\" (if that column is not the invoice number, rename it in the export)",
                     first.display()
                 ),
             );

@@ -706,6 +706,29 @@ fn rows_of_one_export_with_the_same_date_and_amount_are_probable_duplicates() {
         stderr.ends_with("error: 4 problems found; nothing was imported\n"),
         "{stderr}"
     );
+    // A row of a later export on the same command line with the date and
+    // amount of one added from an earlier export, but other values.
+    fs::write(
+        other.path().join("a.csv"),
+        "Client,Date,Amount,Memo\nAcme,2026-10-01,500,Audit\n",
+    )
+    .unwrap();
+    fs::write(
+        other.path().join("b.csv"),
+        "Client,Date,Amount,Memo\nAcme,2026-10-01,500,Audit (v2)\n",
+    )
+    .unwrap();
+    let before = data(other.path());
+    let (code, _, stderr) = run_in(
+        other.path(),
+        &[&["import", "invoices", "a.csv", "b.csv"][..], &args[3..args.len() - 2]].concat(),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("b.csv:2: probably a duplicate of a.csv:2, which has the same date (2026-10-01) and amount (500) but other values"),
+        "{stderr}"
+    );
+    assert_eq!(data(other.path()), before);
 }
 
 /// Lead review of issue 14: re-importing an export (here laid out like
@@ -825,6 +848,40 @@ fn columns_that_change_what_a_row_means_are_named() {
          acme: 4 invoices, total 780 (new client)\n\
          beta: 1 invoice, total -5 (new client)\n\
          would import 5 invoices for 2 clients (2 new clients); amounts from `Amount excl. tax` (before tax), not `Amount incl. tax`\n"
+    );
+    // On a stop the warnings are printed with the errors.
+    fs::write(
+        root.join("twice.csv"),
+        "Customer,Date,Status,Amount\nAcme,2026-10-01,Paid,100\nAcme,2026-10-01,Paid,100\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "twice.csv",
+            "--client-column",
+            "Customer",
+            "--date-column",
+            "Date",
+            "--amount-column",
+            "Amount",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("twice.csv:1: warning: column `Status` holds `Paid`, but no --status-column is given, so every row counts as revenue whatever its status; to leave out drafts or cancelled invoices pass --status-column \"Status\" --skip-status <values>"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("twice.csv:3: probably the same invoice as twice.csv:2"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: 2 problems found; nothing was imported\n"),
+        "{stderr}"
     );
     let skip = ["--status-column", "Status", "--skip-status", "Draft,Void"];
     let (code, stdout, stderr) = run_in(root, &[&base[..], &["Amount excl. tax"], &skip].concat());
