@@ -252,6 +252,8 @@ struct Statuses {
     /// Distinct values as first written, in order of appearance (at most
     /// [`MAX_STATUSES`]).
     values: Vec<String>,
+    /// `values` as [`fold_status`] folds them.
+    folded: Vec<String>,
     more: bool,
 }
 
@@ -324,11 +326,17 @@ impl FileHints {
     /// Notes the value of the status column nobody named.
     pub fn status_seen(&mut self, value: &str) {
         let Some(s) = &mut self.statuses else { return };
-        if value.is_empty() || s.values.iter().any(|v| fold_status(v) == fold_status(value)) {
+        // Most rows repeat a status as first written: no folding for them.
+        if value.is_empty() || s.values.iter().any(|v| v == value) {
+            return;
+        }
+        let folded = fold_status(value);
+        if s.folded.contains(&folded) {
             return;
         }
         if s.values.len() < MAX_STATUSES {
             s.values.push(value.to_string());
+            s.folded.push(folded);
         } else {
             s.more = true;
         }
