@@ -125,22 +125,8 @@ pub fn run(opts: &DemoOptions, quiet: bool) -> Result<(), u8> {
     match generate(opts) {
         Ok(s) => {
             if !quiet {
-                use crate::format::count_of;
-                println!(
-                    "wrote {}, {}, {}, {}, {}, {}, {} ({}) to {} in {:.1} s",
-                    count_of(s.clients, "client", "clients"),
-                    count_of(s.invoices, "invoice", "invoices"),
-                    count_of(s.nps, "NPS response", "NPS responses"),
-                    count_of(s.activity, "activity row", "activity rows"),
-                    count_of(s.outcomes, "outcome row", "outcome rows"),
-                    count_of(s.notes, "note", "notes"),
-                    count_of(s.stories, "story", "stories"),
-                    count_of(s.files, "file", "files"),
-                    opts.out.display(),
-                    started.elapsed().as_secs_f64()
-                );
-                if let Some(csv) = &opts.invoices_csv {
-                    println!("wrote {} invoice rows to {}", s.invoices, csv.display());
+                for line in summary_lines(&s, opts, started.elapsed().as_secs_f64()) {
+                    println!("{line}");
                 }
             }
             Ok(())
@@ -153,6 +139,32 @@ pub fn run(opts: &DemoOptions, quiet: bool) -> Result<(), u8> {
             Err(1)
         }
     }
+}
+
+/// What `demo-data` prints when it is done: every count spelt for its
+/// number ("1 client", "2 invoices").
+fn summary_lines(s: &DemoSummary, opts: &DemoOptions, seconds: f64) -> Vec<String> {
+    use crate::format::count_of;
+    let mut lines = vec![format!(
+        "wrote {}, {}, {}, {}, {}, {}, {} ({}) to {} in {seconds:.1} s",
+        count_of(s.clients, "client", "clients"),
+        count_of(s.invoices, "invoice", "invoices"),
+        count_of(s.nps, "NPS response", "NPS responses"),
+        count_of(s.activity, "activity row", "activity rows"),
+        count_of(s.outcomes, "outcome row", "outcome rows"),
+        count_of(s.notes, "note", "notes"),
+        count_of(s.stories, "story", "stories"),
+        count_of(s.files, "file", "files"),
+        opts.out.display(),
+    )];
+    if let Some(csv) = &opts.invoices_csv {
+        lines.push(format!(
+            "wrote {} to {}",
+            count_of(s.invoices, "invoice row", "invoice rows"),
+            csv.display()
+        ));
+    }
+    lines
 }
 
 /// Writes the demo project (and the flat invoices CSV if asked).
@@ -233,4 +245,51 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoSummary, DemoError> {
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), DemoError> {
     fs::write(path, bytes).map_err(|e| DemoError::Io(path.to_path_buf(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_spells_each_count_for_its_number() {
+        let opts = DemoOptions {
+            clients: 1,
+            months: 1,
+            seed: 2,
+            out: PathBuf::from("/tmp/demo"),
+            invoices_csv: Some(PathBuf::from("/tmp/invoices.csv")),
+        };
+        let one = DemoSummary {
+            clients: 1,
+            invoices: 1,
+            nps: 1,
+            activity: 1,
+            outcomes: 1,
+            notes: 1,
+            stories: 1,
+            files: 1,
+        };
+        assert_eq!(
+            summary_lines(&one, &opts, 0.04),
+            [
+                "wrote 1 client, 1 invoice, 1 NPS response, 1 activity row, 1 outcome row, 1 note, 1 story (1 file) to /tmp/demo in 0.0 s",
+                "wrote 1 invoice row to /tmp/invoices.csv"
+            ]
+        );
+        let many = DemoSummary {
+            clients: 2,
+            invoices: 1234,
+            files: 0,
+            ..one
+        };
+        let lines = summary_lines(&many, &opts, 1.04);
+        assert!(
+            lines[0].starts_with("wrote 2 clients, 1,234 invoices, 1 NPS response"),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[0].ends_with("(0 files) to /tmp/demo in 1.0 s"), "{}", lines[0]);
+        assert_eq!(lines[1], "wrote 1,234 invoice rows to /tmp/invoices.csv");
+    }
 }

@@ -22,7 +22,8 @@ pub struct InvoiceArgs {
     /// The column with the invoice date.
     #[arg(long, value_name = "COLUMN")]
     pub date_column: Option<String>,
-    /// The column with the amount (take the one before consumption or sales tax).
+    /// The column with the amount (take the one before consumption or sales tax; the summary says which was taken
+    /// when the export has both).
     #[arg(long, value_name = "COLUMN")]
     pub amount_column: Option<String>,
     /// The column with what was sold.
@@ -35,7 +36,8 @@ pub struct InvoiceArgs {
     #[arg(long, value_name = "COLUMN")]
     pub description_column: Option<String>,
     /// The column with the invoice number: a number seen again is skipped when its invoice is identical and a
-    /// conflict when it differs; rows sharing a number are the lines of one invoice.
+    /// conflict when it differs; rows sharing a number are the lines of one invoice. Required when a client's
+    /// invoices.csv has numbers and the export has a column that looks like one.
     #[arg(long, value_name = "COLUMN")]
     pub number_column: Option<String>,
     /// With --number-column: every line repeats the invoice's total (taken once) instead of its own amount.
@@ -62,7 +64,8 @@ pub struct InvoiceArgs {
     /// Print what would be added per client; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Import rows that have the date and amount of an existing row but other values.
+    /// Import rows that have the date and amount of an existing row but other values, and rows of one export
+    /// that share their client, date and amount.
     #[arg(long)]
     pub allow_duplicates: bool,
 }
@@ -221,6 +224,10 @@ pub fn summary_line(s: &ImportSummary) -> String {
             plural(s.skipped.title_rows, "title row", "title rows")
         ));
     }
+    for a in &s.amounts {
+        let side = if a.includes_tax { "with tax" } else { "before tax" };
+        line.push_str(&format!("; amounts from `{}` ({side}), not `{}`", a.used, a.other));
+    }
     line
 }
 
@@ -315,5 +322,56 @@ pub fn run_nps(root: &Path, args: &NpsArgs, quiet: bool) -> Result<(), u8> {
             print_error(&e);
             Err(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{AmountChoice, ClientAdded};
+    use rust_decimal::Decimal;
+
+    fn client(id: &str, invoices: usize, new: bool) -> ClientAdded {
+        ClientAdded {
+            id: id.to_string(),
+            invoices,
+            total: Decimal::from(100),
+            new: new.then(|| id.to_string()),
+            close_to: None,
+        }
+    }
+
+    #[test]
+    fn the_summary_line_spells_each_count_for_its_number() {
+        let mut s = ImportSummary {
+            clients: vec![client("acme", 1, true)],
+            duplicates: 1,
+            ..ImportSummary::default()
+        };
+        s.skipped.footer_rows = 1;
+        s.skipped.title_rows = 1;
+        s.skipped.status.insert("取消".to_string(), 1);
+        assert_eq!(
+            summary_line(&s),
+            "imported 1 invoice for 1 client (1 new client); skipped 1 取消, 1 duplicate, 1 footer row; 1 title row"
+        );
+        s.clients.push(client("beta", 1233, true));
+        s.duplicates = 2;
+        s.skipped.footer_rows = 2;
+        s.skipped.title_rows = 3;
+        s.dry_run = true;
+        s.amounts.push(AmountChoice {
+            used: "小計".to_string(),
+            other: "合計金額".to_string(),
+            includes_tax: false,
+        });
+        assert_eq!(
+            summary_line(&s),
+            "would import 1,234 invoices for 2 clients (2 new clients); skipped 1 取消, 2 duplicates, 2 footer rows; 3 title rows; amounts from `小計` (before tax), not `合計金額`"
+        );
+        assert_eq!(
+            summary_line(&ImportSummary::default()),
+            "imported 0 invoices for 0 clients"
+        );
     }
 }

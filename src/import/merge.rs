@@ -80,6 +80,13 @@ pub struct Target {
     invoices: Vec<NumberedInvoice>,
 }
 
+impl Target {
+    /// Does any invoice of the file have a number?
+    pub fn has_numbers(&self) -> bool {
+        self.invoices.iter().any(|n| !n.number.is_empty())
+    }
+}
+
 /// Reads a client's invoices.csv; its problems are errors, since rows that
 /// cannot be read cannot be compared either.
 pub fn read_target(root: &Path, rel: &Path, currency: &str, diags: &mut Diagnostics) -> io::Result<Target> {
@@ -233,8 +240,10 @@ fn differences(a: &Invoice, b: &Invoice) -> String {
 /// Merges the lines of one client into its invoices.csv: an invoice number
 /// seen again is a duplicate when its invoice is identical, a conflict
 /// (an error) when it differs; without a number an identical row is a
-/// duplicate and one with the date and amount of an existing row a
-/// probable duplicate (an error unless `allow_duplicates`).
+/// duplicate. Unless `allow_duplicates`, a row with the date and amount of
+/// an existing row (or of one added from an earlier file) but other values
+/// is a probable duplicate, and so are two rows of one file with the same
+/// date and amount that do not carry two different numbers (errors).
 pub fn merge(
     lines: Vec<Line>,
     target: &Target,
@@ -252,16 +261,19 @@ pub fn merge(
         .map(|n| (n.number.as_str(), n))
         .collect();
     let mut counts: HashMap<InvoiceKey, usize> = HashMap::new();
-    let mut date_amount: HashMap<(Date, Decimal), u64> = HashMap::new();
+    // Where a row with each date and amount already is: the client's file,
+    // or an export read before the current one.
+    let mut date_amount: HashMap<(Date, Decimal), String> = HashMap::new();
     for n in &target.invoices {
         *counts.entry(invoice_key(&n.invoice)).or_insert(0) += 1;
         date_amount
             .entry((n.invoice.date, n.invoice.amount.normalize()))
-            .or_insert(n.invoice.line);
+            .or_insert_with(|| format!("{}:{}", target.rel.display(), n.invoice.line));
     }
     let mut numbers_seen: HashMap<String, (usize, u64, InvoiceKey)> = HashMap::new();
     for file in 0..files.len() {
         let mut in_file: HashMap<InvoiceKey, usize> = HashMap::new();
+        let mut candidates: Vec<&New> = Vec::new();
         for n in news.iter().filter(|n| n.file == file) {
             let key = invoice_key(&n.invoice.invoice);
             let number = n.invoice.number.as_str();
@@ -310,12 +322,11 @@ pub fn merge(
             }
             let invoice = &n.invoice.invoice;
             if !allow_duplicates {
-                if let Some(line) = date_amount.get(&(invoice.date, invoice.amount.normalize())) {
+                if let Some(place) = date_amount.get(&(invoice.date, invoice.amount.normalize())) {
                     here(
                         diags,
                         format!(
-                            "probably a duplicate of {}:{line}, which has the same date ({}) and amount ({}) but other values; pass --allow-duplicates to import it anyway",
-                            target.rel.display(),
+                            "probably a duplicate of {place}, which has the same date ({}) and amount ({}) but other values; pass --allow-duplicates to import it anyway",
                             invoice.date,
                             invoice.amount.normalize()
                         ),
@@ -324,6 +335,17 @@ pub fn merge(
                 }
             }
             *have += 1;
+            candidates.push(n);
+        }
+        if !allow_duplicates {
+            let client = target.rel.parent().and_then(Path::file_name).unwrap_or_default();
+            repeated_in_file(&candidates, &files[file], &client.to_string_lossy(), diags);
+        }
+        for n in candidates {
+            let invoice = &n.invoice.invoice;
+            date_amount
+                .entry((invoice.date, invoice.amount.normalize()))
+                .or_insert_with(|| format!("{}:{}", files[n.file].display(), n.line));
             merged.added.push(n.invoice.clone());
         }
     }
@@ -332,6 +354,41 @@ pub fn merge(
         merged.bytes = text_with(target, &merged.added, diags);
     }
     merged
+}
+
+/// Reports the new invoices of one export (one client's) that share their
+/// date and amount with another of the same export, unless both carry
+/// invoice numbers (which then differ): probably one invoice listed twice.
+fn repeated_in_file(candidates: &[&New], file: &Path, client: &str, diags: &mut Diagnostics) {
+    let mut by_date_amount: HashMap<(Date, Decimal), Vec<&New>> = HashMap::new();
+    for n in candidates {
+        let invoice = &n.invoice.invoice;
+        by_date_amount
+            .entry((invoice.date, invoice.amount.normalize()))
+            .or_default()
+            .push(n);
+    }
+    let numbered = |n: &New| !n.invoice.number.is_empty();
+    for group in by_date_amount.values().filter(|g| g.len() > 1) {
+        for n in group {
+            let Some(other) = group.iter().find(|o| o.line != n.line && !(numbered(o) && numbered(n))) else {
+                continue;
+            };
+            let invoice = &n.invoice.invoice;
+            diags.error(
+                file,
+                Some(n.line),
+                None,
+                format!(
+                    "probably the same invoice as {}:{}: both are for {client} with the date {} and the amount {}; pass --allow-duplicates to import both",
+                    file.display(),
+                    other.line,
+                    invoice.date,
+                    invoice.amount.normalize()
+                ),
+            );
+        }
+    }
 }
 
 /// The target's text with `added` appended; `None` (and an error) when the

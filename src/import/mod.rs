@@ -17,6 +17,7 @@
 pub mod cli;
 mod clients;
 mod commit;
+mod hints;
 mod merge;
 mod nps;
 mod read;
@@ -29,6 +30,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 
 pub use clients::{client_id_for, fold_name, romanise};
+pub use hints::AmountChoice;
 pub use nps::{NpsImport, import_nps};
 pub use read::Skipped;
 
@@ -77,6 +79,9 @@ pub struct ImportSummary {
     pub dry_run: bool,
     /// Footer rows skipped and other warnings of reading the exports.
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// Where an export has a tax-included and a tax-excluded amount: which
+    /// one was used (each choice once).
+    pub amounts: Vec<AmountChoice>,
 }
 
 impl ImportSummary {
@@ -112,6 +117,10 @@ impl std::fmt::Display for ImportError {
             ),
             ImportError::Usage(m) => write!(f, "{m}"),
             ImportError::Invalid(d) => {
+                // The warnings too: they name what to fix next.
+                for w in d.warnings() {
+                    writeln!(f, "{w}")?;
+                }
                 let n = d.errors().count();
                 write!(
                     f,
@@ -158,6 +167,7 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
     // Pass 1: check every row, learn the clients' names and row counts.
     let mut names: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let mut folded = FoldCache::default();
+    let mut hints = vec![hints::FileHints::default(); job.files.len()];
     for (i, path) in job.files.iter().enumerate() {
         read_export(
             i,
@@ -165,6 +175,7 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
             &job.spec,
             &currency,
             &mut summary.skipped,
+            &mut hints[i],
             &mut diags,
             &mut |line| {
                 let entry = names
@@ -174,8 +185,12 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
             },
         );
     }
-    let warnings: Vec<_> = diags.warnings().cloned().collect();
-    summary.warnings = warnings.clone();
+    for choice in hints.iter().filter_map(|h| h.amount.clone()) {
+        if !summary.amounts.contains(&choice) {
+            summary.amounts.push(choice);
+        }
+    }
+    summary.warnings = diags.warnings().cloned().collect();
     if diags.has_errors() {
         diags.sort();
         return Err(ImportError::Invalid(diags));
@@ -195,12 +210,16 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
 
     let batches = batches(&names, &resolved.id_of);
     let mut staging = commit::Staging::new();
+    let mut unnumbered = Unnumbered::default();
     for batch in batches.iter().filter(|b| !b.is_empty()) {
         let lines = lines_of(batch, job, &currency, &resolved.id_of);
         for (id, lines) in batch.iter().zip(lines) {
             let rel = Path::new("data/clients").join(id).join("invoices.csv");
             let target = merge::read_target(root, &rel, &currency, &mut diags)
                 .map_err(|e| ImportError::Io(root.join(&rel), e))?;
+            if unnumbered.note(&target, &lines, &hints) {
+                continue;
+            }
             let merged = merge::merge(
                 lines,
                 &target,
@@ -232,10 +251,9 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
             summary.written.push(rel);
         }
     }
+    unnumbered.report(&job.files, &hints, &mut diags);
     if diags.has_errors() {
-        for w in warnings {
-            diags.warning(&w.path, w.line, w.column, w.message);
-        }
+        // `diags` still holds the warnings of reading the exports.
         diags.sort();
         return Err(ImportError::Invalid(diags));
     }
@@ -275,14 +293,24 @@ fn lines_of(batch: &[&str], job: &InvoiceImport, currency: &str, id_of: &HashMap
     let (mut again, mut ignored) = (Diagnostics::new(), Skipped::default());
     let mut folded = FoldCache::default();
     for (i, path) in job.files.iter().enumerate() {
-        read_export(i, path, &job.spec, currency, &mut ignored, &mut again, &mut |line| {
-            if let Some(&slot) = id_of
-                .get(folded.get(&line.client))
-                .and_then(|id| members.get(id.as_str()))
-            {
-                lines[slot].push(line);
-            }
-        });
+        let mut hints = hints::FileHints::default();
+        read_export(
+            i,
+            path,
+            &job.spec,
+            currency,
+            &mut ignored,
+            &mut hints,
+            &mut again,
+            &mut |line| {
+                if let Some(&slot) = id_of
+                    .get(folded.get(&line.client))
+                    .and_then(|id| members.get(id.as_str()))
+                {
+                    lines[slot].push(line);
+                }
+            },
+        );
     }
     lines
 }
@@ -291,6 +319,53 @@ fn stage(staging: &mut commit::Staging, root: &Path, rel: &Path, bytes: &[u8]) -
     staging
         .stage(&root.join(rel), bytes)
         .map_err(|e| ImportError::Io(e.path, e.error))
+}
+
+/// Clients whose invoices.csv has invoice numbers while an export that
+/// gives their rows has a column that looks like one but is not named
+/// (`--number-column`): compared by date and amount only, a re-import
+/// could add invoices again. Per export, the first such file and how many.
+#[derive(Default)]
+struct Unnumbered(BTreeMap<usize, (PathBuf, usize)>);
+
+impl Unnumbered {
+    /// Notes the client of `target` when its rows come from such an export;
+    /// `true` when it is noted (and is not to be merged).
+    fn note(&mut self, target: &merge::Target, lines: &[Line], hints: &[hints::FileHints]) -> bool {
+        if !target.has_numbers() {
+            return false;
+        }
+        let mut noted = false;
+        for (file, h) in hints.iter().enumerate() {
+            if h.number.is_some() && lines.iter().any(|l| l.file == file) {
+                let entry = self.0.entry(file).or_insert_with(|| (target.rel.clone(), 0));
+                entry.1 += 1;
+                noted = true;
+            }
+        }
+        noted
+    }
+
+    /// One error per export, at its header line.
+    fn report(&self, files: &[PathBuf], hints: &[hints::FileHints], diags: &mut Diagnostics) {
+        for (&file, (first, count)) in &self.0 {
+            let h = &hints[file];
+            let column = h.number.as_deref().unwrap_or("");
+            let others = match count - 1 {
+                0 => String::new(),
+                n => format!(" (so do the files of {} more)", plural(n, "client", "clients")),
+            };
+            diags.error(
+                &files[file],
+                Some(h.header_line),
+                None,
+                format!(
+                    "column `{column}` looks like the invoice number, and {} has invoice numbers{others}; without --number-column the rows are compared by date and amount only and could be added twice: pass --number-column \"{column}\" (if that column is not the invoice number, rename it in the export)",
+                    first.display()
+                ),
+            );
+        }
+    }
 }
 
 /// [`fold_name`] of each name as written, computed once: an export

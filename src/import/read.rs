@@ -8,6 +8,7 @@ use std::path::Path;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
+use super::hints::{FileHints, STATUS_WATCH, TYPE_WATCH, Watches};
 use super::spec::{Layout, Spec, fold_status};
 use crate::diag::Diagnostics;
 use crate::input::decode::open_lines;
@@ -60,13 +61,16 @@ const FIRST: &str = "";
 
 /// Reads one export and gives each invoice line to `sink`. Problems are
 /// added to `diags` (rows with errors are not given); footers and title
-/// rows are counted in `skipped`.
+/// rows are counted in `skipped`; what the export says about columns the
+/// spec does not name goes to `hints` (and its warnings to `diags`).
+#[allow(clippy::too_many_arguments)]
 pub fn read_export(
     file: usize,
     path: &Path,
     spec: &Spec,
     currency: &str,
     skipped: &mut Skipped,
+    hints: &mut FileHints,
     diags: &mut Diagnostics,
     sink: &mut dyn FnMut(Line),
 ) {
@@ -82,7 +86,9 @@ pub fn read_export(
         }
     };
     let grouped = spec.layout == Layout::Grouped;
-    let columns = columns_of(spec);
+    let watches = Watches::of(spec);
+    let mut columns = columns_of(spec);
+    columns.extend(watches.columns());
     let options = ReadOptions {
         warn_unknown_columns: false,
         loose_header: true,
@@ -96,6 +102,7 @@ pub fn read_export(
         return;
     };
     skipped.title_rows += reader.title_rows();
+    hints.read_header(reader.header(), reader.header_line(), spec, &watches);
     let names = ColumnNames::new(spec);
     let skip: Vec<String> = spec.skip_status.iter().map(|s| fold_status(s)).collect();
     let credits: Vec<String> = spec.credit_types.iter().map(|s| fold_status(s)).collect();
@@ -140,15 +147,20 @@ pub fn read_export(
             *skipped.status.entry(status.to_string()).or_insert(0) += 1;
             continue;
         }
+        hints.status_seen(row.get(STATUS_WATCH));
         let client = if client_text.is_empty() {
             group.clone()
         } else {
             client_text
         };
-        if let Some(line) = read_line(file, &row, &names, spec, currency, &credits, client, diags) {
+        if let Some(mut line) = read_line(file, &row, &names, spec, currency, &credits, client, diags) {
+            if hints.credit_seen(row.get(TYPE_WATCH), row.line) {
+                line.amount = -line.amount.abs();
+            }
             sink(line);
         }
     }
+    hints.warn(path, diags);
 }
 
 /// The reader's columns: each part under any of its header names; rows

@@ -247,10 +247,15 @@ fn reimporting_with_the_other_amount_column_is_a_conflict_and_writes_nothing() {
     fs::write(root.join("export.csv"), FREEE_LIKE).unwrap();
     let (code, stdout, stderr) = import_jp(root, "合計金額", &[]);
     assert_eq!(code, 0, "{stderr}");
-    // Cancelled and draft invoices are left out and counted.
+    // Cancelled and draft invoices are left out and counted; the summary
+    // says which amount was taken, and a warning that it includes tax.
     assert_eq!(
         stdout,
-        "new client sanpuru: 株式会社サンプル\nimported 2 invoices for 1 client (1 new client); skipped 1 下書き, 1 取消\n"
+        "new client sanpuru: 株式会社サンプル\nimported 2 invoices for 1 client (1 new client); skipped 1 下書き, 1 取消; amounts from `合計金額` (with tax), not `小計`\n"
+    );
+    assert_eq!(
+        stderr,
+        "export.csv:1: warning: the amounts are taken from `合計金額`, which includes tax, but revenue in casebook is before consumption or sales tax; pass --amount-column \"小計\" to take the amount before tax\n"
     );
     let before = data(root);
     let (code, stdout, stderr) = import_jp(root, "小計", &[]);
@@ -268,7 +273,10 @@ fn reimporting_with_the_other_amount_column_is_a_conflict_and_writes_nothing() {
     // The same column again: duplicates, skipped.
     let (code, stdout, _) = import_jp(root, "合計金額", &[]);
     assert_eq!(code, 0);
-    assert!(stdout.ends_with("skipped 1 下書き, 1 取消, 2 duplicates\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("skipped 1 下書き, 1 取消, 2 duplicates; amounts from `合計金額` (with tax), not `小計`\n"),
+        "{stdout}"
+    );
     assert_eq!(data(root), before);
 }
 
@@ -413,8 +421,9 @@ fn dry_run_prints_what_would_be_added_and_writes_nothing() {
         stdout,
         "new client sanpuru: 株式会社サンプル\n\
          sanpuru: 2 invoices, total 200000 (new client)\n\
-         would import 2 invoices for 1 client (1 new client); skipped 1 下書き, 1 取消\n"
+         would import 2 invoices for 1 client (1 new client); skipped 1 下書き, 1 取消; amounts from `小計` (before tax), not `合計金額`\n"
     );
+    assert_eq!(stderr, "");
     assert_eq!(tree(root), before, "a dry run changes no file");
 }
 
@@ -625,4 +634,276 @@ fn nps_survey_exports_are_imported_once() {
     );
     assert_eq!(code, 1);
     assert!(stderr.contains("no client matches `Nobody Ltd`"), "{stderr}");
+}
+
+/// Lead review of issue 14: two rows of one export with the same client,
+/// date and amount are probably one invoice listed twice, unless they carry
+/// two different invoice numbers.
+#[test]
+fn rows_of_one_export_with_the_same_date_and_amount_are_probable_duplicates() {
+    let p = project("JPY");
+    let root = p.path();
+    fs::write(
+        root.join("export.csv"),
+        "Client,Date,Amount,Memo,No\n\
+         Acme,2026-10-01,500,Audit,A-1\n\
+         Acme,2026-10-01,500,Audit follow-up,A-2\n\
+         Beta,2026-10-01,500,Audit,\n\
+         Beta,2026-10-01,\"¥500\",Licence,\n\
+         Beta,2026-10-02,500,Licence,\n",
+    )
+    .unwrap();
+    let args = [
+        "import",
+        "invoices",
+        "export.csv",
+        "--client-column",
+        "Client",
+        "--date-column",
+        "Date",
+        "--amount-column",
+        "Amount",
+        "--description-column",
+        "Memo",
+        "--number-column",
+        "No",
+    ];
+    let before = data(root);
+    for dry_run in [false, true] {
+        let run_args = if dry_run {
+            [&args[..], &["--dry-run"]].concat()
+        } else {
+            args.to_vec()
+        };
+        let (code, stdout, stderr) = run_in(root, &run_args);
+        assert_eq!(code, 1, "{stdout}");
+        assert_eq!(stdout, "");
+        assert_eq!(
+            stderr,
+            "export.csv:4: probably the same invoice as export.csv:5: both are for beta with the date 2026-10-01 and the amount 500; pass --allow-duplicates to import both\n\
+             export.csv:5: probably the same invoice as export.csv:4: both are for beta with the date 2026-10-01 and the amount 500; pass --allow-duplicates to import both\n\
+             error: 2 problems found; nothing was imported\n"
+        );
+        assert_eq!(data(root), before, "nothing may be written");
+    }
+    let (code, stdout, stderr) = run_in(root, &[&args[..], &["--allow-duplicates"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with("imported 5 invoices for 2 clients (2 new clients)\n"),
+        "{stdout}"
+    );
+    assert_eq!(invoices(root, "beta").lines().count(), 4);
+    // Without the numbers, Acme's two invoices look like one listed twice.
+    let other = project("JPY");
+    fs::copy(root.join("export.csv"), other.path().join("export.csv")).unwrap();
+    let (code, _, stderr) = run_in(other.path(), &args[..args.len() - 2]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("export.csv:2: probably the same invoice as export.csv:3: both are for acme"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: 4 problems found; nothing was imported\n"),
+        "{stderr}"
+    );
+    // A row of a later export on the same command line with the date and
+    // amount of one added from an earlier export, but other values.
+    fs::write(
+        other.path().join("a.csv"),
+        "Client,Date,Amount,Memo\nAcme,2026-10-01,500,Audit\n",
+    )
+    .unwrap();
+    fs::write(
+        other.path().join("b.csv"),
+        "Client,Date,Amount,Memo\nAcme,2026-10-01,500,Audit (v2)\n",
+    )
+    .unwrap();
+    let before = data(other.path());
+    let (code, _, stderr) = run_in(
+        other.path(),
+        &[&["import", "invoices", "a.csv", "b.csv"][..], &args[3..args.len() - 2]].concat(),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("b.csv:2: probably a duplicate of a.csv:2, which has the same date (2026-10-01) and amount (500) but other values"),
+        "{stderr}"
+    );
+    assert_eq!(data(other.path()), before);
+}
+
+/// Lead review of issue 14: re-importing an export (here laid out like
+/// Xero's, without the preset) into a client whose invoices.csv has
+/// numbers, forgetting `--number-column`, stops and names the column.
+#[test]
+fn an_export_with_an_unnamed_number_column_stops_when_the_client_has_numbers() {
+    let p = project("USD");
+    let root = p.path();
+    let base = [
+        "import",
+        "invoices",
+        "export.csv",
+        "--client-column",
+        "ContactName",
+        "--date-column",
+        "InvoiceDate",
+        "--amount-column",
+        "SubTotal",
+        "--date-format",
+        "%d/%m/%Y",
+    ];
+    fs::write(
+        root.join("export.csv"),
+        "ContactName,Invoice Number,InvoiceDate,SubTotal\n\
+         Kauri Design,INV-1,7/09/2026,100.00\n\
+         Kauri Design,INV-2,7/10/2026,200.00\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(root, &[&base[..], &["--number-column", "Invoice Number"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with("imported 2 invoices for 1 client (1 new client)\n"),
+        "{stdout}"
+    );
+    // A later export corrects INV-1 and adds INV-3; the user forgets the
+    // number column. Compared by date and amount only, INV-1 would be
+    // counted twice (100 and 110).
+    fs::write(
+        root.join("export.csv"),
+        "ContactName,Invoice Number,InvoiceDate,SubTotal\n\
+         Kauri Design,INV-1,7/09/2026,110.00\n\
+         Kauri Design,INV-2,7/10/2026,200.00\n\
+         Kauri Design,INV-3,7/11/2026,300.00\n",
+    )
+    .unwrap();
+    let before = data(root);
+    for extra in [&[][..], &["--dry-run"], &["--allow-duplicates"]] {
+        let (code, stdout, stderr) = run_in(root, &[&base[..], extra].concat());
+        assert_eq!(code, 1, "{extra:?}: {stdout}");
+        assert_eq!(
+            stderr,
+            "export.csv:1: column `Invoice Number` looks like the invoice number, and data/clients/kauri-design/invoices.csv has invoice numbers; without --number-column the rows are compared by date and amount only and could be added twice: pass --number-column \"Invoice Number\" (if that column is not the invoice number, rename it in the export)\n\
+             error: 1 problem found; nothing was imported\n",
+            "{extra:?}"
+        );
+        assert_eq!(data(root), before, "nothing may be written");
+    }
+    // With the number: INV-1 is a conflict, shown with both places.
+    let (code, _, stderr) = run_in(root, &[&base[..], &["--number-column", "Invoice Number"]].concat());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("export.csv:2: invoice number `INV-1` is already in data/clients/kauri-design/invoices.csv:2 with other values (amount 100 there, 110 here)"),
+        "{stderr}"
+    );
+    assert_eq!(data(root), before);
+    // A client without numbers is compared as before: no stop.
+    let q = project("USD");
+    fs::copy(root.join("export.csv"), q.path().join("export.csv")).unwrap();
+    let (code, stdout, stderr) = run_in(q.path(), &base);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with("imported 3 invoices for 1 client (1 new client)\n"),
+        "{stdout}"
+    );
+}
+
+/// Lead review of issue 14: a status column nobody named is warned about
+/// with its values; a type column's credit notes are credits; the summary
+/// says which of a tax-included and a tax-excluded amount was taken.
+#[test]
+fn columns_that_change_what_a_row_means_are_named() {
+    let p = project("USD");
+    let root = p.path();
+    fs::write(
+        root.join("export.csv"),
+        "Customer,Date,Type,Status,Amount excl. tax,Amount incl. tax\n\
+         Acme,2026-10-01,Invoice,Paid,100,110\n\
+         Acme,2026-10-02,Credit Note,Paid,20,22\n\
+         Acme,2026-10-03,Invoice,Draft,300,330\n\
+         Acme,2026-10-04,Invoice,Void,400,440\n\
+         Beta,2026-10-05,ACCRECCREDIT,paid,-5,-5.5\n",
+    )
+    .unwrap();
+    let base = [
+        "import",
+        "invoices",
+        "export.csv",
+        "--client-column",
+        "Customer",
+        "--date-column",
+        "Date",
+        "--amount-column",
+    ];
+    let (code, stdout, stderr) = run_in(root, &[&base[..], &["Amount excl. tax", "--dry-run"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr,
+        "export.csv:1: warning: column `Status` holds `Paid`, `Draft`, `Void`, but no --status-column is given, so every row counts as revenue whatever its status; to leave them out pass --status-column \"Status\" --skip-status \"Draft,Void\" (--status-column alone imports every row and silences this warning)\n\
+         export.csv:1: warning: column `Type` marks 2 rows as credit notes (`Credit Note`, `ACCRECCREDIT`, first on line 3): their amounts are imported as negative\n"
+    );
+    // Acme: 100 - 20 + 300 + 400; Beta's credit stays negative.
+    assert_eq!(
+        stdout,
+        "new client acme: Acme\n\
+         new client beta: Beta\n\
+         acme: 4 invoices, total 780 (new client)\n\
+         beta: 1 invoice, total -5 (new client)\n\
+         would import 5 invoices for 2 clients (2 new clients); amounts from `Amount excl. tax` (before tax), not `Amount incl. tax`\n"
+    );
+    // On a stop the warnings are printed with the errors.
+    fs::write(
+        root.join("twice.csv"),
+        "Customer,Date,Status,Amount\nAcme,2026-10-01,Paid,100\nAcme,2026-10-01,Paid,100\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "invoices",
+            "twice.csv",
+            "--client-column",
+            "Customer",
+            "--date-column",
+            "Date",
+            "--amount-column",
+            "Amount",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("twice.csv:1: warning: column `Status` holds `Paid`, but no --status-column is given, so every row counts as revenue whatever its status; to leave out drafts or cancelled invoices pass --status-column \"Status\" --skip-status <values>"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("twice.csv:3: probably the same invoice as twice.csv:2"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: 2 problems found; nothing was imported\n"),
+        "{stderr}"
+    );
+    let skip = ["--status-column", "Status", "--skip-status", "Draft,Void"];
+    let (code, stdout, stderr) = run_in(root, &[&base[..], &["Amount excl. tax"], &skip].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with("imported 3 invoices for 2 clients (2 new clients); skipped 1 Draft, 1 Void; amounts from `Amount excl. tax` (before tax), not `Amount incl. tax`\n"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("Status"), "{stderr}");
+    assert_eq!(
+        invoices(root, "acme"),
+        "date,amount,service,kind,description\n2026-10-01,100,,,\n2026-10-02,-20,,,\n"
+    );
+    // The tax-included column: the summary and a warning say so.
+    let (code, stdout, stderr) = run_in(root, &[&base[..], &["Amount incl. tax", "--dry-run"], &skip].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with("amounts from `Amount incl. tax` (with tax), not `Amount excl. tax`\n"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("export.csv:1: warning: the amounts are taken from `Amount incl. tax`, which includes tax, but revenue in casebook is before consumption or sales tax; pass --amount-column \"Amount excl. tax\" to take the amount before tax\n"),
+        "{stderr}"
+    );
 }

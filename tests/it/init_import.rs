@@ -217,11 +217,12 @@ fn importing_the_same_file_twice_adds_nothing() {
 }
 
 #[test]
-fn overlapping_exports_add_each_invoice_once_and_repeated_rows_are_kept() {
+fn overlapping_exports_add_each_invoice_once_and_repeated_rows_need_allow_duplicates() {
     let project = init_project();
     let root = project.path();
-    // Two identical licence invoices on one day are two invoices; the
-    // second export repeats October and adds November.
+    // Two identical licence invoices on one day: probably one invoice
+    // listed twice, unless the user says otherwise; the second export
+    // repeats October and adds November.
     fs::write(
         root.join("october.csv"),
         "Client,Date,Amount\nAcme,2026-10-01,100\nAcme,2026-10-01,100\nAcme,2026-10-15,50\n",
@@ -232,21 +233,32 @@ fn overlapping_exports_add_each_invoice_once_and_repeated_rows_are_kept() {
         "Client,Date,Amount\nAcme,2026-10-01,100\nAcme,2026-10-01,100.00\nAcme,2026-10-15,50\nAcme,2026-11-01,100\n",
     )
     .unwrap();
-    let (code, stdout, stderr) = run_in(
-        root,
-        &[
-            "import",
-            "invoices",
-            "october.csv",
-            "oct-nov.csv",
-            "--client-column",
-            "client",
-            "--date-column",
-            "DATE",
-            "--amount-column",
-            "Amount",
-        ],
+    let args = [
+        "import",
+        "invoices",
+        "october.csv",
+        "oct-nov.csv",
+        "--client-column",
+        "client",
+        "--date-column",
+        "DATE",
+        "--amount-column",
+        "Amount",
+    ];
+    let before = data_tree(root);
+    let (code, stdout, stderr) = run_in(root, &args);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(
+        stderr,
+        "october.csv:2: probably the same invoice as october.csv:3: both are for acme with the date 2026-10-01 and the amount 100; pass --allow-duplicates to import both\n\
+         october.csv:3: probably the same invoice as october.csv:2: both are for acme with the date 2026-10-01 and the amount 100; pass --allow-duplicates to import both\n\
+         error: 2 problems found; nothing was imported\n"
     );
+    assert_eq!(data_tree(root), before, "nothing may be written");
+    // Two invoices after all: each is added once however often it is listed.
+    let mut allowed = args.to_vec();
+    allowed.push("--allow-duplicates");
+    let (code, stdout, stderr) = run_in(root, &allowed);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
