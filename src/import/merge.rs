@@ -357,14 +357,17 @@ pub fn merge(
 }
 
 /// Reports the new invoices of one export (one client's) that share their
-/// date and amount with another of the same export, unless both carry
-/// invoice numbers (which then differ): probably one invoice listed twice.
+/// date, amount and service with another of the same export, unless both
+/// carry invoice numbers (which then differ): probably one invoice listed
+/// twice, as when two overlapping exports were pasted into one file. Two
+/// services billed the same amount on the same day (two retainers at the
+/// month's end) are two invoices.
 fn repeated_in_file(candidates: &[&New], file: &Path, client: &str, diags: &mut Diagnostics) {
-    let mut by_date_amount: HashMap<(Date, Decimal), Vec<&New>> = HashMap::new();
+    let mut by_date_amount: HashMap<(Date, Decimal, &str), Vec<&New>> = HashMap::new();
     for n in candidates {
         let invoice = &n.invoice.invoice;
         by_date_amount
-            .entry((invoice.date, invoice.amount.normalize()))
+            .entry((invoice.date, invoice.amount.normalize(), invoice.service.as_str()))
             .or_default()
             .push(n);
     }
@@ -375,16 +378,28 @@ fn repeated_in_file(candidates: &[&New], file: &Path, client: &str, diags: &mut 
                 continue;
             };
             let invoice = &n.invoice.invoice;
+            let what = if invoice.service.is_empty() {
+                format!(
+                    "the date {} and the amount {}",
+                    invoice.date,
+                    invoice.amount.normalize()
+                )
+            } else {
+                format!(
+                    "the date {}, the amount {} and the service `{}`",
+                    invoice.date,
+                    invoice.amount.normalize(),
+                    invoice.service
+                )
+            };
             diags.error(
                 file,
                 Some(n.line),
                 None,
                 format!(
-                    "probably the same invoice as {}:{}: both are for {client} with the date {} and the amount {}; pass --allow-duplicates to import both",
+                    "probably the same invoice as {}:{}: both are for {client} with {what}; pass --allow-duplicates to import both",
                     file.display(),
                     other.line,
-                    invoice.date,
-                    invoice.amount.normalize()
                 ),
             );
         }

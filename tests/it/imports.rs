@@ -731,6 +731,62 @@ fn rows_of_one_export_with_the_same_date_and_amount_are_probable_duplicates() {
     assert_eq!(data(other.path()), before);
 }
 
+/// Two services billed the same amount on the same day in one export (two
+/// retainers at the month's end) are two invoices, not a duplicate; the
+/// same service twice is one invoice listed twice.
+#[test]
+fn two_services_with_the_same_date_and_amount_in_one_export_are_two_invoices() {
+    let p = project("JPY");
+    let root = p.path();
+    let args = [
+        "import",
+        "invoices",
+        "export.csv",
+        "--client-column",
+        "Client",
+        "--date-column",
+        "Date",
+        "--amount-column",
+        "Amount",
+        "--service-column",
+        "Service",
+    ];
+    fs::write(
+        root.join("export.csv"),
+        "Client,Date,Amount,Service\n\
+         Acme,2026-10-31,300000,SEO retainer\n\
+         Acme,2026-10-31,300000,Ads retainer\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(root, &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with("imported 2 invoices for 1 client (1 new client)\n"),
+        "{stdout}"
+    );
+    assert_eq!(invoices(root, "acme").lines().count(), 3);
+
+    let other = project("JPY");
+    fs::write(
+        other.path().join("export.csv"),
+        "Client,Date,Amount,Service\n\
+         Acme,2026-10-31,300000,SEO retainer\n\
+         Acme,2026-11-30,300000,SEO retainer\n\
+         Acme,2026-10-31,300000,SEO retainer\n",
+    )
+    .unwrap();
+    let before = data(other.path());
+    let (code, _, stderr) = run_in(other.path(), &args);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "export.csv:2: probably the same invoice as export.csv:4: both are for acme with the date 2026-10-31, the amount 300000 and the service `SEO retainer`; pass --allow-duplicates"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(data(other.path()), before, "nothing may be written");
+}
+
 /// Lead review of issue 14: re-importing an export (here laid out like
 /// Xero's, without the preset) into a client whose invoices.csv has
 /// numbers, forgetting `--number-column`, stops and names the column.
