@@ -137,7 +137,9 @@ pub fn format_errors<'a>(errors: impl IntoIterator<Item = &'a Diagnostic>) -> St
         out.push_str(&format!("{d}\n"));
     }
     if errors.len() > MAX_LISTED {
-        out.push_str(&format!("... and {} more errors\n", errors.len() - MAX_LISTED));
+        let more = errors.len() - MAX_LISTED;
+        let noun = if more == 1 { "error" } else { "errors" };
+        out.push_str(&format!("... and {more} more {noun}\n"));
     }
     out
 }
@@ -233,6 +235,11 @@ mod tests {
         let text = format_errors(d.errors());
         assert_eq!(text.lines().count(), 101);
         assert!(text.ends_with("... and 5 more errors\n"));
+        let mut one_more = Diagnostics::new();
+        for i in 0..=MAX_LISTED {
+            one_more.error(Path::new("f"), Some(i as u64), None, "x");
+        }
+        assert!(format_errors(one_more.errors()).ends_with("... and 1 more error\n"));
     }
 
     #[test]
