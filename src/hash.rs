@@ -1,7 +1,14 @@
-//! FNV-1a: the one stable, dependency-free hash behind generated ids
-//! (client ids from imports, story slugs, chart element ids). Unlike `std`'s
-//! hasher its values never change across runs, platforms or versions, so ids
-//! built from it stay the same from one build to the next.
+//! The project's two hashes. FNV-1a is the one stable, dependency-free hash
+//! behind generated ids (client ids from imports, story slugs, chart element
+//! ids): unlike `std`'s hasher its values never change across runs,
+//! platforms or versions, so ids built from it stay the same from one build
+//! to the next. [`Hasher`] (XXH3-128) keys the caches by content: the load
+//! cache's client fingerprints, the page cache and the leak-scan verdicts.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3;
 
 const OFFSET_32: u32 = 0x811c_9dc5;
 const PRIME_32: u32 = 0x0100_0193;
@@ -49,8 +56,71 @@ impl Default for Fnv1a32 {
     }
 }
 
+/// A streaming content hash (XXH3-128) written as hex.
+pub struct Hasher(Xxh3);
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Hasher(Xxh3::new())
+    }
+}
+
+impl Hasher {
+    pub fn new() -> Hasher {
+        Hasher::default()
+    }
+
+    /// Adds a length-prefixed chunk, so that ("ab","c") and ("a","bc") differ.
+    pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// Adds a value as its JSON (self-delimiting, so no prefix is needed);
+    /// `None` if the value cannot be written as JSON (a map with keys that
+    /// are not strings), and then the hash must not be used.
+    pub fn add_json<T: Serialize>(&mut self, value: &T) -> Option<&mut Self> {
+        struct Feed<'a>(&'a mut Xxh3);
+        impl Write for Feed<'_> {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.update(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        self.0.update(b"json:");
+        let mut w = io::BufWriter::with_capacity(1 << 16, Feed(&mut self.0));
+        let ok = serde_json::to_writer(&mut w, value).is_ok() && w.flush().is_ok();
+        drop(w);
+        ok.then_some(self)
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:032x}", self.0.digest128())
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn hash_chunks_are_delimited() {
+        let a = Hasher::new().add(b"ab").add(b"c").hex();
+        let b = Hasher::new().add(b"a").add(b"bc").hex();
+        assert_ne!(a, b);
+        assert_eq!(a, Hasher::new().add(b"ab").add(b"c").hex());
+        assert_eq!(a.len(), 32);
+        let json = |v: &[&str]| Hasher::new().add_json(&v).unwrap().hex();
+        assert_eq!(json(&["a", "b"]), json(&["a", "b"]));
+        assert_ne!(json(&["a", "b"]), json(&["ab"]));
+        let not_json: BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert!(Hasher::new().add_json(&not_json).is_none());
+    }
+
     use super::*;
 
     // Reference vectors from the FNV authors' test suite

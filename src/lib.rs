@@ -8,7 +8,7 @@
 //! for an incremental build, only its changed files). [`publish`] holds the
 //! rules of what may reach the public site. Two caches make repeated
 //! commands fast without changing any result: [`load_cache`] (parsed client
-//! folders, checked by file stamps) and [`cache`] (rendered pages and
+//! folders, checked by file stamps) and [`page_cache`] (rendered pages and
 //! leak-scan verdicts, checked by content hashes).
 
 /// This build of casebook: its version and a hash of the sources it was
@@ -17,7 +17,6 @@
 pub const BUILD_ID: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("CASEBOOK_SOURCE_HASH"));
 
 pub mod build;
-pub mod cache;
 pub mod charts;
 pub mod cli;
 pub mod clv;
@@ -39,6 +38,7 @@ pub mod metrics;
 pub mod model;
 pub mod money;
 pub mod month;
+pub mod page_cache;
 /// Outcome summaries moved into [`metrics`]; the old path still works.
 pub use metrics::outcomes;
 pub mod output;

@@ -96,7 +96,7 @@ enum Command {
         format: Option<Format>,
         /// The table printed as CSV [default: clients].
         #[arg(long, value_enum, value_name = "TABLE")]
-        table: Option<Table>,
+        table: Option<TableArg>,
         /// Start the CSV with a UTF-8 byte-order mark, so that Excel reads Japanese text correctly.
         #[arg(long)]
         bom: bool,
@@ -269,28 +269,28 @@ enum Format {
 
 /// The tables of `metrics --format csv`.
 #[derive(Clone, Copy, ValueEnum)]
-enum Table {
+enum TableArg {
     Clients,
     Monthly,
     Cohorts,
     Channels,
 }
 
-impl Table {
+impl TableArg {
     fn kind(self) -> casebook::metrics::TableKind {
         use casebook::metrics::TableKind;
         match self {
-            Table::Clients => TableKind::Clients,
-            Table::Monthly => TableKind::Monthly,
-            Table::Cohorts => TableKind::Cohorts,
-            Table::Channels => TableKind::Channels,
+            TableArg::Clients => TableKind::Clients,
+            TableArg::Monthly => TableKind::Monthly,
+            TableArg::Cohorts => TableKind::Cohorts,
+            TableArg::Channels => TableKind::Channels,
         }
     }
 }
 
 /// The output format of `metrics` from its flags: CSV when a table is
 /// named; a table or a BOM with JSON is a usage error.
-fn metrics_format(format: Option<Format>, table: Option<Table>, bom: bool) -> Result<MetricsFormat, String> {
+fn metrics_format(format: Option<Format>, table: Option<TableArg>, bom: bool) -> Result<MetricsFormat, String> {
     let csv = match format {
         Some(f) => f == Format::Csv,
         None => table.is_some() || bom,
@@ -305,7 +305,7 @@ fn metrics_format(format: Option<Format>, table: Option<Table>, bom: bool) -> Re
         return Ok(MetricsFormat::Json);
     }
     Ok(MetricsFormat::Csv {
-        table: table.unwrap_or(Table::Clients).kind(),
+        table: table.unwrap_or(TableArg::Clients).kind(),
         bom,
     })
 }

@@ -12,21 +12,21 @@ const SHOW_AFTER: Duration = Duration::from_secs(1);
 
 /// A progress bar that appears only on a terminal, and only once the work
 /// has taken about a second.
-pub struct Progress {
+pub struct TerminalProgress {
     bar: ProgressBar,
     start: Instant,
     shown: AtomicBool,
     enabled: bool,
 }
 
-impl Progress {
-    pub fn new(len: u64, message: &str, enabled: bool) -> Progress {
+impl TerminalProgress {
+    pub fn new(len: u64, message: &str, enabled: bool) -> TerminalProgress {
         let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
         if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:32}] {pos}/{len} ({eta})") {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(message.to_string());
-        Progress {
+        TerminalProgress {
             bar,
             start: Instant::now(),
             shown: AtomicBool::new(false),
@@ -35,8 +35,8 @@ impl Progress {
     }
 
     /// A bar that never shows.
-    pub fn off() -> Progress {
-        Progress::new(0, "", false)
+    pub fn off() -> TerminalProgress {
+        TerminalProgress::new(0, "", false)
     }
 
     pub fn inc(&self) {

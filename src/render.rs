@@ -117,7 +117,7 @@ impl Renderer {
         if diags.has_errors() {
             return None;
         }
-        let mut h = crate::cache::Hasher::new();
+        let mut h = crate::hash::Hasher::new();
         for (name, source) in &sources {
             h.add(name.as_bytes()).add(source.as_bytes());
         }

@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use super::BuildError;
-use crate::cache;
 use crate::output::{Live, OutputDir, Staging};
+use crate::page_cache;
 
 /// The staged output and what the build knows of the output as it is.
 pub(super) struct Commit<'a> {
@@ -26,7 +26,7 @@ pub(super) struct Commit<'a> {
 
 impl Commit<'_> {
     /// Moves the staged files into the output and writes `manifest`.
-    pub fn run(mut self, manifest: &cache::Manifest) -> Result<(), BuildError> {
+    pub fn run(mut self, manifest: &page_cache::Manifest) -> Result<(), BuildError> {
         let out = self.out;
         // PDFs printed from pages that come out of this build unchanged stay
         // (see crate::pdf); a build without the caches cannot tell, and
@@ -44,7 +44,7 @@ impl Commit<'_> {
         }
         // The old cache describes the old site: drop it before the output
         // changes, write the new one after.
-        cache::remove(out);
+        page_cache::remove(out);
         match &self.live {
             Some(live) => self
                 .staging
@@ -62,7 +62,7 @@ impl Commit<'_> {
         }
         if self.incremental {
             // A cache that cannot be written only costs the next build time.
-            let _ = cache::save(out, manifest);
+            let _ = page_cache::save(out, manifest);
         }
         if let Some(pdfs) = &pdfs {
             pdfs.save(out);

@@ -11,12 +11,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiff::civil::Date;
 
-use crate::cache;
 use crate::diag::{Diagnostics, format_errors};
 use crate::load::{Loaded, load, load_cached};
 use crate::model::Project;
 use crate::month::Month;
 use crate::output::{self, Staging};
+use crate::page_cache;
 use crate::pages::{self, Common};
 use crate::publish;
 use crate::render::Renderer;
@@ -38,7 +38,7 @@ pub struct BuildOptions {
     pub archive: bool,
     /// Threads for rendering (`None`: one per core). Output is the same for any number.
     pub jobs: Option<usize>,
-    /// Reuse unchanged clients' pages from the previous build (see [`crate::cache`]).
+    /// Reuse unchanged clients' pages from the previous build (see [`crate::page_cache`]).
     pub incremental: bool,
     /// Show a progress bar on a terminal when the build takes a while.
     pub progress: bool,
@@ -91,7 +91,7 @@ impl BuildSummary {
         }
     }
 
-    /// Counts the pages of one client.
+    /// ProjectCounts the pages of one client.
     fn add(&mut self, client: &render::ClientOutput) {
         self.internal_pages += client.pages;
         self.reports += client.reports;
@@ -240,12 +240,12 @@ pub fn build_project(
     lap("portfolio pages");
 
     let clients = rendering.clients()?;
-    let mut manifest = cache::Manifest {
-        format: cache::FORMAT,
+    let mut manifest = page_cache::Manifest {
+        format: page_cache::FORMAT,
         global,
         clients: BTreeMap::new(),
         portfolio,
-        public_scan: cache::PublicScan::default(),
+        public_scan: page_cache::PublicScan::default(),
     };
     for client in clients {
         summary.add(&client);

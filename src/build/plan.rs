@@ -10,11 +10,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::BuildOptions;
-use crate::cache;
 use crate::metrics::{self, Metrics};
 use crate::model::Project;
 use crate::month::Month;
 use crate::output::Live;
+use crate::page_cache;
 use crate::render::Renderer;
 
 /// The as-of month: the one asked for, else the latest with an invoice
@@ -68,7 +68,7 @@ impl Plan {
     /// The key of everything every page depends on: this casebook, the
     /// settings, the templates, the as-of month and `--archive`.
     pub fn global_key(&self, project: &Project, renderer: &Renderer, archive: bool) -> String {
-        let mut global = cache::Hasher::new();
+        let mut global = crate::hash::Hasher::new();
         global
             .add(crate::BUILD_ID.as_bytes())
             // The settings as loaded, not re-read: an edit during the build
@@ -83,7 +83,7 @@ impl Plan {
     /// The key of the prediction models of the report months: a client's
     /// forecast comes from models fitted over every client.
     pub fn models_key(&self) -> String {
-        let mut h = cache::Hasher::new();
+        let mut h = crate::hash::Hasher::new();
         for month in &self.report_months {
             if let Some(mm) = self.computed.get(month) {
                 h.add(format!("{month} {:?}", mm.prediction).as_bytes());
@@ -95,10 +95,10 @@ impl Plan {
 
 /// What the previous build left: its manifest, and the output as it is now
 /// when that build had the same global key. Then unchanged pages stay where
-/// they are and the commit patches the output (see [`crate::cache`] and
+/// they are and the commit patches the output (see [`crate::page_cache`] and
 /// [`crate::output`]); otherwise everything is rendered and swapped in.
 pub(super) struct Previous {
-    pub manifest: cache::Manifest,
+    pub manifest: page_cache::Manifest,
     pub live: Option<Live>,
 }
 
@@ -113,9 +113,9 @@ impl Previous {
         portfolio: &T,
     ) -> (Previous, Option<String>) {
         let manifest = if incremental {
-            cache::load(out)
+            page_cache::load(out)
         } else {
-            cache::Manifest::default()
+            page_cache::Manifest::default()
         };
         let (live, portfolio_key) = rayon::join(
             || {
@@ -124,7 +124,7 @@ impl Previous {
                     .flatten()
             },
             || {
-                let mut key = cache::Hasher::new();
+                let mut key = crate::hash::Hasher::new();
                 key.add(global.as_bytes());
                 incremental.then(|| key.add_json(portfolio).map(|h| h.hex())).flatten()
             },
@@ -134,8 +134,10 @@ impl Previous {
 
     /// The pages `pages` of the previous build when their key is `key` and
     /// they are still in the output as that build wrote them.
-    pub fn unchanged(&self, pages: Option<&cache::Pages>, key: Option<&String>) -> Option<cache::Pages> {
+    pub fn unchanged(&self, pages: Option<&page_cache::Pages>, key: Option<&String>) -> Option<page_cache::Pages> {
         let (live, key) = (self.live.as_ref()?, key?);
-        pages.filter(|p| &p.key == key && cache::still_there(live, p)).cloned()
+        pages
+            .filter(|p| &p.key == key && page_cache::still_there(live, p))
+            .cloned()
     }
 }

@@ -9,11 +9,11 @@ use rayon::prelude::*;
 
 use super::render::Rendering;
 use super::{BuildError, BuildOptions};
-use crate::cache;
 use crate::diag::Diagnostics;
 use crate::model::Project;
 use crate::month::Month;
 use crate::output::{self, OutputDir, Staging};
+use crate::page_cache;
 use crate::pages::{self, Common};
 use crate::publish;
 use crate::render::Renderer;
@@ -25,7 +25,7 @@ pub(super) struct PublicSite {
     pub own: Option<(OutputDir, Staging)>,
     pub stories: usize,
     /// What the scan found clean, for the next build.
-    pub scan: cache::PublicScan,
+    pub scan: page_cache::PublicScan,
 }
 
 impl PublicSite {
@@ -197,10 +197,10 @@ fn public_folder(project: &Project, opts: &BuildOptions, out: &Path) -> Result<O
 fn scan(
     project: &Project,
     today: jiff::civil::Date,
-    previous: &cache::PublicScan,
+    previous: &page_cache::PublicScan,
     staged: &Path,
     published: &Path,
-) -> Result<cache::PublicScan, BuildError> {
+) -> Result<page_cache::PublicScan, BuildError> {
     let forbidden = publish::forbidden_names(project, today);
     let names = publish::names_key(&forbidden);
     let no_entries = BTreeSet::new();
@@ -222,7 +222,7 @@ fn scan(
             .collect();
         return Err(BuildError::Leak(leaks));
     }
-    Ok(cache::PublicScan {
+    Ok(page_cache::PublicScan {
         names,
         clean: scanned.entries,
     })

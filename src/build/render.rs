@@ -9,13 +9,13 @@ use rayon::prelude::*;
 
 use super::plan::{Plan, Previous};
 use super::{BuildError, BuildOptions};
-use crate::cache::{self, FileStamp};
 use crate::metrics::{self, Metrics};
 use crate::model::{Client, Project};
 use crate::month::Month;
 use crate::output::Staging;
+use crate::page_cache::{self, FileStamp};
 use crate::pages::{self, Common};
-use crate::progress::Progress;
+use crate::progress::TerminalProgress;
 use crate::publish;
 use crate::render::Renderer;
 
@@ -42,7 +42,7 @@ impl Writer<'_> {
     pub fn stamps(&self, files: &[String]) -> Result<Vec<FileStamp>, BuildError> {
         files
             .iter()
-            .map(|rel| cache::stamp(self.staging.dir(), rel).map_err(|e| BuildError::Io(PathBuf::from(rel), e)))
+            .map(|rel| page_cache::stamp(self.staging.dir(), rel).map_err(|e| BuildError::Io(PathBuf::from(rel), e)))
             .collect()
     }
 
@@ -97,7 +97,7 @@ pub(super) struct ClientOutput {
     pub id: String,
     pub pages: usize,
     /// What the cache keeps for the next build (none without a fingerprint).
-    pub entry: Option<cache::Pages>,
+    pub entry: Option<page_cache::Pages>,
     pub reports: usize,
     /// Client editions (`client/<id>/<YYYY-MM>.html`), one per report.
     pub editions: usize,
@@ -106,7 +106,7 @@ pub(super) struct ClientOutput {
 
 impl ClientOutput {
     /// A client whose pages of the previous build stay.
-    fn reused(id: &str, pages: cache::Pages) -> ClientOutput {
+    fn reused(id: &str, pages: page_cache::Pages) -> ClientOutput {
         let internal_html = |f: &&FileStamp| f.path.starts_with("internal/") && f.path.ends_with(".html");
         ClientOutput {
             id: id.to_string(),
@@ -126,8 +126,8 @@ impl ClientOutput {
     }
 }
 
-/// Counts a client as done when its work ends, however it ends.
-struct Tick<'a>(&'a Progress);
+/// ProjectCounts a client as done when its work ends, however it ends.
+struct Tick<'a>(&'a TerminalProgress);
 
 impl Drop for Tick<'_> {
     fn drop(&mut self) {
@@ -155,7 +155,7 @@ impl Rendering<'_> {
         inputs: &pages::internal::PortfolioInputs,
         key: Option<String>,
         kept: &mut Vec<String>,
-    ) -> Result<Option<cache::Pages>, BuildError> {
+    ) -> Result<Option<page_cache::Pages>, BuildError> {
         match self
             .previous
             .unchanged(self.previous.manifest.portfolio.as_ref(), key.as_ref())
@@ -166,18 +166,18 @@ impl Rendering<'_> {
             }
             None => {
                 let files = portfolio(self.writer, self.common, inputs, self.plan.current())?;
-                Ok(key.map(|key| cache::Pages { key, files }))
+                Ok(key.map(|key| page_cache::Pages { key, files }))
             }
         }
     }
 
     /// Reports: one per client alive in each report month, computed as of
     /// it. A client whose inputs did not change since the previous build
-    /// keeps its pages (see [`crate::cache`]). The first error in client
+    /// keeps its pages (see [`crate::page_cache`]). The first error in client
     /// order, whatever thread found it first.
     pub fn clients(&self) -> Result<Vec<ClientOutput>, BuildError> {
         let models_key = self.plan.models_key();
-        let progress = Progress::new(
+        let progress = TerminalProgress::new(
             self.project.clients.len() as u64,
             "rendering clients",
             self.opts.progress,
@@ -238,7 +238,7 @@ impl Rendering<'_> {
                 .count(),
             reports: written.len(),
             editions: written.len(),
-            entry: key.map(|key| cache::Pages { key, files: stamps }),
+            entry: key.map(|key| page_cache::Pages { key, files: stamps }),
             reused: false,
         })
     }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::Config;
-use crate::input::tomlish::Fields;
+use crate::input::document::Fields;
 
 /// `[brand]`: how the consultancy presents itself in the documents it
 /// hands out (the client edition of the review, the public site).

@@ -10,7 +10,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::diag::Diagnostics;
-use crate::input::tomlish::{self, Fields};
+use crate::input::document::{self, Fields};
 
 mod brand;
 mod sections;
@@ -105,7 +105,7 @@ impl Config {
 
     /// Parses `casebook.toml`; problems go to `diags` (with `path` as given).
     pub fn parse(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Config> {
-        let table = tomlish::parse_table(text, path, diags)?;
+        let table = document::parse_table(text, path, diags)?;
         let mut f = Fields::new(&table, text, path, diags);
         let title = f.required_string("title");
         let currency = f.required_string("currency");

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{Config, check_base_url};
-use crate::input::tomlish::Fields;
+use crate::input::document::Fields;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealthComponent {

@@ -2,14 +2,14 @@
 
 use std::path::Path;
 
-use super::tomlish::Fields;
+use super::document::Fields;
 use crate::diag::Diagnostics;
 use crate::model::{Client, Contract};
 
 /// Reads a client's settings; `None` when the file cannot be parsed or has
 /// no `name`. The client has no invoices or other data yet.
 pub fn parse_client_toml(id: &str, text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Client> {
-    let table = super::tomlish::parse_table(text, rel, diags)?;
+    let table = super::document::parse_table(text, rel, diags)?;
     let mut f = Fields::new(&table, text, rel, diags);
     let name = f.required_string("name");
     let alias = f.string("alias").filter(|s| !s.trim().is_empty());

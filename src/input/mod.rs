@@ -8,7 +8,7 @@
 //!   of every field for error messages;
 //! * [`tables`]: the CSV files of a client folder, and [`client_toml`] its
 //!   settings, each read by one function that `load` and `import` share;
-//! * [`tomlish`]: TOML and YAML documents (settings, front matter) with the
+//! * [`document`]: TOML and YAML documents (settings, front matter) with the
 //!   position of every value.
 //!
 //! Nothing here knows about metrics, pages or the folder layout of a
@@ -16,12 +16,12 @@
 
 pub mod client_toml;
 pub mod decode;
+pub mod document;
 pub mod ids;
 pub mod records;
 pub mod rows;
 pub mod spelling;
 pub mod tables;
-pub mod tomlish;
 pub mod write;
 
 pub use decode::{DecodeError, Decoded, NOT_TEXT, TextEncoding, decode};

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::content::{front_matter, parse_story};
 use super::files::{Record, Recorder, is_link, look, read_file, read_text, rel_path, sorted_entries};
 use crate::diag::{Diagnostics, key_line};
-use crate::input::tomlish::Fields;
+use crate::input::document::Fields;
 use crate::input::{client_toml, tables};
 use crate::load_cache::ClientLoad;
 use crate::model::*;

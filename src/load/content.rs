@@ -5,15 +5,15 @@ use std::path::Path;
 
 use super::files::{read_text, rel_path, sorted_entries};
 use crate::diag::Diagnostics;
+use crate::input::document::{Fields, NodeMap};
 use crate::input::ids::is_valid_slug;
-use crate::input::tomlish::{Fields, Table};
 use crate::markdown::split_front_matter;
 use crate::model::*;
 
 /// The front matter and body of a markdown file; `false` when either is
 /// wrong (reported), including a body beyond the nesting limits of
 /// [`crate::markdown::check_limits`].
-pub(super) fn front_matter<'t>(text: &'t str, rel: &Path, diags: &mut Diagnostics) -> (Option<Table>, &'t str, bool) {
+pub(super) fn front_matter<'t>(text: &'t str, rel: &Path, diags: &mut Diagnostics) -> (Option<NodeMap>, &'t str, bool) {
     let split = split_front_matter(text);
     let (front, ok) = match split.front {
         None => (None, true),
@@ -100,7 +100,7 @@ pub(super) fn parse_story(text: &str, rel: &Path, diags: &mut Diagnostics) -> Op
 }
 
 /// A story's `[consent]` table; `None` when it is wrong (reported).
-fn parse_consent(t: &Table, text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Consent> {
+fn parse_consent(t: &NodeMap, text: &str, rel: &Path, diags: &mut Diagnostics) -> Option<Consent> {
     let mut c = Fields::new(t, text, rel, diags);
     let status_text = c.string("status").unwrap_or_else(|| "none".to_string());
     let status = ConsentStatus::parse(&status_text);

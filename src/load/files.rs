@@ -100,7 +100,7 @@ pub(super) fn rel_path(root: &Path, path: &Path) -> PathBuf {
 /// (the load cache's stamps).
 #[derive(Default)]
 pub(super) struct Record {
-    pub hash: crate::cache::Hasher,
+    pub hash: crate::hash::Hasher,
     pub inputs: Inputs,
 }
 

@@ -175,7 +175,7 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> (Option<Config>, String)
     let rel = Path::new("casebook.toml");
     match fs::read_to_string(root.join(rel)) {
         Ok(text) => {
-            let mut hasher = crate::cache::Hasher::new();
+            let mut hasher = crate::hash::Hasher::new();
             hasher.add(text.as_bytes());
             let mut config = Config::parse(&text, rel, diags);
             if let Some(c) = config.as_mut() {
@@ -273,8 +273,8 @@ pub fn future_dates(project: &Project, today: jiff::civil::Date) -> Diagnostics 
     diags
 }
 
-/// Counts for `casebook check`'s summary line.
-pub struct Counts {
+/// ProjectCounts for `casebook check`'s summary line.
+pub struct ProjectCounts {
     pub clients: usize,
     pub invoices: usize,
     pub nps: usize,
@@ -282,8 +282,8 @@ pub struct Counts {
     pub stories: usize,
 }
 
-pub fn counts(p: &Project) -> Counts {
-    Counts {
+pub fn counts(p: &Project) -> ProjectCounts {
+    ProjectCounts {
         clients: p.clients.len(),
         invoices: p.clients.iter().map(|c| c.invoices.len()).sum(),
         nps: p.clients.iter().map(|c| c.nps.len()).sum(),

@@ -1,7 +1,7 @@
 //! Front matter: `+++` TOML or `---` YAML split from the body, within
 //! limits of size and nesting.
 
-use crate::input::tomlish::{Table, parse_toml, parse_yaml};
+use crate::input::document::{NodeMap, parse_toml, parse_yaml};
 
 /// The largest front matter read, in bytes (YAML parsing of adversarial
 /// text is superlinear; real front matter is a few hundred bytes).
@@ -11,7 +11,7 @@ pub const MAX_FRONT_MATTER: usize = 64 * 1024;
 pub const MAX_FRONT_MATTER_NESTING: usize = 100;
 /// The front matter of a markdown file and the body after it.
 pub struct Split<'a> {
-    pub front: Option<Result<Table, (u64, u64, String)>>,
+    pub front: Option<Result<NodeMap, (u64, u64, String)>>,
     pub body: &'a str,
 }
 

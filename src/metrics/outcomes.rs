@@ -8,7 +8,7 @@ use crate::model::{Client, OutcomeRow};
 use crate::month::Month;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Progress {
+pub enum KpiProgress {
     /// The latest value has reached the target.
     Reached,
     /// Better than the baseline, target not reached yet.
@@ -29,7 +29,7 @@ pub struct OutcomeSummary {
     pub target: Option<f64>,
     pub higher_is_better: bool,
     /// Progress towards the target (or away from the baseline without one).
-    pub progress: Progress,
+    pub progress: KpiProgress,
     /// Every value up to the month, oldest first: (date, value).
     pub history: Vec<(jiff::civil::Date, f64)>,
     /// Digits after the decimal point, as the KPI's rows are written (the
@@ -105,9 +105,9 @@ pub fn summarise(client: &Client, as_of: Month) -> Vec<OutcomeSummary> {
         let better = |a: f64, b: f64| if hib { a > b } else { a < b };
         let reached = |t: f64| if hib { current >= t } else { current <= t };
         let progress = match target {
-            Some(t) if reached(t) => Progress::Reached,
-            _ if better(current, baseline) => Progress::Improving,
-            _ => Progress::Behind,
+            Some(t) if reached(t) => KpiProgress::Reached,
+            _ if better(current, baseline) => KpiProgress::Improving,
+            _ => KpiProgress::Behind,
         };
         let history: Vec<_> = group.iter().map(|r| (r.date, r.value)).collect();
         let measured_now = Month::of(last.date) == as_of;
@@ -177,11 +177,11 @@ mod tests {
         assert_eq!(s[0].baseline, 5000.0);
         assert_eq!(s[0].current, 3400.0);
         assert!((s[0].change.unwrap() + 0.32).abs() < 1e-12);
-        assert_eq!(s[0].progress, Progress::Reached);
+        assert_eq!(s[0].progress, KpiProgress::Reached);
         // As of April only two values are known: 4200 is better than 5000 but above 3500.
         let s = summarise(&c, Month::new(2026, 4).unwrap());
         assert_eq!(s[0].current, 4200.0);
-        assert_eq!(s[0].progress, Progress::Improving);
+        assert_eq!(s[0].progress, KpiProgress::Improving);
         assert!(summarise(&c, Month::new(2025, 12).unwrap()).is_empty());
     }
 
@@ -218,8 +218,8 @@ mod tests {
         let s = summarise(&c, Month::new(2026, 2).unwrap());
         assert_eq!(s[0].kpi, "Conv");
         assert_eq!(s[0].baseline, 2.5);
-        assert_eq!(s[0].progress, Progress::Behind);
+        assert_eq!(s[0].progress, KpiProgress::Behind);
         assert_eq!(s[1].change, None);
-        assert_eq!(s[1].progress, Progress::Improving);
+        assert_eq!(s[1].progress, KpiProgress::Improving);
     }
 }

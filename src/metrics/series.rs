@@ -150,7 +150,7 @@ impl<'a> ClientSeries<'a> {
 
 /// The portfolio's counts of one month.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Counts {
+pub(crate) struct MonthCounts {
     pub revenue: Decimal,
     pub alive: usize,
     pub new: usize,
@@ -163,7 +163,7 @@ pub(crate) struct Timeline {
     pub first: Month,
     pub as_of: Month,
     /// Index `j` is month `first + j`; empty when no client exists.
-    pub rows: Vec<Counts>,
+    pub rows: Vec<MonthCounts>,
 }
 
 impl Timeline {
@@ -175,7 +175,7 @@ impl Timeline {
                 rows: Vec::new(),
             };
         };
-        let mut rows = vec![Counts::default(); as_of.since(first) as usize + 1];
+        let mut rows = vec![MonthCounts::default(); as_of.since(first) as usize + 1];
         for s in series {
             let offset = s.start.since(first) as usize;
             for (i, (r, alive)) in s.revenue.iter().zip(&s.alive).enumerate() {
@@ -192,7 +192,7 @@ impl Timeline {
         Timeline { first, as_of, rows }
     }
 
-    fn at(&self, m: Month) -> Option<&Counts> {
+    fn at(&self, m: Month) -> Option<&MonthCounts> {
         usize::try_from(m.since(self.first)).ok().and_then(|j| self.rows.get(j))
     }
 

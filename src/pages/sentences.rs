@@ -4,7 +4,7 @@
 
 use super::{Common, with_unit_dp};
 use crate::i18n::Lang;
-use crate::metrics::outcomes::{OutcomeSummary, Progress};
+use crate::metrics::outcomes::{KpiProgress, OutcomeSummary};
 use crate::metrics::{Signal, SignalKind};
 
 /// A sentence for a signal in the project's language, with its numbers.
@@ -55,7 +55,7 @@ pub fn signal_sentence(c: &Common, s: &Signal) -> String {
 pub fn outcome_sentence(c: &Common, o: &OutcomeSummary) -> String {
     use Lang::*;
     let v = |x: f64| with_unit_dp(c, x, &o.unit, o.decimals);
-    let reached = o.progress == Progress::Reached;
+    let reached = o.progress == KpiProgress::Reached;
     let moved = o.change.filter(|ch| c.fmt.percent(Some(ch.abs()), 0) != "0%");
     let first = match (moved, c.lang) {
         (Some(ch), En) => format!(

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::month::Month;
 use crate::output::{Entry, Live};
-use crate::progress::Progress;
+use crate::progress::TerminalProgress;
 
 /// Which edition(s) to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,7 +169,7 @@ struct Printed {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 struct PrintedPdf {
     html: String,
-    /// [`crate::cache::Hasher`] of the page's bytes.
+    /// [`crate::hash::Hasher`] of the page's bytes.
     html_hash: String,
     size: u64,
     mtime_ns: u128,
@@ -178,7 +178,7 @@ struct PrintedPdf {
 const PRINTED_FORMAT: u32 = 1;
 
 fn printed_path(out: &Path) -> PathBuf {
-    crate::cache::cache_path(out).with_extension("pdf.json")
+    crate::page_cache::cache_path(out).with_extension("pdf.json")
 }
 
 fn load_printed(out: &Path) -> Printed {
@@ -200,7 +200,7 @@ fn save_printed(out: &Path, printed: &Printed) -> io::Result<()> {
 }
 
 fn hash(bytes: &[u8]) -> String {
-    crate::cache::Hasher::new().add(bytes).hex()
+    crate::hash::Hasher::new().add(bytes).hex()
 }
 
 fn file_entry(path: &Path) -> Option<Entry> {
@@ -280,7 +280,7 @@ impl Retained {
 /// Prints `jobs` with one browser; returns the PDFs written.
 pub fn print(out: &Path, jobs: &[Job], browser: &Path, progress: bool) -> Result<Vec<String>, String> {
     let mut b = cdp::Browser::start(browser).map_err(|e| format!("{}: {e}", browser.display()))?;
-    let bar = Progress::new(jobs.len() as u64, "printing PDFs", progress && jobs.len() > 3);
+    let bar = TerminalProgress::new(jobs.len() as u64, "printing PDFs", progress && jobs.len() > 3);
     let mut printed = load_printed(out);
     printed.format = PRINTED_FORMAT;
     let mut written = Vec::new();

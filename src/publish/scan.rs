@@ -186,7 +186,7 @@ fn readable_part(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 /// is this build of casebook ([`crate::BUILD_ID`]: its version and a hash
 /// of its sources, so a changed scanner never trusts an old verdict).
 pub fn names_key(forbidden: &[(String, Vec<String>)]) -> String {
-    let mut h = crate::cache::Hasher::new();
+    let mut h = crate::hash::Hasher::new();
     h.add(crate::BUILD_ID.as_bytes());
     for (id, names) in forbidden {
         h.add(id.as_bytes()).add(&(names.len() as u64).to_le_bytes());
@@ -203,7 +203,7 @@ pub fn names_key(forbidden: &[(String, Vec<String>)]) -> String {
 /// by chance are 2^-128 (the hash guards against accidents, not against
 /// contents forged to collide with a clean page).
 pub fn entry_fingerprint(rel: &Path, bytes: Option<&[u8]>) -> String {
-    let mut h = crate::cache::Hasher::new();
+    let mut h = crate::hash::Hasher::new();
     h.add(rel.as_os_str().as_encoded_bytes());
     match bytes {
         Some(b) => h.add(b"file").add(b),

@@ -64,7 +64,7 @@ pub struct ServeOptions {
 /// What served pages need to know about the builds.
 #[derive(Clone, Debug, Default)]
 struct Status {
-    /// Counts finished builds, failed or not: a page reloads when it changes.
+    /// ProjectCounts finished builds, failed or not: a page reloads when it changes.
     generation: u64,
     /// The errors of the last build, if it failed.
     error: Option<String>,

@@ -10,7 +10,7 @@ use super::{
     next_step, revenue_chart,
 };
 use crate::metrics::ClientMetrics;
-use crate::metrics::outcomes::{Progress, summarise};
+use crate::metrics::outcomes::{KpiProgress, summarise};
 use crate::model::Client;
 use crate::month::Month;
 use crate::pages::sentences::{outcome_sentence, signal_sentence};
@@ -102,9 +102,9 @@ fn outcome_rows(c: &Common, client: &Client, as_of: Month) -> Vec<OutcomeRow> {
         .map(|o| {
             let unit = |v: f64| with_unit_dp(c, v, &o.unit, o.decimals);
             let (status, on_track) = match o.progress {
-                Progress::Reached => (c.t("reached"), true),
-                Progress::Improving => (c.t("improving"), true),
-                Progress::Behind => (c.t("behind"), false),
+                KpiProgress::Reached => (c.t("reached"), true),
+                KpiProgress::Improving => (c.t("improving"), true),
+                KpiProgress::Behind => (c.t("behind"), false),
             };
             OutcomeRow {
                 kpi: o.kpi.clone(),

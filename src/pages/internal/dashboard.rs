@@ -21,7 +21,7 @@ use crate::pages::{Common, Kpi, Table, months_text, page};
 /// What the portfolio pages (`internal/index.html`, `internal/cohorts/`,
 /// `internal/metrics.json`) are rendered from, besides the settings and
 /// templates. The build cache keeps those pages while a hash of this value
-/// is unchanged (see [`crate::cache`]), so their page functions read
+/// is unchanged (see [`crate::page_cache`]), so their page functions read
 /// nothing else of the project.
 #[derive(Serialize)]
 pub struct PortfolioInputs<'a> {

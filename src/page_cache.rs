@@ -33,11 +33,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::Xxh3;
 
 use crate::output::{Entry, Live};
 
@@ -76,53 +75,6 @@ pub struct FileStamp {
     pub path: String,
     pub size: u64,
     pub mtime_ns: u128,
-}
-
-/// A streaming content hash (XXH3-128) written as hex.
-pub struct Hasher(Xxh3);
-
-impl Default for Hasher {
-    fn default() -> Self {
-        Hasher(Xxh3::new())
-    }
-}
-
-impl Hasher {
-    pub fn new() -> Hasher {
-        Hasher::default()
-    }
-
-    /// Adds a length-prefixed chunk, so that ("ab","c") and ("a","bc") differ.
-    pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-        self
-    }
-
-    /// Adds a value as its JSON (self-delimiting, so no prefix is needed);
-    /// `None` if the value cannot be written as JSON (a map with keys that
-    /// are not strings), and then the hash must not be used.
-    pub fn add_json<T: Serialize>(&mut self, value: &T) -> Option<&mut Self> {
-        struct Feed<'a>(&'a mut Xxh3);
-        impl Write for Feed<'_> {
-            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                self.0.update(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> io::Result<()> {
-                Ok(())
-            }
-        }
-        self.0.update(b"json:");
-        let mut w = io::BufWriter::with_capacity(1 << 16, Feed(&mut self.0));
-        let ok = serde_json::to_writer(&mut w, value).is_ok() && w.flush().is_ok();
-        drop(w);
-        ok.then_some(self)
-    }
-
-    pub fn hex(&self) -> String {
-        format!("{:032x}", self.0.digest128())
-    }
 }
 
 pub fn cache_path(out: &Path) -> PathBuf {
@@ -185,20 +137,6 @@ pub fn still_there(live: &Live, pages: &Pages) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hash_chunks_are_delimited() {
-        let a = Hasher::new().add(b"ab").add(b"c").hex();
-        let b = Hasher::new().add(b"a").add(b"bc").hex();
-        assert_ne!(a, b);
-        assert_eq!(a, Hasher::new().add(b"ab").add(b"c").hex());
-        assert_eq!(a.len(), 32);
-        let json = |v: &[&str]| Hasher::new().add_json(&v).unwrap().hex();
-        assert_eq!(json(&["a", "b"]), json(&["a", "b"]));
-        assert_ne!(json(&["a", "b"]), json(&["ab"]));
-        let not_json: BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
-        assert!(Hasher::new().add_json(&not_json).is_none());
-    }
 
     #[test]
     fn manifest_round_trip_and_stale_files() {

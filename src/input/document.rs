@@ -27,7 +27,7 @@ pub enum Val {
     /// A TOML date or date-time, as written.
     Date(String),
     Array(Vec<Node>),
-    Table(Table),
+    Table(NodeMap),
     Null,
 }
 
@@ -38,7 +38,7 @@ pub struct Node {
     pub column: Option<u64>,
 }
 
-pub type Table = BTreeMap<String, Node>;
+pub type NodeMap = BTreeMap<String, Node>;
 
 impl Val {
     fn type_name(&self) -> &'static str {
@@ -56,7 +56,7 @@ impl Val {
 
 /// Parses a TOML document. `first_line` is the line in the file where
 /// `text` starts (front matter starts after its `+++` line).
-pub fn parse_toml(text: &str, first_line: u64) -> Result<Table, (u64, u64, String)> {
+pub fn parse_toml(text: &str, first_line: u64) -> Result<NodeMap, (u64, u64, String)> {
     match DeTable::parse(text) {
         Ok(t) => Ok(convert_table(t.get_ref(), text, first_line)),
         Err(e) => {
@@ -67,7 +67,7 @@ pub fn parse_toml(text: &str, first_line: u64) -> Result<Table, (u64, u64, Strin
     }
 }
 
-fn convert_table(t: &DeTable<'_>, text: &str, first_line: u64) -> Table {
+fn convert_table(t: &DeTable<'_>, text: &str, first_line: u64) -> NodeMap {
     t.iter()
         .map(|(k, v)| (k.get_ref().to_string(), convert_value(v, text, first_line)))
         .collect()
@@ -102,7 +102,7 @@ fn convert_value(v: &Spanned<DeValue<'_>>, text: &str, first_line: u64) -> Node 
 
 /// Parses a YAML mapping (front matter). Positions are the lines of the
 /// top-level keys.
-pub fn parse_yaml(text: &str, first_line: u64) -> Result<Table, (u64, u64, String)> {
+pub fn parse_yaml(text: &str, first_line: u64) -> Result<NodeMap, (u64, u64, String)> {
     let value: yaml_serde::Value = match yaml_serde::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -120,7 +120,7 @@ pub fn parse_yaml(text: &str, first_line: u64) -> Result<Table, (u64, u64, Strin
             Val::Table(t) => Ok(t),
             _ => unreachable!("a mapping converts to a table"),
         },
-        yaml_serde::Value::Null => Ok(Table::new()),
+        yaml_serde::Value::Null => Ok(NodeMap::new()),
         _ => Err((
             first_line,
             1,
@@ -142,7 +142,7 @@ fn convert_yaml(v: &yaml_serde::Value, text: &str, first_line: u64, line: Option
         }
         Y::Sequence(items) => Val::Array(items.iter().map(|x| convert_yaml(x, text, first_line, line)).collect()),
         Y::Mapping(m) => {
-            let mut t = Table::new();
+            let mut t = NodeMap::new();
             for (k, v) in m {
                 let key = match k {
                     Y::String(s) => s.clone(),
@@ -162,10 +162,10 @@ fn convert_yaml(v: &yaml_serde::Value, text: &str, first_line: u64, line: Option
     }
 }
 
-/// Reads typed fields out of a [`Table`], reporting problems against the
+/// Reads typed fields out of a [`NodeMap`], reporting problems against the
 /// file and remembering which keys were read (the rest are "unknown").
 pub struct Fields<'a, 'd> {
-    table: &'a Table,
+    table: &'a NodeMap,
     text: &'a str,
     path: &'a Path,
     diags: &'d mut Diagnostics,
@@ -173,7 +173,7 @@ pub struct Fields<'a, 'd> {
 }
 
 impl<'a, 'd> Fields<'a, 'd> {
-    pub fn new(table: &'a Table, text: &'a str, path: &'a Path, diags: &'d mut Diagnostics) -> Self {
+    pub fn new(table: &'a NodeMap, text: &'a str, path: &'a Path, diags: &'d mut Diagnostics) -> Self {
         Fields {
             table,
             text,
@@ -398,7 +398,7 @@ impl<'a, 'd> Fields<'a, 'd> {
         }
     }
 
-    pub fn table(&mut self, key: &str) -> Option<&'a Table> {
+    pub fn table(&mut self, key: &str) -> Option<&'a NodeMap> {
         let node = self.get(key)?;
         match &node.val {
             Val::Table(t) => Some(t),
@@ -409,7 +409,7 @@ impl<'a, 'd> Fields<'a, 'd> {
         }
     }
 
-    pub fn array_of_tables(&mut self, key: &str) -> Option<Vec<&'a Table>> {
+    pub fn array_of_tables(&mut self, key: &str) -> Option<Vec<&'a NodeMap>> {
         let node = self.get(key)?;
         match &node.val {
             Val::Array(items) => {
@@ -477,7 +477,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Parses a whole TOML file into a table, reporting a syntax error.
-pub fn parse_table(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Table> {
+pub fn parse_table(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<NodeMap> {
     match parse_toml(text, 1) {
         Ok(t) => Some(t),
         Err((line, col, msg)) => {
