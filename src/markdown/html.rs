@@ -110,7 +110,7 @@ pub fn leaves_public_site(url: &str) -> bool {
     let path = decoded.split(['?', '#']).next().unwrap_or("");
     let scheme = path
         .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/') && s.starts_with(|c: char| c.is_ascii_alphabetic()));
+        .is_some_and(|(s, _)| s.starts_with(|c: char| c.is_ascii_alphabetic()) && !s.contains('/'));
     if scheme || path.starts_with("//") {
         return false;
     }
@@ -200,6 +200,8 @@ mod tests {
             "../../client/acme/2026-10.html",
             "../x/../../client/",
             "/../internal/",
+            // A colon after a slash is no scheme: still a path.
+            "x/../../../../internal/a:b",
         ] {
             assert!(leaves_public_site(out), "{out}");
         }
@@ -213,6 +215,9 @@ mod tests {
             "//cdn.example/x.png",
             "img/x.png",
             "/../about/",
+            // A scheme's host and path are another site's, however they read.
+            "https://example.com/../../../../internal/",
+            "//internal/x.png",
             "../../internal-notes-of-our-own/",
         ] {
             assert!(!leaves_public_site(inside), "{inside}");
