@@ -240,6 +240,13 @@ mod tests {
             one_more.error(Path::new("f"), Some(i as u64), None, "x");
         }
         assert!(format_errors(one_more.errors()).ends_with("... and 1 more error\n"));
+        let mut exactly = Diagnostics::new();
+        for i in 0..MAX_LISTED {
+            exactly.error(Path::new("f"), Some(i as u64), None, "x");
+        }
+        let text = format_errors(exactly.errors());
+        assert_eq!(text.lines().count(), MAX_LISTED);
+        assert!(!text.contains("more"), "{text}");
     }
 
     #[test]

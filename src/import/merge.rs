@@ -372,7 +372,7 @@ fn repeated_in_file(candidates: &[&New], file: &Path, client: &str, diags: &mut 
             .push(n);
     }
     let numbered = |n: &New| !n.invoice.number.is_empty();
-    for group in by_date_amount.values().filter(|g| g.len() > 1) {
+    for group in by_date_amount.values() {
         for n in group {
             let Some(other) = group.iter().find(|o| o.line != n.line && !(numbered(o) && numbered(n))) else {
                 continue;

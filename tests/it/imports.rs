@@ -785,6 +785,26 @@ fn two_services_with_the_same_date_and_amount_in_one_export_are_two_invoices() {
         "{stderr}"
     );
     assert_eq!(data(other.path()), before, "nothing may be written");
+
+    // Only two different numbers make two invoices: a numbered row and an
+    // unnumbered one with the same date, amount and service are one invoice
+    // listed twice.
+    let third = project("JPY");
+    fs::write(
+        third.path().join("export.csv"),
+        "Client,Date,Amount,Service,No\n\
+         Acme,2026-10-31,300000,SEO retainer,INV-7\n\
+         Acme,2026-10-31,300000,SEO retainer,\n",
+    )
+    .unwrap();
+    let before = data(third.path());
+    let (code, _, stderr) = run_in(third.path(), &[&args[..], &["--number-column", "No"]].concat());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("export.csv:3: probably the same invoice as export.csv:2"),
+        "{stderr}"
+    );
+    assert_eq!(data(third.path()), before, "nothing may be written");
 }
 
 /// Lead review of issue 14: re-importing an export (here laid out like
