@@ -202,11 +202,11 @@ fn merged_file(
         let k = key(&r);
         let seen = in_import.entry(k.clone()).or_insert(0);
         *seen += 1;
-        let have = counts.entry(k).or_insert(0);
-        if *seen <= *have {
+        // The first `have` copies are in the file already; the rest are new.
+        let have = counts.get(&k).copied().unwrap_or(0);
+        if *seen <= have {
             summary.duplicates += 1;
         } else {
-            *have += 1;
             added.push(r);
         }
     }

@@ -636,6 +636,76 @@ fn nps_survey_exports_are_imported_once() {
     assert!(stderr.contains("no client matches `Nobody Ltd`"), "{stderr}");
 }
 
+/// An NPS import appends to the client's nps.csv as it is: after a last
+/// line without its line break, under the file's own column order, with the
+/// respondent; a response the file holds once and the export lists twice is
+/// added once.
+#[test]
+fn nps_import_appends_under_the_files_own_header() {
+    let p = project("JPY");
+    let root = p.path();
+    let nps = root.join("data/clients/example-client/nps.csv");
+    fs::write(&nps, "score,date,comment,respondent\n7,2026-09-01,ok,Ito").unwrap();
+    fs::write(
+        root.join("survey.csv"),
+        "Company,Submitted,Score,Who,Why\n\
+         Example Client Co.,2026-09-01,7,Ito,ok\n\
+         Example Client Co.,2026-09-01,7,Ito,ok\n\
+         Example Client Co.,2026-10-20,9,Sato,fine\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "nps",
+            "survey.csv",
+            "--client-column",
+            "Company",
+            "--date-column",
+            "Submitted",
+            "--score-column",
+            "Score",
+            "--respondent-column",
+            "Who",
+            "--comment-column",
+            "Why",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "imported 2 NPS responses for 1 client; skipped 1 duplicate\n");
+    assert_eq!(
+        fs::read_to_string(&nps).unwrap(),
+        "score,date,comment,respondent\n7,2026-09-01,ok,Ito\n7,2026-09-01,ok,Ito\n9,2026-10-20,fine,Sato\n"
+    );
+    // A file that ends with its line break gets no empty line.
+    fs::write(
+        root.join("later.csv"),
+        "Company,Submitted,Score\nExample Client Co.,2026-11-02,10\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(
+        root,
+        &[
+            "import",
+            "nps",
+            "later.csv",
+            "--client-column",
+            "Company",
+            "--date-column",
+            "Submitted",
+            "--score-column",
+            "Score",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        fs::read_to_string(&nps).unwrap(),
+        "score,date,comment,respondent\n7,2026-09-01,ok,Ito\n7,2026-09-01,ok,Ito\n9,2026-10-20,fine,Sato\n10,2026-11-02,,\n"
+    );
+    check_clean(root);
+}
+
 /// Lead review of issue 14: two rows of one export with the same client,
 /// date and amount are probably one invoice listed twice, unless they carry
 /// two different invoice numbers.
