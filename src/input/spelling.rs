@@ -360,7 +360,8 @@ fn named_month_date(s: &str) -> Option<Result<Date, ()>> {
     if year.len() != 4 {
         return None;
     }
-    let year = number(year)?;
+    // Year 0 is no calendar year casebook reads (as in YYYY-MM-DD).
+    let year = number(year).filter(|&y| y >= 1)?;
     let Ok(day) = i8::try_from(day) else {
         return Some(Err(()));
     };
@@ -377,8 +378,8 @@ pub fn parse_date_with(text: &str, format: Option<&str>) -> Result<Date, String>
     let folded = fold_width(text.trim());
     let s = strip_time(folded.trim());
     match jiff::fmt::strtime::parse(format, s).and_then(|t| t.to_date()) {
-        Ok(d) => Ok(d),
-        Err(_) => parse_date(text).map_err(|_| {
+        Ok(d) if d.year() >= 1 => Ok(d),
+        _ => parse_date(text).map_err(|_| {
             format!(
                 "`{}` is not a date in the format {format} (nor YYYY-MM-DD)",
                 text.trim()
@@ -556,6 +557,13 @@ mod tests {
         assert!(parse_date("07/15/2026").unwrap_err().contains("--date-format"));
         assert!(parse_date("Foo 1, 2026").is_err());
         assert!(parse_date("Feb 30, 2026").unwrap_err().contains("no such day"));
+        // Year 0 in any spelling is no date (found by the `dates` fuzz
+        // target: "1 jun-0000" was read but its YYYY-MM-DD was not).
+        for text in ["1 jun-0000", "Jun 1, 0000", "0000-06-01", "0000年6月1日"] {
+            assert!(parse_date(text).is_err(), "{text}");
+        }
+        assert!(parse_date_with("01/06/0000", Some("%d/%m/%Y")).is_err());
+        assert_eq!(parse_date("1 jun-0001").unwrap(), jiff::civil::date(1, 6, 1));
         assert_eq!(
             parse_date_with("7/09/2026", Some("%d/%m/%Y")).unwrap(),
             jiff::civil::date(2026, 9, 7)
