@@ -252,15 +252,22 @@ pub fn import_invoices(root: &Path, job: &InvoiceImport) -> Result<ImportSummary
         }
     }
     unnumbered.report(&job.files, &hints, &mut diags);
+    finish(staging, diags, job.dry_run)?;
+    Ok(summary)
+}
+
+/// The end of every import: an error anywhere (reported with the warnings
+/// `diags` still holds, sorted) writes nothing; otherwise the staged files
+/// are renamed into place all at once, unless this is a dry run.
+fn finish(staging: commit::Staging, mut diags: Diagnostics, dry_run: bool) -> Result<(), ImportError> {
     if diags.has_errors() {
-        // `diags` still holds the warnings of reading the exports.
         diags.sort();
         return Err(ImportError::Invalid(diags));
     }
-    if !job.dry_run {
+    if !dry_run {
         staging.commit().map_err(|e| ImportError::Io(e.path, e.error))?;
     }
-    Ok(summary)
+    Ok(())
 }
 
 /// The clients in id order, cut into batches whose rows fit

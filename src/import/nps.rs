@@ -80,13 +80,7 @@ pub fn import_nps(root: &Path, job: &NpsImport) -> Result<NpsSummary, ImportErro
             summary.written.push(rel);
         }
     }
-    if diags.has_errors() {
-        diags.sort();
-        return Err(ImportError::Invalid(diags));
-    }
-    if !job.dry_run {
-        staging.commit().map_err(|e| ImportError::Io(e.path, e.error))?;
-    }
+    super::finish(staging, diags, job.dry_run)?;
     Ok(summary)
 }
 
